@@ -1,0 +1,114 @@
+#include "app/service.hpp"
+
+#include <atomic>
+#include <future>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/send.hpp>
+
+#include "actors/db_pool.hpp"
+#include "app/ops_routes.hpp"
+#include "net/http_server.hpp"
+#include "obs/log.hpp"
+#include "obs/metrics.hpp"
+
+namespace tutorbot::app {
+
+namespace {
+
+// Two Asio threads keep both cores busy with HTTP while CAF's scheduler has its own.
+constexpr int io_threads = 2;
+
+caf::actor_system_config make_actor_config() {
+  caf::actor_system_config cfg;
+  cfg.set("scheduler.max-threads", static_cast<size_t>(2));
+  cfg.set("logger.verbosity", caf::atom("quiet"));
+  return cfg;
+}
+
+net::server_options server_options_from(const config::service_settings& s) {
+  net::server_options o;
+  o.host = s.listen_host;
+  o.port = s.listen_port;
+  o.header_limit = s.http.header_limit_bytes;
+  o.body_limit = s.http.body_limit_bytes;
+  o.read_timeout = s.http.read_timeout;
+  o.idle_timeout = s.http.idle_timeout;
+  o.max_connections = static_cast<std::size_t>(s.http.max_connections);
+  o.shutdown_grace = s.http.shutdown_grace;
+  return o;
+}
+
+}  // namespace
+
+struct service::impl {
+  explicit impl(config::config c)
+      : cfg(std::move(c)), actor_config(make_actor_config()), system(actor_config) {}
+
+  config::config cfg;
+  obs::metrics metrics;
+  caf::actor_system_config actor_config;
+  caf::actor_system system;
+  caf::actor db_pool;
+  boost::asio::io_context io;
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work;
+  std::unique_ptr<net::http_server> server;
+  std::vector<std::thread> threads;
+  std::atomic<bool> stopping{false};
+  bool stopped = false;
+};
+
+service::service(config::config cfg) : impl_(std::make_unique<impl>(std::move(cfg))) {}
+
+service::~service() { stop(); }
+
+void service::start() {
+  auto& s = *impl_;
+  actors::db_pool_options pool;
+  pool.url = s.cfg.service.database_url.reveal();
+  pool.size = static_cast<std::size_t>(s.cfg.service.database.pool_size);
+  s.db_pool = actors::spawn_db_pool(s.system, pool, s.metrics);
+
+  net::router routes;
+  add_ops_routes(routes, ops_context{s.system, s.db_pool, s.metrics, s.stopping});
+
+  s.server = std::make_unique<net::http_server>(s.io, server_options_from(s.cfg.service),
+                                                std::move(routes), s.metrics);
+  s.server->start();
+  s.work.emplace(s.io.get_executor());
+  for (int i = 0; i < io_threads; ++i) s.threads.emplace_back([&io = s.io] { io.run(); });
+  obs::log_info("service_listening", {{"host", s.cfg.service.listen_host},
+                                      {"port", static_cast<int>(s.server->port())}});
+}
+
+unsigned short service::port() const { return impl_->server ? impl_->server->port() : 0; }
+
+obs::metrics& service::metrics() { return impl_->metrics; }
+
+void service::stop() {
+  auto& s = *impl_;
+  if (s.stopped) return;
+  s.stopped = true;
+  s.stopping = true;
+  if (s.server) {
+    auto drained = std::make_shared<std::promise<void>>();
+    auto done = drained->get_future();
+    s.server->shutdown([drained] { drained->set_value(); });
+    // The server's own grace timer bounds this; the extra second covers scheduling.
+    done.wait_for(s.cfg.service.http.shutdown_grace + std::chrono::seconds(1));
+  }
+  s.work.reset();
+  s.io.stop();
+  for (auto& t : s.threads) t.join();
+  s.threads.clear();
+  s.server.reset();
+  if (s.db_pool) caf::anon_send_exit(s.db_pool, caf::exit_reason::user_shutdown);
+  obs::log_info("service_stopped");
+}
+
+}  // namespace tutorbot::app

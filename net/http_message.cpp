@@ -1,0 +1,82 @@
+#include "net/http_message.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace tutorbot::net {
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::string percent_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '+') {
+      out.push_back(' ');
+    } else if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> server_request::header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (iequals(key, name)) return value;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> server_request::query_param(std::string_view name) const {
+  std::string_view rest = query;
+  while (!rest.empty()) {
+    auto amp = rest.find('&');
+    std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+    auto eq = pair.find('=');
+    std::string key = percent_decode(pair.substr(0, eq));
+    if (key == name) {
+      return eq == std::string_view::npos ? std::string{} : percent_decode(pair.substr(eq + 1));
+    }
+  }
+  return std::nullopt;
+}
+
+server_response server_response::error(int status, std::string_view code, std::string_view message) {
+  boost::json::object body;
+  body["error"] = code;
+  body["message"] = message;
+  return json(status, boost::json::serialize(body));
+}
+
+server_response server_response::json(int status, std::string body) {
+  return server_response{status, "application/json", {}, std::move(body)};
+}
+
+server_response server_response::text(int status, std::string body, std::string content_type) {
+  return server_response{status, std::move(content_type), {}, std::move(body)};
+}
+
+}  // namespace tutorbot::net

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian packages tutorbot needs, only those missing. Safe to run repeatedly.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config
+  libcaf-dev libboost1.81-dev libboost-json1.81-dev libboost-test1.81-dev
+  libssl-dev libpqxx-dev libpq-dev libyaml-cpp-dev libhowardhinnant-date-dev prometheus-cpp-dev
+  libbenchmark-dev tzdata ca-certificates curl
+  postgresql-15 postgresql-contrib-15
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "deps: installing ${missing[*]}" >&2
+sudo_cmd=()
+[ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,16 @@
+# Sourced by run.sh and test.sh: where a provider secret is not set, use the local sandbox's
+# test values and addresses. Real deployments set every one of these themselves.
+: "${TUTORBOT_API_TOKEN:=dev-api-token}"
+: "${STRIPE_SECRET_KEY:=sk_test_sandbox}"
+: "${STRIPE_PUBLISHABLE_KEY:=pk_test_sandbox}"
+: "${STRIPE_WEBHOOK_SECRET:=whsec_sandbox}"
+: "${STRIPE_API_BASE:=http://127.0.0.1:8090}"
+: "${GCAL_API_BASE:=http://127.0.0.1:8091/calendar/v3}"
+: "${GCAL_SERVICE_ACCOUNT_JSON:=var/sandbox/service-account.json}"
+: "${CHATWOOT_BASE_URL:=http://127.0.0.1:8092}"
+: "${CHATWOOT_API_TOKEN:=chatwoot-sandbox-token}"
+: "${CHATWOOT_ACCOUNT_ID:=1}"
+: "${CHATWOOT_WEBHOOK_TOKEN:=chatwoot-sandbox-webhook}"
+export TUTORBOT_API_TOKEN STRIPE_SECRET_KEY STRIPE_PUBLISHABLE_KEY STRIPE_WEBHOOK_SECRET STRIPE_API_BASE \
+  GCAL_API_BASE GCAL_SERVICE_ACCOUNT_JSON CHATWOOT_BASE_URL CHATWOOT_API_TOKEN CHATWOOT_ACCOUNT_ID \
+  CHATWOOT_WEBHOOK_TOKEN

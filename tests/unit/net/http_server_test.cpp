@@ -1,0 +1,275 @@
+#include <atomic>
+#include <future>
+#include <thread>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include "net/http_server.hpp"
+#include "obs/metrics.hpp"
+#include "tests/support/raw_http.hpp"
+
+using namespace tutorbot;
+using testing::http_request;
+using testing::raw_connection;
+
+namespace {
+
+// A server on an ephemeral loopback port, its io_context on one thread.
+struct running_server {
+  explicit running_server(net::server_options options = small_limits(), net::router routes = sample_routes())
+      : work(io.get_executor()) {
+    options.port = 0;
+    server = std::make_unique<net::http_server>(io, options, std::move(routes), metrics);
+    server->start();
+    thread = std::thread([this] { io.run(); });
+  }
+
+  ~running_server() {
+    stop();
+    work.reset();
+    io.stop();
+    thread.join();
+  }
+
+  bool stop(std::chrono::seconds wait = std::chrono::seconds(10)) {
+    if (stopped) return true;
+    stopped = true;
+    auto drained = std::make_shared<std::promise<void>>();
+    auto done = drained->get_future();
+    server->shutdown([drained] { drained->set_value(); });
+    return done.wait_for(wait) == std::future_status::ready;
+  }
+
+  static net::server_options small_limits() {
+    net::server_options o;
+    o.header_limit = 1024;
+    o.body_limit = 4096;
+    o.read_timeout = std::chrono::seconds(1);
+    o.idle_timeout = std::chrono::seconds(1);
+    o.max_connections = 8;
+    o.shutdown_grace = std::chrono::seconds(3);
+    return o;
+  }
+
+  static net::router sample_routes() {
+    net::router r;
+    r.add("GET", "/hello", [](net::server_request&& req, net::respond_fn respond) {
+      respond(net::server_response::json(200, R"({"hello":")" + req.query_param("name").value_or("") + "\"}"));
+    });
+    r.add("POST", "/echo", [](net::server_request&& req, net::respond_fn respond) {
+      respond(net::server_response::text(200, req.body, "text/plain"));
+    });
+    r.add("GET", "/tutors/{id}", [](net::server_request&& req, net::respond_fn respond) {
+      respond(net::server_response::text(200, req.path_params.at("id"), "text/plain"));
+    });
+    return r;
+  }
+
+  unsigned short port() const { return server->port(); }
+
+  boost::asio::io_context io;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work;
+  obs::metrics metrics;
+  std::unique_ptr<net::http_server> server;
+  std::thread thread;
+  bool stopped = false;
+};
+
+template <class Predicate>
+bool eventually(Predicate p, std::chrono::milliseconds deadline = std::chrono::seconds(5)) {
+  auto until = std::chrono::steady_clock::now() + deadline;
+  while (std::chrono::steady_clock::now() < until) {
+    if (p()) return true;
+    std::this_thread::yield();
+  }
+  return p();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(http_server)
+
+BOOST_AUTO_TEST_CASE(routes_a_get_with_query_and_path_parameters) {
+  running_server s;
+  auto hello = http_request(s.port(), "GET", "/hello?name=Fleur%20de%20Vries");
+  BOOST_TEST(hello.status == 200);
+  BOOST_TEST(hello.body == R"({"hello":"Fleur de Vries"})");
+  BOOST_TEST(hello.header("Content-Type") == "application/json");
+  auto tutor = http_request(s.port(), "GET", "/tutors/t-anna");
+  BOOST_TEST(tutor.body == "t-anna");
+}
+
+BOOST_AUTO_TEST_CASE(unknown_route_is_404_json) {
+  running_server s;
+  auto r = http_request(s.port(), "GET", "/nope");
+  BOOST_TEST(r.status == 404);
+  BOOST_TEST(r.body.find(R"("error":"not_found")") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(wrong_method_is_405_with_allow) {
+  running_server s;
+  auto r = http_request(s.port(), "DELETE", "/hello");
+  BOOST_TEST(r.status == 405);
+  BOOST_TEST(r.header("Allow") == "GET");
+  BOOST_TEST(r.body.find(R"("error":"method_not_allowed")") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(request_id_is_generated_and_echoed) {
+  running_server s;
+  auto generated = http_request(s.port(), "GET", "/hello");
+  BOOST_TEST(generated.header("X-Request-Id").size() == 16u);
+  auto echoed = http_request(s.port(), "GET", "/hello", "", "X-Request-Id: trace-42\r\n");
+  BOOST_TEST(echoed.header("X-Request-Id") == "trace-42");
+  auto unsafe = http_request(s.port(), "GET", "/hello", "", "X-Request-Id: a b<script>\r\n");
+  BOOST_TEST(unsafe.header("X-Request-Id") != "a b<script>");
+}
+
+BOOST_AUTO_TEST_CASE(oversized_headers_get_431) {
+  running_server s;
+  auto r = http_request(s.port(), "GET", "/hello", "", "X-Padding: " + std::string(2000, 'x') + "\r\n");
+  BOOST_TEST(r.status == 431);
+  BOOST_TEST(r.body.find(R"("error":"headers_too_large")") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(declared_oversized_body_gets_413_before_it_is_read) {
+  running_server s;
+  raw_connection c(s.port());
+  c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10485760\r\n\r\n");
+  auto r = c.read_response();
+  BOOST_REQUIRE(r);
+  BOOST_TEST(r->status == 413);
+  BOOST_TEST(r->body.find(R"("error":"body_too_large")") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(chunked_body_over_the_limit_gets_413) {
+  running_server s;
+  raw_connection c(s.port());
+  std::string chunk(3000, 'a');
+  c.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+  c.send("bb8\r\n" + chunk + "\r\nbb8\r\n" + chunk + "\r\n0\r\n\r\n");
+  auto r = c.read_response();
+  BOOST_REQUIRE(r);
+  BOOST_TEST(r->status == 413);
+}
+
+BOOST_AUTO_TEST_CASE(body_within_the_limit_arrives_intact) {
+  running_server s;
+  std::string body(4000, 'z');
+  auto r = http_request(s.port(), "POST", "/echo", body);
+  BOOST_TEST(r.status == 200);
+  BOOST_TEST(r.body == body);
+}
+
+BOOST_AUTO_TEST_CASE(expect_continue_is_honoured) {
+  running_server s;
+  raw_connection c(s.port());
+  c.send("POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+  auto interim = c.read_response();
+  BOOST_REQUIRE(interim);
+  BOOST_TEST(interim->status == 100);
+  c.send("hello");
+  auto r = c.read_response();
+  BOOST_REQUIRE(r);
+  BOOST_TEST(r->status == 200);
+  BOOST_TEST(r->body == "hello");
+}
+
+BOOST_AUTO_TEST_CASE(slow_client_is_disconnected_after_the_read_timeout) {
+  running_server s;
+  raw_connection c(s.port());
+  c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly a part");
+  BOOST_TEST(c.closed_by_peer(std::chrono::seconds(5)));
+}
+
+BOOST_AUTO_TEST_CASE(client_that_never_sends_is_disconnected) {
+  running_server s;
+  raw_connection c(s.port());
+  BOOST_TEST(c.closed_by_peer(std::chrono::seconds(5)));
+}
+
+BOOST_AUTO_TEST_CASE(idle_keep_alive_connection_is_closed) {
+  running_server s;
+  raw_connection c(s.port());
+  c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto r = c.read_response();
+  BOOST_REQUIRE(r);
+  BOOST_TEST(r->status == 200);
+  BOOST_TEST(c.closed_by_peer(std::chrono::seconds(5)));
+}
+
+BOOST_AUTO_TEST_CASE(keep_alive_serves_several_requests_on_one_connection) {
+  running_server s;
+  raw_connection c(s.port());
+  for (int i = 0; i < 3; ++i) {
+    c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+    auto r = c.read_response();
+    BOOST_REQUIRE(r);
+    BOOST_TEST(r->status == 200);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(connections_over_the_cap_get_503) {
+  running_server s;
+  std::vector<std::unique_ptr<raw_connection>> held;
+  for (int i = 0; i < 8; ++i) held.push_back(std::make_unique<raw_connection>(s.port()));
+  BOOST_REQUIRE(eventually([&] { return s.server->open_connections() == 8; }));
+  raw_connection extra(s.port());
+  auto r = extra.read_response();
+  BOOST_REQUIRE(r);
+  BOOST_TEST(r->status == 503);
+}
+
+BOOST_AUTO_TEST_CASE(metrics_count_requests_by_route_pattern) {
+  running_server s;
+  http_request(s.port(), "GET", "/tutors/a");
+  http_request(s.port(), "GET", "/tutors/b");
+  http_request(s.port(), "GET", "/nope");
+  // The server counts a request once its response is written, just after the client has it.
+  BOOST_REQUIRE(eventually([&] {
+    return s.metrics.render().find(R"(route="unmatched",status="404")") != std::string::npos;
+  }));
+  auto text = s.metrics.render();
+  BOOST_TEST(text.find(R"(tutorbot_http_requests_total{method="GET",route="/tutors/{id}",status="200"} 2)") !=
+             std::string::npos);
+  BOOST_TEST(text.find(R"(route="unmatched",status="404")") != std::string::npos);
+  BOOST_TEST(text.find("tutorbot_http_request_duration_seconds_bucket") != std::string::npos);
+  BOOST_TEST(text.find("tutorbot_http_open_connections") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(shutdown_lets_an_in_flight_request_finish) {
+  net::router routes;
+  boost::asio::io_context* io_ptr = nullptr;
+  std::promise<void> entered;
+  routes.add("GET", "/slow", [&](net::server_request&&, net::respond_fn respond) {
+    auto timer = std::make_shared<boost::asio::steady_timer>(*io_ptr, std::chrono::milliseconds(500));
+    timer->async_wait([timer, respond](auto) {
+      respond(net::server_response::text(200, "finished", "text/plain"));
+    });
+    entered.set_value();
+  });
+  running_server s(running_server::small_limits(), std::move(routes));
+  io_ptr = &s.io;
+  raw_connection c(s.port());
+  c.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+  BOOST_REQUIRE(entered.get_future().wait_for(std::chrono::seconds(5)) == std::future_status::ready);
+  std::atomic<bool> drained{false};
+  std::thread stopper([&] { drained = s.stop(); });
+  auto r = c.read_response();
+  stopper.join();
+  BOOST_REQUIRE(r);
+  BOOST_TEST(r->status == 200);
+  BOOST_TEST(r->body == "finished");
+  BOOST_TEST(r->header("Connection") == "close");
+  BOOST_TEST(drained.load());
+}
+
+BOOST_AUTO_TEST_CASE(shutdown_refuses_new_connections) {
+  running_server s;
+  BOOST_REQUIRE(s.stop());
+  BOOST_CHECK_THROW(http_request(s.port(), "GET", "/hello"), std::exception);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,100 @@
+#pragma once
+// The whole configuration of one tutorbot process, as typed values. Filled by
+// load_config (loader.hpp) from the three YAML files and the environment.
+
+#include <chrono>
+#include <cstddef>
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "domain/calendar_rules.hpp"
+#include "domain/catalog.hpp"
+
+namespace tutorbot::config {
+
+// A value that must never reach a log, an error or a response. It does not convert to
+// a string; reading it takes an explicit reveal(), and streaming it prints ***.
+class secret {
+ public:
+  secret() = default;
+  explicit secret(std::string value) : value_(std::move(value)) {}
+
+  const std::string& reveal() const noexcept { return value_; }
+  bool empty() const noexcept { return value_.empty(); }
+
+  friend std::ostream& operator<<(std::ostream& os, const secret&) { return os << "***"; }
+
+ private:
+  std::string value_;
+};
+
+struct http_limits {
+  std::size_t header_limit_bytes = 8 * 1024;
+  std::size_t body_limit_bytes = 1024 * 1024;
+  std::chrono::seconds read_timeout{30};
+  std::chrono::seconds idle_timeout{60};   // keep-alive
+  int max_connections = 256;
+  std::chrono::seconds shutdown_grace{10};
+};
+
+struct database_settings {
+  int pool_size = 4;
+  std::chrono::seconds connect_timeout{5};
+};
+
+struct stripe_settings {
+  bool enabled = false;
+  std::string api_base = "https://api.stripe.com";
+  std::string api_version = "2024-06-20";  // pinned: sent as Stripe-Version
+  std::string success_url;
+  std::string cancel_url;
+  secret secret_key;                        // STRIPE_SECRET_KEY
+  std::string publishable_key;              // STRIPE_PUBLISHABLE_KEY (public by design)
+  std::vector<secret> webhook_secrets;      // STRIPE_WEBHOOK_SECRET, comma-separated during rotation
+};
+
+struct google_settings {
+  bool enabled = false;
+  std::string api_base = "https://www.googleapis.com/calendar/v3";
+  std::string service_account_json_path;    // GCAL_SERVICE_ACCOUNT_JSON: path of the key file
+  std::string default_calendar_id;          // GCAL_CALENDAR_ID; for tutors without their own
+  std::string delegated_subject;            // optional: user to impersonate (domain-wide delegation)
+  bool send_invites = true;                 // sendUpdates=all on event insert
+};
+
+struct chatwoot_settings {
+  bool enabled = false;
+  std::string base_url;                     // CHATWOOT_BASE_URL
+  int account_id = 0;                       // CHATWOOT_ACCOUNT_ID
+  secret api_token;                         // CHATWOOT_API_TOKEN (api_access_token header)
+  secret webhook_token;                     // CHATWOOT_WEBHOOK_TOKEN (?token= on our webhook URL)
+  secret signing_secret;                    // CHATWOOT_SIGNING_SECRET, optional
+};
+
+struct provider_settings {
+  stripe_settings stripe;
+  google_settings google;
+  chatwoot_settings chatwoot;
+};
+
+struct service_settings {
+  std::string listen_host = "127.0.0.1";
+  unsigned short listen_port = 8080;
+  secret database_url;                      // libpq URL; DATABASE_URL wins over database.url
+  std::string log_level = "info";           // debug | info | warn | error
+  http_limits http;
+  database_settings database;
+  secret api_token;                         // TUTORBOT_API_TOKEN; empty: /api/ refuses everyone
+  provider_settings providers;
+};
+
+struct config {
+  std::string dir;                          // as given to load_config
+  service_settings service;
+  domain::calendar_rules calendar;
+  domain::payment_catalog payments;
+};
+
+}  // namespace tutorbot::config

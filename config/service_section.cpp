@@ -1,0 +1,240 @@
+// tutorbot.yaml: where the service listens, how it talks to PostgreSQL and to the
+// providers. Secrets are refused here: they come from the environment (environment.cpp).
+#include <yaml-cpp/yaml.h>
+
+#include "config/sections.hpp"
+
+namespace tutorbot::config::detail {
+namespace {
+
+// Keys an operator might be tempted to fill in, and the variable that holds them instead.
+void refuse_secret(const sink& s, const YAML::Node& at, const std::string& path,
+                   std::string_view variable) {
+  // The value is deliberately not quoted: it is a secret that should not be in a file.
+  s.add(at, path, "secrets come from the environment: set " + std::string(variable) +
+                      " and remove this key");
+}
+
+void read_url(const YAML::Node& v, const sink& s, const std::string& path, std::string& out) {
+  if (auto t = get_string(v, s, path)) {
+    if (!t->empty() && !is_http_url(*t))
+      s.add(v, path, quote(*t) + " is not an http:// or https:// URL");
+    else
+      out = *t;
+  }
+}
+
+template <class Duration>
+void read_seconds(const YAML::Node& v, const sink& s, const std::string& path, Duration& out,
+                  std::int64_t min, std::int64_t max) {
+  if (auto n = get_int(v, s, path, min, max)) out = std::chrono::seconds(*n);
+}
+
+// libpq accepts both URLs (postgresql://user:pw@host/db) and key=value strings.
+bool holds_password(std::string_view url) {
+  if (url.find("password=") != std::string_view::npos) return true;
+  const auto scheme = url.find("://");
+  if (scheme == std::string_view::npos) return false;
+  const auto rest = url.substr(scheme + 3);
+  const auto at = rest.find('@');
+  if (at == std::string_view::npos) return false;
+  const auto slash = rest.find('/');
+  if (slash != std::string_view::npos && slash < at) return false;
+  return rest.substr(0, at).find(':') != std::string_view::npos;
+}
+
+void read_stripe(const YAML::Node& node, const sink& s, const std::string& path,
+                 stripe_settings& st) {
+  each_entry(node, s, path,
+             {"enabled", "api_base", "api_version", "success_url", "cancel_url", "secret_key",
+              "publishable_key", "webhook_secret", "webhook_secrets"},
+             {}, [&](const std::string& key, const YAML::Node& v) {
+               const auto p = join(path, key);
+               if (key == "enabled") {
+                 if (auto b = get_bool(v, s, p)) st.enabled = *b;
+               } else if (key == "api_base") {
+                 read_url(v, s, p, st.api_base);
+               } else if (key == "api_version") {
+                 if (auto t = get_string(v, s, p)) st.api_version = *t;
+               } else if (key == "success_url") {
+                 read_url(v, s, p, st.success_url);
+               } else if (key == "cancel_url") {
+                 read_url(v, s, p, st.cancel_url);
+               } else if (key == "secret_key") {
+                 refuse_secret(s, v, p, "STRIPE_SECRET_KEY");
+               } else if (key == "publishable_key") {
+                 s.add(v, p, "comes from the environment: set STRIPE_PUBLISHABLE_KEY");
+               } else {
+                 refuse_secret(s, v, p, "STRIPE_WEBHOOK_SECRET");
+               }
+             });
+}
+
+void read_google(const YAML::Node& node, const sink& s, const std::string& path,
+                 google_settings& g) {
+  each_entry(node, s, path,
+             {"enabled", "api_base", "default_calendar_id", "delegated_subject", "send_invites",
+              "service_account_json"},
+             {}, [&](const std::string& key, const YAML::Node& v) {
+               const auto p = join(path, key);
+               if (key == "enabled") {
+                 if (auto b = get_bool(v, s, p)) g.enabled = *b;
+               } else if (key == "api_base") {
+                 read_url(v, s, p, g.api_base);
+               } else if (key == "default_calendar_id") {
+                 if (auto t = get_string(v, s, p)) g.default_calendar_id = *t;
+               } else if (key == "delegated_subject") {
+                 if (auto t = get_string(v, s, p)) g.delegated_subject = *t;
+               } else if (key == "send_invites") {
+                 if (auto b = get_bool(v, s, p)) g.send_invites = *b;
+               } else {
+                 // The key file holds a private key; its path is set by the deployment.
+                 refuse_secret(s, v, p, "GCAL_SERVICE_ACCOUNT_JSON (the key file's path)");
+               }
+             });
+}
+
+void read_chatwoot(const YAML::Node& node, const sink& s, const std::string& path,
+                   chatwoot_settings& c) {
+  each_entry(node, s, path,
+             {"enabled", "base_url", "account_id", "api_token", "webhook_token",
+              "signing_secret"},
+             {}, [&](const std::string& key, const YAML::Node& v) {
+               const auto p = join(path, key);
+               if (key == "enabled") {
+                 if (auto b = get_bool(v, s, p)) c.enabled = *b;
+               } else if (key == "base_url") {
+                 read_url(v, s, p, c.base_url);
+               } else if (key == "account_id") {
+                 if (auto n = get_int(v, s, p, 1, 1'000'000'000)) c.account_id = static_cast<int>(*n);
+               } else if (key == "api_token") {
+                 refuse_secret(s, v, p, "CHATWOOT_API_TOKEN");
+               } else if (key == "webhook_token") {
+                 refuse_secret(s, v, p, "CHATWOOT_WEBHOOK_TOKEN");
+               } else {
+                 refuse_secret(s, v, p, "CHATWOOT_SIGNING_SECRET");
+               }
+             });
+}
+
+}  // namespace
+
+void read_service(const YAML::Node& root, const sink& s, service_settings& out,
+                  service_marks& marks) {
+  each_entry(root, s, "", {"service", "http", "database", "providers"}, {},
+             [&](const std::string& section, const YAML::Node& node) {
+    if (section == "service") {
+      each_entry(node, s, "service", {"listen", "log_level", "api_token"}, {},
+                 [&](const std::string& key, const YAML::Node& v) {
+        const auto p = join("service", key);
+        if (key == "listen") {
+          if (auto t = get_string(v, s, p)) {
+            if (auto hp = parse_listen(*t)) {
+              out.listen_host = hp->host;
+              out.listen_port = hp->port;
+            } else {
+              s.add(v, p, quote(*t) + " is not host:port, e.g. 127.0.0.1:8080");
+            }
+          }
+        } else if (key == "log_level") {
+          if (auto t = get_string(v, s, p)) {
+            if (is_log_level(*t)) out.log_level = *t;
+            else s.add(v, p, quote(*t) + " is not one of debug, info, warn, error");
+          }
+        } else {
+          refuse_secret(s, v, p, "TUTORBOT_API_TOKEN");
+        }
+      });
+    } else if (section == "http") {
+      auto& h = out.http;
+      each_entry(node, s, "http",
+                 {"header_limit_bytes", "body_limit_bytes", "read_timeout_seconds",
+                  "idle_timeout_seconds", "max_connections", "shutdown_grace_seconds"},
+                 {}, [&](const std::string& key, const YAML::Node& v) {
+        const auto p = join("http", key);
+        if (key == "header_limit_bytes") {
+          if (auto n = get_int(v, s, p, 1024, 1 << 20)) h.header_limit_bytes = static_cast<std::size_t>(*n);
+        } else if (key == "body_limit_bytes") {
+          if (auto n = get_int(v, s, p, 1024, 64 << 20)) h.body_limit_bytes = static_cast<std::size_t>(*n);
+        } else if (key == "read_timeout_seconds") {
+          read_seconds(v, s, p, h.read_timeout, 1, 3600);
+        } else if (key == "idle_timeout_seconds") {
+          read_seconds(v, s, p, h.idle_timeout, 1, 3600);
+        } else if (key == "max_connections") {
+          if (auto n = get_int(v, s, p, 1, 100000)) h.max_connections = static_cast<int>(*n);
+        } else {
+          read_seconds(v, s, p, h.shutdown_grace, 0, 600);
+        }
+      });
+    } else if (section == "database") {
+      each_entry(node, s, "database", {"url", "pool_size", "connect_timeout_seconds"}, {},
+                 [&](const std::string& key, const YAML::Node& v) {
+        const auto p = join("database", key);
+        if (key == "url") {
+          marks.database_url = line_of(v);
+          if (auto t = get_string(v, s, p)) {
+            if (holds_password(*t)) {
+              marks.database_url_refused = true;
+              refuse_secret(s, v, p, "DATABASE_URL (this URL holds a password)");
+            } else {
+              out.database_url = secret(*t);
+            }
+          }
+        } else if (key == "pool_size") {
+          if (auto n = get_int(v, s, p, 1, 64)) out.database.pool_size = static_cast<int>(*n);
+        } else {
+          read_seconds(v, s, p, out.database.connect_timeout, 1, 300);
+        }
+      });
+    } else {
+      each_entry(node, s, "providers", {"stripe", "google", "chatwoot"}, {},
+                 [&](const std::string& key, const YAML::Node& v) {
+        const auto p = join("providers", key);
+        if (key == "stripe") {
+          marks.stripe = line_of(v);
+          read_stripe(v, s, p, out.providers.stripe);
+        } else if (key == "google") {
+          marks.google = line_of(v);
+          read_google(v, s, p, out.providers.google);
+        } else {
+          marks.chatwoot = line_of(v);
+          read_chatwoot(v, s, p, out.providers.chatwoot);
+        }
+      });
+    }
+  });
+}
+
+void check_service(const service_settings& svc, const service_marks& marks, const sink& s) {
+  // Problems about the environment name the variable, never its value.
+  if (svc.database_url.empty() && !marks.database_url_refused)
+    s.add(marks.database_url, "database.url", "is not set: set DATABASE_URL or database.url");
+
+  const auto& st = svc.providers.stripe;
+  if (st.enabled) {
+    if (st.secret_key.empty()) s.add(marks.stripe, "providers.stripe", "STRIPE_SECRET_KEY is not set");
+    if (st.webhook_secrets.empty())
+      s.add(marks.stripe, "providers.stripe", "STRIPE_WEBHOOK_SECRET is not set");
+    if (st.success_url.empty())
+      s.add(marks.stripe, "providers.stripe.success_url", "is required when stripe is enabled");
+    if (st.cancel_url.empty())
+      s.add(marks.stripe, "providers.stripe.cancel_url", "is required when stripe is enabled");
+    if (st.api_version.empty())
+      s.add(marks.stripe, "providers.stripe.api_version", "is required: pin the Stripe API version");
+  }
+  const auto& g = svc.providers.google;
+  if (g.enabled && g.service_account_json_path.empty())
+    s.add(marks.google, "providers.google", "GCAL_SERVICE_ACCOUNT_JSON is not set");
+  const auto& c = svc.providers.chatwoot;
+  if (c.enabled) {
+    if (c.base_url.empty())
+      s.add(marks.chatwoot, "providers.chatwoot", "CHATWOOT_BASE_URL or providers.chatwoot.base_url is not set");
+    if (c.account_id <= 0)
+      s.add(marks.chatwoot, "providers.chatwoot", "CHATWOOT_ACCOUNT_ID or providers.chatwoot.account_id is not set");
+    if (c.api_token.empty()) s.add(marks.chatwoot, "providers.chatwoot", "CHATWOOT_API_TOKEN is not set");
+    if (c.webhook_token.empty())
+      s.add(marks.chatwoot, "providers.chatwoot", "CHATWOOT_WEBHOOK_TOKEN is not set");
+  }
+}
+
+}  // namespace tutorbot::config::detail

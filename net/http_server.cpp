@@ -261,8 +261,8 @@ class session : public std::enable_shared_from_this<session> {
                    {"path", path_},
                    {"status", status_},
                    {"bytes", bytes},
-                   {"duration_ms",
-                    std::chrono::duration<double, std::milli>(elapsed).count()}});
+                   {"duration_us", static_cast<std::int64_t>(
+                                       std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count())}});
     in_flight_ = false;
     ++served_;
     if (ec) return close();
@@ -277,7 +277,8 @@ class session : public std::enable_shared_from_this<session> {
   void fail_and_close(int status, std::string_view code, std::string_view message) {
     if (started_ == std::chrono::steady_clock::time_point{}) started_ = std::chrono::steady_clock::now();
     if (request_id_.empty()) request_id_ = new_request_id();
-    if (parser_ && parser_->is_header_done()) {
+    // Beast may stop at the header (limits): whatever it parsed still names the request.
+    if (parser_ && !parser_->get().method_string().empty()) {
       method_ = std::string(parser_->get().method_string());
       auto target = std::string(parser_->get().target());
       path_ = target.substr(0, target.find('?'));

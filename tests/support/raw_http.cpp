@@ -42,6 +42,7 @@ struct raw_connection::impl {
   asio::io_context io;
   beast::tcp_stream stream{io};
   beast::flat_buffer buffer;
+  bool partial = false;
 };
 
 raw_connection::raw_connection(unsigned short port) : impl_(std::make_unique<impl>()) {
@@ -64,6 +65,7 @@ std::optional<raw_response> raw_connection::read_response(std::chrono::milliseco
   http::async_read(impl_->stream, impl_->buffer, parser, [&](beast::error_code e, std::size_t) { ec = e; });
   impl_->io.restart();
   impl_->io.run();
+  impl_->partial = ec == http::error::partial_message || (ec && parser.got_some());
   if (ec) return std::nullopt;
   raw_response out;
   auto& message = parser.get();
@@ -74,6 +76,8 @@ std::optional<raw_response> raw_connection::read_response(std::chrono::milliseco
   }
   return out;
 }
+
+bool raw_connection::last_read_was_partial() const { return impl_->partial; }
 
 bool raw_connection::closed_by_peer(std::chrono::milliseconds deadline) {
   char byte;

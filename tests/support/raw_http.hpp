@@ -23,6 +23,9 @@ class raw_connection {
   // Reads one response; nullopt when the server closed the connection first or the
   // deadline passed.
   std::optional<raw_response> read_response(std::chrono::milliseconds deadline = std::chrono::seconds(10));
+  // After read_response gave nullopt: whether part of a response had arrived (a response
+  // cut short) rather than none at all.
+  bool last_read_was_partial() const;
   // True when the server closes the connection within the deadline.
   bool closed_by_peer(std::chrono::milliseconds deadline);
 

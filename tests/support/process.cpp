@@ -1,0 +1,127 @@
+#include "tests/support/process.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <fcntl.h>
+#include <stdexcept>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+namespace tutorbot::testing {
+
+namespace {
+
+[[noreturn]] void exec_child(const std::vector<std::string>& argv,
+                             const std::map<std::string, std::string>& env) {
+  for (const auto& [key, value] : env) setenv(key.c_str(), value.c_str(), 1);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  execv(args[0], args.data());
+  std::perror("execv");
+  _exit(127);
+}
+
+int decode_status(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+}  // namespace
+
+child_process::child_process(std::vector<std::string> argv, std::map<std::string, std::string> env,
+                             std::string log_path) {
+  pid_ = fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    if (!log_path.empty()) {
+      int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (fd >= 0) {
+        dup2(fd, STDOUT_FILENO);
+        dup2(fd, STDERR_FILENO);
+        close(fd);
+      }
+    }
+    exec_child(argv, env);
+  }
+}
+
+child_process::~child_process() {
+  if (!reaped_ && pid_ > 0) {
+    kill(pid_, SIGKILL);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+  }
+}
+
+void child_process::signal(int sig) {
+  if (!reaped_) kill(pid_, sig);
+}
+
+std::optional<int> child_process::wait_for_exit(std::chrono::milliseconds deadline) {
+  auto until = std::chrono::steady_clock::now() + deadline;
+  for (;;) {
+    int status = 0;
+    pid_t r = waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) {
+      reaped_ = true;
+      return decode_status(status);
+    }
+    if (std::chrono::steady_clock::now() >= until) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // waitpid has no timeout
+  }
+}
+
+command_result run_command(const std::vector<std::string>& argv,
+                           const std::map<std::string, std::string>& env) {
+  int pipe_fds[2];
+  if (pipe(pipe_fds) != 0) throw std::runtime_error("pipe failed");
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(pipe_fds[0]);
+    dup2(pipe_fds[1], STDOUT_FILENO);
+    dup2(pipe_fds[1], STDERR_FILENO);
+    close(pipe_fds[1]);
+    exec_child(argv, env);
+  }
+  close(pipe_fds[1]);
+  std::string output;
+  char buffer[4096];
+  ssize_t n;
+  while ((n = read(pipe_fds[0], buffer, sizeof buffer)) > 0) output.append(buffer, static_cast<std::size_t>(n));
+  close(pipe_fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return {decode_status(status), output};
+}
+
+unsigned short free_port() {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  return a.local_endpoint().port();
+}
+
+std::map<std::string, std::string> sandbox_environment() {
+  return {
+      {"TUTORBOT_API_TOKEN", "test-api-token"},
+      {"STRIPE_SECRET_KEY", "sk_test_sandbox"},
+      {"STRIPE_PUBLISHABLE_KEY", "pk_test_sandbox"},
+      {"STRIPE_WEBHOOK_SECRET", "whsec_sandbox"},
+      {"STRIPE_API_BASE", "http://127.0.0.1:8090"},
+      {"GCAL_API_BASE", "http://127.0.0.1:8091/calendar/v3"},
+      {"GCAL_SERVICE_ACCOUNT_JSON", std::string(TUTORBOT_SOURCE_DIR) + "/tests/unit/config/fixtures/service_account.json"},
+      {"CHATWOOT_BASE_URL", "http://127.0.0.1:8092"},
+      {"CHATWOOT_API_TOKEN", "chatwoot-sandbox-token"},
+      {"CHATWOOT_ACCOUNT_ID", "1"},
+      {"CHATWOOT_WEBHOOK_TOKEN", "chatwoot-sandbox-webhook"},
+  };
+}
+
+}  // namespace tutorbot::testing

@@ -6,5 +6,13 @@ namespace tutorbot::actors {
 
 using run_atom = caf::atom_constant<caf::atom("run")>;
 using connect_atom = caf::atom_constant<caf::atom("connect")>;
+using slots_atom = caf::atom_constant<caf::atom("slots")>;
+using hold_atom = caf::atom_constant<caf::atom("hold")>;
+using confirm_atom = caf::atom_constant<caf::atom("confirm")>;
+using cancel_atom = caf::atom_constant<caf::atom("cancel")>;
+using changed_atom = caf::atom_constant<caf::atom("changed")>;
+using reload_atom = caf::atom_constant<caf::atom("reload")>;
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+using listen_atom = caf::atom_constant<caf::atom("listen")>;
 
 }  // namespace tutorbot::actors

@@ -6,6 +6,7 @@
 #include "app/service.hpp"
 #include "config/loader.hpp"
 #include "db/migrations.hpp"
+#include "db/tutors.hpp"
 #include "obs/log.hpp"
 
 namespace tutorbot::app {
@@ -26,6 +27,7 @@ std::optional<config::config> load_or_report(const cli_options& options) {
   return cfg;
 }
 
+// Migrations, then the tutors of calendar_config.yaml, which bookings refer to.
 // A freshly started PostgreSQL may take a moment to accept connections: keep trying for a
 // bounded time instead of failing the whole start.
 int apply_migrations(const config::config& cfg) {
@@ -37,6 +39,8 @@ int apply_migrations(const config::config& cfg) {
       for (const auto& name : applied) obs::log_info("migration_applied", {{"name", name}});
       obs::log_info("migrations_current", {{"applied_now", applied.size()},
                                            {"total", db::bundled_migrations().size()}});
+      db::upsert_tutors(conn, cfg.calendar.tutors);
+      obs::log_info("tutors_upserted", {{"count", cfg.calendar.tutors.size()}});
       return 0;
     } catch (const db::unavailable& e) {
       if (std::chrono::steady_clock::now() > deadline) {

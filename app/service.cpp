@@ -10,8 +10,12 @@
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/send.hpp>
+#include <date/tz.h>
 
 #include "actors/db_pool.hpp"
+#include "actors/booking_watch.hpp"
+#include "actors/tutor_registry.hpp"
+#include "app/api_routes.hpp"
 #include "app/ops_routes.hpp"
 #include "net/http_server.hpp"
 #include "obs/log.hpp"
@@ -20,6 +24,9 @@
 namespace tutorbot::app {
 
 namespace {
+
+// Holds past their expiry are freed within this; the issue asks for within 60 s.
+constexpr auto hold_sweep_interval = std::chrono::seconds(5);
 
 // Two Asio threads keep both cores busy with HTTP while CAF's scheduler has its own.
 constexpr int io_threads = 2;
@@ -55,6 +62,9 @@ struct service::impl {
   caf::actor_system_config actor_config;
   caf::actor_system system;
   caf::actor db_pool;
+  caf::actor registry;
+  caf::actor listener;
+  caf::actor sweeper;
   boost::asio::io_context io;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work;
   std::unique_ptr<net::http_server> server;
@@ -74,8 +84,20 @@ void service::start() {
   pool.size = static_cast<std::size_t>(s.cfg.service.database.pool_size);
   s.db_pool = actors::spawn_db_pool(s.system, pool, s.metrics);
 
+  const auto* zone = date::locate_zone(s.cfg.calendar.timezone);  // validated by the config loader
+  actors::tutor_registry_settings registry;
+  registry.calendar = s.cfg.calendar;
+  registry.zone = zone;
+  registry.db_pool = s.db_pool;
+  registry.hold_duration = std::chrono::duration_cast<std::chrono::seconds>(s.cfg.payments.hold);
+  s.registry = actors::spawn_tutor_registry(s.system, std::move(registry));
+  s.listener = actors::spawn_booking_listener(s.system, pool.url, s.registry);
+  s.sweeper = actors::spawn_hold_sweeper(s.system, s.db_pool, s.registry, hold_sweep_interval);
+
   net::router routes;
   add_ops_routes(routes, ops_context{s.system, s.db_pool, s.metrics, s.stopping});
+  add_api_routes(routes, api_context{s.system, s.registry, s.db_pool, &s.cfg.calendar, &s.cfg.payments, zone,
+                                     s.cfg.service.api_token.reveal()});
 
   s.server = std::make_unique<net::http_server>(s.io, server_options_from(s.cfg.service),
                                                 std::move(routes), s.metrics);
@@ -107,7 +129,9 @@ void service::stop() {
   for (auto& t : s.threads) t.join();
   s.threads.clear();
   s.server.reset();
-  if (s.db_pool) caf::anon_send_exit(s.db_pool, caf::exit_reason::user_shutdown);
+  for (auto* a : {&s.sweeper, &s.listener, &s.registry, &s.db_pool}) {
+    if (*a) caf::anon_send_exit(*a, caf::exit_reason::user_shutdown);
+  }
   obs::log_info("service_stopped");
 }
 

@@ -1,6 +1,7 @@
 #include "db/connection.hpp"
 
 #include <optional>
+#include <set>
 #include <random>
 #include <thread>
 
@@ -25,6 +26,7 @@ struct connection::impl {
   std::string url;
   backoff_policy backoff;
   std::optional<pqxx::connection> link;
+  std::set<std::string> prepared;  // statements prepared on the current link
   std::chrono::steady_clock::time_point next_attempt{};
   std::chrono::milliseconds delay{0};
   std::mt19937 jitter{std::random_device{}()};
@@ -49,6 +51,7 @@ void connection::ensure_open() {
   auto& s = *impl_;
   if (s.link && s.link->is_open()) return;
   s.link.reset();
+  s.prepared.clear();
   if (std::chrono::steady_clock::now() < s.next_attempt) {
     throw unavailable("the database is unreachable; reconnecting with backoff");
   }
@@ -66,9 +69,19 @@ void connection::ensure_open() {
 
 bool connection::is_open() const { return impl_->link && impl_->link->is_open(); }
 
-void connection::mark_broken() { impl_->link.reset(); }
+void connection::mark_broken() {
+  impl_->link.reset();
+  impl_->prepared.clear();
+}
 
 connection::impl& connection::internals() { return *impl_; }
+
+void prepare(connection& conn, const std::string& name, const std::string& sql) {
+  auto& s = conn.internals();
+  if (s.prepared.count(name)) return;
+  raw(conn).prepare(name, sql);
+  s.prepared.insert(name);
+}
 
 pqxx::connection& raw(connection& conn) {
   conn.ensure_open();

@@ -10,6 +10,9 @@ namespace tutorbot::db {
 // The live libpqxx connection; opens it first (may throw unavailable).
 pqxx::connection& raw(connection& conn);
 
+// Prepares a named statement on the current link once; a reconnect prepares it again.
+void prepare(connection& conn, const std::string& name, const std::string& sql);
+
 // Runs work(pqxx::work&) in a transaction and commits, retrying what is safe to retry: a
 // serialization failure (40001), a deadlock (40P01) and a connection lost before the commit.
 // A commit whose outcome is unknown (in_doubt_error) is never retried.

@@ -43,7 +43,7 @@ struct strong_id {
 
 using tutor_id = strong_id<struct tutor_id_tag>;           // "anouk", from calendar_config.yaml
 using product_id = strong_id<struct product_id_tag>;       // "lesson-60", from payment_config.yaml
-using booking_id = strong_id<struct booking_id_tag, std::int64_t>;
+using booking_id = strong_id<struct booking_id_tag>;             // a uuid, made by PostgreSQL
 using conversation_id = strong_id<struct conversation_id_tag, std::int64_t>;  // Chatwoot's
 
 }  // namespace tutorbot::domain

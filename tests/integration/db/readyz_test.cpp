@@ -4,20 +4,13 @@
 #include "db/migrations.hpp"
 #include "tests/support/pg.hpp"
 #include "tests/support/raw_http.hpp"
+#include "tests/support/service_config.hpp"
 
 using namespace tutorbot;
 
 namespace {
 
-config::config service_config(const std::string& database_url) {
-  config::config cfg;
-  cfg.service.listen_host = "127.0.0.1";
-  cfg.service.listen_port = 0;
-  cfg.service.database_url = config::secret(database_url);
-  cfg.service.database.pool_size = 2;
-  cfg.service.http.shutdown_grace = std::chrono::seconds(2);
-  return cfg;
-}
+config::config service_config(const std::string& database_url) { return testing::sample_config(database_url); }
 
 int readyz(const app::service& svc) { return testing::http_request(svc.port(), "GET", "/readyz").status; }
 

@@ -1,0 +1,72 @@
+#pragma once
+// What the tutor calendars are asked and answer. These stay inside one process, so they
+// are allowed as unsafe (unserialisable) message types instead of getting inspectors.
+#include <chrono>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <caf/allowed_unsafe_message_type.hpp>
+
+#include "db/bookings.hpp"
+#include "domain/availability.hpp"
+#include "domain/booking.hpp"
+
+namespace tutorbot::actors {
+
+struct slots_request {
+  domain::tutor_id tutor;
+  domain::slot_query query;
+};
+
+struct slots_answer {
+  domain::slots_result slots;
+};
+
+struct hold_request {
+  domain::tutor_id tutor;
+  std::chrono::sys_seconds start;
+  int duration_minutes = 60;
+  std::string student_ref;
+  std::string product_id;
+  domain::cents price;
+};
+
+enum class hold_refusal {
+  slot_taken,            // another active booking overlaps (409)
+  day_full,              // the tutor's daily cap is reached (409)
+  outside_availability,  // not a bookable start under the tutor's rules (422)
+  duration_not_allowed,  // the tutor does not give lessons of this length (422)
+};
+
+struct hold_answer {
+  std::variant<domain::booking, hold_refusal> outcome;
+};
+
+struct transition_request {
+  domain::booking_id id;
+  std::string reason;  // for a cancellation
+};
+
+struct transition_answer {
+  db::transition_result outcome;
+};
+
+// A booking as another instance (NOTIFY), the sweeper or a reload reports it.
+struct booking_change {
+  domain::booking booking;
+};
+
+}  // namespace tutorbot::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::slots_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::slots_answer)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::hold_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::hold_answer)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::transition_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::transition_answer)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::booking_change)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<tutorbot::domain::booking>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::hold_result)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::transition_result)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<tutorbot::domain::booking>)

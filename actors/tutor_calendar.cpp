@@ -1,0 +1,209 @@
+#include "actors/tutor_calendar.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include <caf/event_based_actor.hpp>
+
+#include "actors/atoms.hpp"
+#include "actors/calendar_messages.hpp"
+#include "actors/db_pool.hpp"
+#include "obs/log.hpp"
+
+namespace tutorbot::actors {
+
+using std::chrono::sys_seconds;
+
+struct tutor_calendar_state {
+  tutor_calendar_settings settings;
+  std::map<std::string, domain::booking> active;  // held and confirmed, by booking id
+  std::vector<domain::busy_interval> busy;        // derived from `active`, sorted by start
+  bool busy_stale = true;
+  static inline const char* name = "tutor_calendar";
+
+  void apply(const domain::booking& b) {
+    if (domain::is_active(b.status)) {
+      active[b.id.value] = b;
+    } else {
+      active.erase(b.id.value);
+    }
+    busy_stale = true;
+  }
+
+  void forget(const domain::booking_id& id) {
+    active.erase(id.value);
+    busy_stale = true;
+  }
+
+  void replace(const std::vector<domain::booking>& bookings) {
+    active.clear();
+    for (const auto& b : bookings) apply(b);
+    busy_stale = true;
+  }
+
+  // The busy intervals a query over [from, to) needs: the daily cap counts every booking
+  // of the local days the window touches, hence the margin of two days on each side.
+  std::span<const domain::busy_interval> busy_near(sys_seconds from, sys_seconds to) {
+    if (busy_stale) {
+      busy.clear();
+      for (const auto& [id, b] : active) busy.push_back({b.lesson_start, b.lesson_end, true});
+      std::sort(busy.begin(), busy.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
+      busy_stale = false;
+    }
+    auto margin = std::chrono::days{2};
+    auto first = std::lower_bound(busy.begin(), busy.end(), from - margin,
+                                  [](const auto& i, sys_seconds t) { return i.start < t; });
+    auto last = std::lower_bound(first, busy.end(), to + margin,
+                                 [](const auto& i, sys_seconds t) { return i.start < t; });
+    return {first, last};
+  }
+
+  domain::slots_result slots(const domain::slot_query& q, sys_seconds now, bool with_bookings) {
+    auto busy_span = with_bookings ? busy_near(q.from, q.to) : std::span<const domain::busy_interval>{};
+    return domain::available_slots(settings.rules, settings.zone, settings.school_holidays, busy_span, q, now);
+  }
+
+  bool offers(const domain::slot_query& q, sys_seconds now, bool with_bookings) {
+    auto result = slots(q, now, with_bookings);
+    auto* found = std::get_if<std::vector<domain::slot>>(&result);
+    return found && !found->empty() && found->front().start == q.from;
+  }
+
+  bool overlaps_a_booking(sys_seconds blocked_start, sys_seconds blocked_end) const {
+    return std::any_of(active.begin(), active.end(), [&](const auto& entry) {
+      return entry.second.blocked_start < blocked_end && blocked_start < entry.second.blocked_end;
+    });
+  }
+};
+
+namespace {
+
+sys_seconds now_seconds() {
+  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+// Everything a hold must pass before the database is asked, cheapest first.
+std::optional<hold_refusal> precheck(tutor_calendar_state& s, const hold_request& req, sys_seconds now) {
+  if (!s.settings.rules.accepts_duration(req.duration_minutes)) return hold_refusal::duration_not_allowed;
+  domain::slot_query exact{req.start, req.start + std::chrono::seconds{1}, req.duration_minutes, {}, {}, 1};
+  if (!s.offers(exact, now, false)) return hold_refusal::outside_availability;
+  if (s.offers(exact, now, true)) return std::nullopt;
+  auto end = req.start + std::chrono::minutes{req.duration_minutes};
+  if (s.overlaps_a_booking(req.start - s.settings.rules.buffer_before, end + s.settings.rules.buffer_after)) {
+    return hold_refusal::slot_taken;
+  }
+  return hold_refusal::day_full;
+}
+
+void load_bookings(caf::stateful_actor<tutor_calendar_state>* self, bool block_until_loaded) {
+  auto tutor = domain::tutor_id{self->state.settings.rules.id};
+  auto job = make_db_job([tutor](db::connection& conn) {
+    return db::active_bookings(conn, tutor, now_seconds() - std::chrono::days{2});
+  });
+  auto handle = self->request(self->state.settings.db_pool, caf::duration{self->state.settings.db_timeout},
+                              run_atom::value, job);
+  auto on_loaded = [self](std::vector<domain::booking>& bookings) { self->state.replace(bookings); };
+  if (block_until_loaded) {
+    // Nothing is answered from an empty memory: other messages wait until the load is in.
+    handle.await(on_loaded, [self](caf::error& e) {
+      obs::log_warn("tutor_calendar_load_failed", {{"tutor", self->state.settings.rules.id},
+                                                   {"error", self->system().render(e)}});
+      self->quit(e);
+    });
+  } else {
+    handle.then(on_loaded, [self](caf::error& e) {
+      obs::log_warn("tutor_calendar_reload_failed", {{"tutor", self->state.settings.rules.id},
+                                                     {"error", self->system().render(e)}});
+    });
+  }
+}
+
+caf::behavior tutor_calendar(caf::stateful_actor<tutor_calendar_state>* self, tutor_calendar_settings settings) {
+  self->state.settings = std::move(settings);
+  load_bookings(self, true);
+  self->delayed_send(self, self->state.settings.reload_interval, tick_atom::value);
+  return {
+      [=](slots_atom, slots_request& req) {
+        return slots_answer{self->state.slots(req.query, now_seconds(), true)};
+      },
+      [=](hold_atom, hold_request& req) {
+        auto rp = self->make_response_promise();
+        auto now = now_seconds();
+        if (auto refusal = precheck(self->state, req, now)) {
+          rp.deliver(hold_answer{*refusal});
+          return rp;
+        }
+        const auto& rules = self->state.settings.rules;
+        db::new_hold hold{domain::tutor_id{rules.id},
+                          req.student_ref,
+                          req.start,
+                          req.start + std::chrono::minutes{req.duration_minutes},
+                          req.start - rules.buffer_before,
+                          req.start + std::chrono::minutes{req.duration_minutes} + rules.buffer_after,
+                          now + self->state.settings.hold_duration,
+                          req.product_id,
+                          req.price};
+        auto job = make_db_job([hold](db::connection& conn) { return db::insert_hold(conn, hold); });
+        // await: the next hold for this tutor is only looked at once this one is settled.
+        self->request(self->state.settings.db_pool, caf::duration{self->state.settings.db_timeout},
+                      run_atom::value, job)
+            .await(
+                [=](db::hold_result& result) mutable {
+                  if (auto* booked = std::get_if<domain::booking>(&result)) {
+                    self->state.apply(*booked);
+                    rp.deliver(hold_answer{*booked});
+                  } else {
+                    rp.deliver(hold_answer{hold_refusal::slot_taken});
+                  }
+                },
+                [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
+        return rp;
+      },
+      [=](confirm_atom, transition_request& req) {
+        auto rp = self->make_response_promise();
+        auto id = req.id;
+        auto job = make_db_job([id](db::connection& conn) { return db::confirm_hold(conn, id, now_seconds()); });
+        self->request(self->state.settings.db_pool, caf::duration{self->state.settings.db_timeout},
+                      run_atom::value, job)
+            .await(
+                [=](db::transition_result& result) mutable {
+                  if (auto* b = std::get_if<domain::booking>(&result)) self->state.apply(*b);
+                  if (std::holds_alternative<db::hold_expired>(result)) self->state.forget(id);
+                  rp.deliver(transition_answer{std::move(result)});
+                },
+                [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
+        return rp;
+      },
+      [=](cancel_atom, transition_request& req) {
+        auto rp = self->make_response_promise();
+        auto id = req.id;
+        auto reason = req.reason;
+        auto job = make_db_job(
+            [id, reason](db::connection& conn) { return db::cancel_booking(conn, id, now_seconds(), reason); });
+        self->request(self->state.settings.db_pool, caf::duration{self->state.settings.db_timeout},
+                      run_atom::value, job)
+            .await(
+                [=](db::transition_result& result) mutable {
+                  if (auto* b = std::get_if<domain::booking>(&result)) self->state.apply(*b);
+                  rp.deliver(transition_answer{std::move(result)});
+                },
+                [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
+        return rp;
+      },
+      [=](changed_atom, booking_change& change) { self->state.apply(change.booking); },
+      [=](reload_atom) { load_bookings(self, false); },
+      [=](tick_atom) {
+        load_bookings(self, false);
+        self->delayed_send(self, self->state.settings.reload_interval, tick_atom::value);
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_tutor_calendar(caf::event_based_actor* parent, tutor_calendar_settings settings) {
+  // Linked: the calendars stop with their registry (its shutdown), and it learns when one stops.
+  return parent->spawn<caf::linked>(tutor_calendar, std::move(settings));
+}
+
+}  // namespace tutorbot::actors

@@ -1,0 +1,35 @@
+#pragma once
+// One actor per tutor: keeps the tutor's rules, active bookings and calendar busy times in
+// memory, answers slot queries from memory, and serialises hold / confirm / cancel for the
+// tutor. The database's exclusion constraint has the final word, so two instances, each
+// with its own actor for the same tutor, still never double-book.
+#include <chrono>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "domain/calendar_rules.hpp"
+
+namespace date {
+class time_zone;
+}
+
+namespace tutorbot::actors {
+
+struct tutor_calendar_settings {
+  domain::tutor_rules rules;
+  const date::time_zone* zone = nullptr;
+  std::vector<domain::date_range> school_holidays;
+  caf::actor db_pool;
+  std::chrono::seconds hold_duration{20 * 60};
+  // A fallback for missed notifications: the actor re-reads its bookings this often.
+  std::chrono::seconds reload_interval{60};
+  std::chrono::seconds db_timeout{5};
+};
+
+// Spawned by the registry, linked to it.
+caf::actor spawn_tutor_calendar(caf::event_based_actor* parent, tutor_calendar_settings settings);
+
+}  // namespace tutorbot::actors

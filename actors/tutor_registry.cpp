@@ -1,0 +1,110 @@
+#include "actors/tutor_registry.hpp"
+
+#include <map>
+
+#include "actors/atoms.hpp"
+#include "actors/calendar_messages.hpp"
+#include "actors/db_pool.hpp"
+#include "actors/tutor_calendar.hpp"
+
+namespace tutorbot::actors {
+
+struct tutor_registry_state {
+  tutor_registry_settings settings;
+  std::map<std::string, caf::actor> calendars;
+  static inline const char* name = "tutor_registry";
+};
+
+namespace {
+
+using registry_actor = caf::stateful_actor<tutor_registry_state>;
+
+// The calendar of a configured tutor, spawned now if needed; nullopt for an unknown tutor.
+std::optional<caf::actor> calendar_of(registry_actor* self, const std::string& tutor) {
+  auto& s = self->state;
+  if (auto it = s.calendars.find(tutor); it != s.calendars.end()) return it->second;
+  const auto* rules = s.settings.calendar.find_tutor(tutor);
+  if (!rules) return std::nullopt;
+  tutor_calendar_settings cs;
+  cs.rules = *rules;
+  cs.zone = s.settings.zone;
+  cs.school_holidays = s.settings.calendar.school_holidays;
+  cs.db_pool = s.settings.db_pool;
+  cs.hold_duration = s.settings.hold_duration;
+  cs.reload_interval = s.settings.reload_interval;
+  auto calendar = spawn_tutor_calendar(self, std::move(cs));
+  s.calendars.emplace(tutor, calendar);
+  return calendar;
+}
+
+caf::error unknown_tutor(const std::string& tutor) {
+  return caf::make_error(caf::sec::invalid_argument, "unknown tutor " + tutor);
+}
+
+// Slot queries and holds name their tutor: hand them to that calendar as they are.
+template <class Atom, class Request>
+caf::response_promise route_by_tutor(registry_actor* self, Atom atom, Request req) {
+  auto rp = self->make_response_promise();
+  auto calendar = calendar_of(self, req.tutor.value);
+  if (!calendar) {
+    rp.deliver(unknown_tutor(req.tutor.value));
+  } else {
+    rp.delegate(*calendar, atom, std::move(req));
+  }
+  return rp;
+}
+
+// Confirm and cancel name only the booking: find its tutor first, then ask that calendar.
+template <class Atom>
+caf::response_promise route_by_booking(registry_actor* self, Atom atom, transition_request req) {
+  auto rp = self->make_response_promise();
+  auto id = req.id;
+  auto job = make_db_job([id](db::connection& conn) { return db::find_booking(conn, id); });
+  self->request(self->state.settings.db_pool, caf::duration{std::chrono::seconds(5)}, run_atom::value, job)
+      .then(
+          [=](std::optional<domain::booking>& found) mutable {
+            if (!found) return rp.deliver(transition_answer{db::not_found{}});
+            auto calendar = calendar_of(self, found->tutor.value);
+            if (!calendar) return rp.deliver(transition_answer{db::not_found{}});
+            self->request(*calendar, caf::duration{std::chrono::seconds(10)}, atom, req)
+                .then([=](transition_answer& answer) mutable { rp.deliver(std::move(answer)); },
+                      [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
+          },
+          [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
+  return rp;
+}
+
+caf::behavior tutor_registry(caf::stateful_actor<tutor_registry_state>* self, tutor_registry_settings settings) {
+  self->state.settings = std::move(settings);
+  self->set_exit_handler([self](caf::exit_msg& exit) {
+    auto& calendars = self->state.calendars;
+    for (auto it = calendars.begin(); it != calendars.end(); ++it) {
+      if (it->second.address() == exit.source) {
+        calendars.erase(it);  // the next request spawns a fresh one, loaded from the database
+        return;
+      }
+    }
+    self->quit(exit.reason);  // not a calendar: the service is stopping us
+  });
+  return {
+      [=](slots_atom a, slots_request& req) { return route_by_tutor(self, a, std::move(req)); },
+      [=](hold_atom a, hold_request& req) { return route_by_tutor(self, a, std::move(req)); },
+      [=](confirm_atom a, transition_request& req) { return route_by_booking(self, a, std::move(req)); },
+      [=](cancel_atom a, transition_request& req) { return route_by_booking(self, a, std::move(req)); },
+      [=](changed_atom a, booking_change& change) {
+        auto it = self->state.calendars.find(change.booking.tutor.value);
+        if (it != self->state.calendars.end()) self->send(it->second, a, std::move(change));
+      },
+      [=](reload_atom a) {
+        for (auto& [tutor, calendar] : self->state.calendars) self->send(calendar, a);
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_tutor_registry(caf::actor_system& system, tutor_registry_settings settings) {
+  return system.spawn(tutor_registry, std::move(settings));
+}
+
+}  // namespace tutorbot::actors

@@ -1,0 +1,296 @@
+#include "app/api_routes.hpp"
+
+#include <sstream>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+#include <date/date.h>
+#include <date/tz.h>
+
+#include "actors/ask.hpp"
+#include "actors/atoms.hpp"
+#include "actors/calendar_messages.hpp"
+#include "actors/db_pool.hpp"
+#include "db/bookings.hpp"
+#include "domain/pricing.hpp"
+
+namespace tutorbot::app {
+
+namespace json = boost::json;
+using net::server_response;
+using std::chrono::sys_seconds;
+
+namespace {
+
+constexpr auto actor_timeout = std::chrono::seconds(10);
+constexpr int max_window_days = 92;
+
+std::string rfc3339(sys_seconds t) { return date::format("%FT%TZ", t); }
+
+// RFC 3339 with Z or a numeric offset, whole seconds: 2026-12-01T16:00:00+01:00.
+std::optional<sys_seconds> parse_instant(const std::string& text) {
+  for (const char* pattern : {"%FT%TZ", "%FT%T%Ez"}) {
+    std::istringstream in(text);
+    sys_seconds t;
+    in >> date::parse(pattern, t);
+    if (!in.fail() && in.peek() == std::char_traits<char>::eof()) return t;
+  }
+  return std::nullopt;
+}
+
+std::optional<date::year_month_day> parse_local_date(const std::string& text) {
+  if (text.size() != 10) return std::nullopt;
+  std::istringstream in(text);
+  date::year_month_day day;
+  in >> date::parse("%F", day);
+  if (in.fail() || !day.ok()) return std::nullopt;
+  return day;
+}
+
+std::optional<int> parse_positive_int(const std::string& text) {
+  if (text.empty() || text.size() > 6) return std::nullopt;
+  int value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  return value > 0 ? std::optional<int>(value) : std::nullopt;
+}
+
+// Local midnight of `day` as an instant (choose::earliest covers a zone that skips midnight).
+sys_seconds local_midnight(const date::time_zone* zone, date::year_month_day day) {
+  return std::chrono::time_point_cast<std::chrono::seconds>(
+      zone->to_sys(date::local_days{day}, date::choose::earliest));
+}
+
+json::object booking_json(const domain::booking& b) {
+  json::object o;
+  o["booking_id"] = b.id.value;
+  o["tutor_id"] = b.tutor.value;
+  o["start"] = rfc3339(b.lesson_start);
+  o["end"] = rfc3339(b.lesson_end);
+  o["status"] = domain::to_string(b.status);
+  o["product_id"] = b.product_id;
+  o["price_cents"] = b.price.value;
+  o["student_ref"] = b.student_ref;
+  if (b.hold_expires_at && b.status == domain::booking_status::held) o["expires_at"] = rfc3339(*b.hold_expires_at);
+  return o;
+}
+
+server_response unavailable(const caf::error&) {
+  return server_response::error(503, "unavailable", "the booking service is busy or the database is down; retry");
+}
+
+// Constant time, so the token cannot be guessed byte by byte from response timings.
+bool same_token(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+// The lesson product for a duration: the configured lesson of that length.
+const domain::product* lesson_product(const domain::payment_catalog& catalog, int minutes) {
+  for (const auto& p : catalog.products) {
+    if (p.kind == domain::product_kind::lesson && p.duration_minutes == minutes) return &p;
+  }
+  return nullptr;
+}
+
+server_response transition_response(const db::transition_result& outcome) {
+  return std::visit(
+      [](const auto& r) -> server_response {
+        using T = std::decay_t<decltype(r)>;
+        if constexpr (std::is_same_v<T, domain::booking>) {
+          return server_response::json(200, json::serialize(booking_json(r)));
+        } else if constexpr (std::is_same_v<T, db::not_found>) {
+          return server_response::error(404, "not_found", "no such booking");
+        } else if constexpr (std::is_same_v<T, db::hold_expired>) {
+          return server_response::error(409, "hold_expired", "the hold expired; the slot was released");
+        } else {
+          return server_response::error(409, "wrong_status",
+                                        "the booking is " + std::string(domain::to_string(r.status)));
+        }
+      },
+      outcome);
+}
+
+}  // namespace
+
+void add_api_routes(net::router& routes, const api_context& ctx) {
+  auto guarded = [ctx](net::handler_fn handler) -> net::handler_fn {
+    return [ctx, handler = std::move(handler)](net::server_request&& req, net::respond_fn respond) {
+      auto auth = req.header("Authorization").value_or("");
+      const std::string prefix = "Bearer ";
+      if (ctx.api_token.empty() || auth.rfind(prefix, 0) != 0 ||
+          !same_token(auth.substr(prefix.size()), ctx.api_token)) {
+        auto r = server_response::error(401, "unauthorized", "a valid bearer token is required");
+        r.headers.emplace_back("WWW-Authenticate", "Bearer");
+        return respond(std::move(r));
+      }
+      handler(std::move(req), std::move(respond));
+    };
+  };
+
+  routes.add("GET", "/api/v1/tutors", guarded([ctx](net::server_request&&, net::respond_fn respond) {
+    json::array tutors;
+    for (const auto& t : ctx.calendar->tutors) {
+      json::array durations;
+      for (int d : t.durations_minutes) durations.push_back(d);
+      tutors.push_back(json::object{{"id", t.id}, {"name", t.name}, {"durations_minutes", durations}});
+    }
+    respond(server_response::json(200, json::serialize(tutors)));
+  }));
+
+  routes.add("GET", "/api/v1/tutors/{id}/slots", guarded([ctx](net::server_request&& req, net::respond_fn respond) {
+    const auto& tutor = req.path_params.at("id");
+    if (!ctx.calendar->find_tutor(tutor)) {
+      return respond(server_response::error(404, "unknown_tutor", "no tutor with id " + tutor));
+    }
+    auto from = parse_local_date(req.query_param("from").value_or(""));
+    auto to = parse_local_date(req.query_param("to").value_or(""));
+    auto duration = parse_positive_int(req.query_param("duration").value_or(""));
+    if (!from || !to) {
+      return respond(server_response::error(400, "bad_date", "from and to must be dates as YYYY-MM-DD"));
+    }
+    if (!duration) {
+      return respond(server_response::error(400, "bad_duration", "duration must be a whole number of minutes"));
+    }
+    auto days = (date::sys_days{*to} - date::sys_days{*from}).count();
+    if (days < 0 || days >= max_window_days) {
+      return respond(server_response::error(400, "bad_window", "to must be on or after from, at most 92 days later"));
+    }
+    domain::slot_query query;
+    query.from = local_midnight(ctx.zone, *from);
+    query.to = local_midnight(ctx.zone, date::year_month_day{date::sys_days{*to} + date::days{1}});
+    query.duration_minutes = *duration;
+    actors::ask<actors::slots_answer>(
+        ctx.system, ctx.registry, caf::duration{actor_timeout},
+        [respond](caf::expected<actors::slots_answer> answer) {
+          if (!answer) return respond(unavailable(answer.error()));
+          if (std::holds_alternative<domain::availability_error>(answer->slots)) {
+            return respond(server_response::error(422, "duration_not_allowed",
+                                                  "this tutor does not give lessons of that length"));
+          }
+          json::array out;
+          for (const auto& s : std::get<std::vector<domain::slot>>(answer->slots)) {
+            out.push_back(json::object{{"start", rfc3339(s.start)}, {"end", rfc3339(s.end)}});
+          }
+          respond(server_response::json(200, json::serialize(out)));
+        },
+        actors::slots_atom::value, actors::slots_request{domain::tutor_id{tutor}, query});
+  }));
+
+  routes.add("POST", "/api/v1/holds", guarded([ctx](net::server_request&& req, net::respond_fn respond) {
+    boost::system::error_code ec;
+    auto body = json::parse(req.body, ec);
+    if (ec || !body.is_object()) {
+      return respond(server_response::error(400, "bad_json", "the body must be a JSON object"));
+    }
+    const auto& o = body.as_object();
+    auto text = [&](const char* key) -> std::optional<std::string> {
+      auto* v = o.if_contains(key);
+      if (!v || !v->is_string()) return std::nullopt;
+      return std::string(v->as_string());
+    };
+    auto tutor = text("tutor_id");
+    auto start_text = text("start");
+    auto student_ref = text("student_ref");
+    auto* duration_value = o.if_contains("duration_minutes");
+    if (!tutor || !start_text || !student_ref || !duration_value || !duration_value->is_int64()) {
+      return respond(server_response::error(
+          400, "bad_request", "expected {tutor_id: string, start: RFC 3339, duration_minutes: integer, student_ref: string}"));
+    }
+    auto start = parse_instant(*start_text);
+    if (!start) return respond(server_response::error(400, "bad_date", "start must be RFC 3339, e.g. 2026-12-01T16:00:00+01:00"));
+    auto duration = duration_value->as_int64();
+    if (duration <= 0 || duration > 24 * 60) {
+      return respond(server_response::error(400, "bad_duration", "duration_minutes must be between 1 and 1440"));
+    }
+    if (student_ref->size() > 200) {
+      return respond(server_response::error(400, "bad_request", "student_ref is at most 200 characters"));
+    }
+    if (!ctx.calendar->find_tutor(*tutor)) {
+      return respond(server_response::error(404, "unknown_tutor", "no tutor with id " + *tutor));
+    }
+    const auto* product = lesson_product(*ctx.payments, static_cast<int>(duration));
+    if (!product) {
+      return respond(server_response::error(422, "duration_not_allowed", "no lesson product of that length"));
+    }
+    domain::quote_request quote_req;
+    quote_req.product_id = product->id;
+    quote_req.lesson_start = *start;
+    quote_req.zone = ctx.zone;
+    auto quoted = domain::quote_booking(*ctx.payments, quote_req);
+    auto price = std::holds_alternative<domain::quote>(quoted) ? std::get<domain::quote>(quoted).total : product->price;
+    actors::hold_request hold{domain::tutor_id{*tutor}, *start, static_cast<int>(duration), *student_ref,
+                              product->id, price};
+    actors::ask<actors::hold_answer>(
+        ctx.system, ctx.registry, caf::duration{actor_timeout},
+        [respond](caf::expected<actors::hold_answer> answer) {
+          if (!answer) return respond(unavailable(answer.error()));
+          if (auto* b = std::get_if<domain::booking>(&answer->outcome)) {
+            return respond(server_response::json(
+                201, json::serialize(json::object{{"booking_id", b->id.value},
+                                                  {"expires_at", rfc3339(b->hold_expires_at.value_or(b->lesson_start))}})));
+          }
+          switch (std::get<actors::hold_refusal>(answer->outcome)) {
+            case actors::hold_refusal::slot_taken:
+              return respond(server_response::error(409, "slot_taken", "another booking overlaps this slot"));
+            case actors::hold_refusal::day_full:
+              return respond(server_response::error(409, "day_full", "the tutor's lessons for that day are full"));
+            case actors::hold_refusal::outside_availability:
+              return respond(server_response::error(422, "outside_availability",
+                                                    "not a bookable start for this tutor (hours, notice, horizon, step)"));
+            case actors::hold_refusal::duration_not_allowed:
+              return respond(server_response::error(422, "duration_not_allowed",
+                                                    "this tutor does not give lessons of that length"));
+          }
+        },
+        actors::hold_atom::value, std::move(hold));
+  }));
+
+  auto transition = [ctx](auto atom, std::string reason) {
+    return [ctx, atom, reason](net::server_request&& req, net::respond_fn respond) {
+      actors::transition_request t{domain::booking_id{req.path_params.at("id")}, reason};
+      actors::ask<actors::transition_answer>(
+          ctx.system, ctx.registry, caf::duration{actor_timeout},
+          [respond](caf::expected<actors::transition_answer> answer) {
+            if (!answer) return respond(unavailable(answer.error()));
+            respond(transition_response(answer->outcome));
+          },
+          atom, std::move(t));
+    };
+  };
+  routes.add("POST", "/api/v1/bookings/{id}/confirm", guarded(transition(actors::confirm_atom::value, "")));
+  routes.add("DELETE", "/api/v1/bookings/{id}", guarded(transition(actors::cancel_atom::value, "api")));
+
+  routes.add("GET", "/api/v1/bookings", guarded([ctx](net::server_request&& req, net::respond_fn respond) {
+    std::optional<domain::tutor_id> tutor;
+    if (auto t = req.query_param("tutor_id"); t && !t->empty()) {
+      if (!ctx.calendar->find_tutor(*t)) return respond(server_response::error(404, "unknown_tutor", "no tutor with id " + *t));
+      tutor = domain::tutor_id{*t};
+    }
+    auto from = parse_local_date(req.query_param("from").value_or(""));
+    auto to = parse_local_date(req.query_param("to").value_or(""));
+    if (!from || !to || date::sys_days{*to} < date::sys_days{*from}) {
+      return respond(server_response::error(400, "bad_date", "from and to must be dates as YYYY-MM-DD, from <= to"));
+    }
+    auto begin = local_midnight(ctx.zone, *from);
+    auto end = local_midnight(ctx.zone, date::year_month_day{date::sys_days{*to} + date::days{1}});
+    auto job = actors::make_db_job(
+        [tutor, begin, end](db::connection& conn) { return db::list_bookings(conn, tutor, begin, end); });
+    actors::ask<std::vector<domain::booking>>(
+        ctx.system, ctx.db_pool, caf::duration{actor_timeout},
+        [respond](caf::expected<std::vector<domain::booking>> bookings) {
+          if (!bookings) return respond(unavailable(bookings.error()));
+          json::array out;
+          for (const auto& b : *bookings) out.push_back(booking_json(b));
+          respond(server_response::json(200, json::serialize(out)));
+        },
+        actors::run_atom::value, job);
+  }));
+}
+
+}  // namespace tutorbot::app

@@ -1,0 +1,30 @@
+#pragma once
+// The bookings API of design §7 (/api/v1/…), behind the bearer token.
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+
+#include "domain/calendar_rules.hpp"
+#include "domain/catalog.hpp"
+#include "net/router.hpp"
+
+namespace date {
+class time_zone;
+}
+
+namespace tutorbot::app {
+
+struct api_context {
+  caf::actor_system& system;
+  caf::actor registry;
+  caf::actor db_pool;
+  const domain::calendar_rules* calendar;
+  const domain::payment_catalog* payments;
+  const date::time_zone* zone;
+  std::string api_token;  // empty: every /api/ request is refused
+};
+
+void add_api_routes(net::router& routes, const api_context& context);
+
+}  // namespace tutorbot::app

@@ -1,0 +1,170 @@
+#include "db/bookings.hpp"
+
+#include "db/pq.hpp"
+
+namespace tutorbot::db {
+
+namespace {
+
+using std::chrono::sys_seconds;
+
+const std::string booking_columns =
+    "id::text, tutor_id, student_ref, extract(epoch FROM lower(lesson))::bigint, "
+    "extract(epoch FROM upper(lesson))::bigint, extract(epoch FROM lower(blocked))::bigint, "
+    "extract(epoch FROM upper(blocked))::bigint, status, "
+    "extract(epoch FROM hold_expires_at)::bigint, product_id, price_cents, "
+    "coalesce(calendar_event_id, '')";
+
+sys_seconds seconds_at(const pqxx::field& f) { return sys_seconds{std::chrono::seconds{f.as<long long>()}}; }
+
+domain::booking to_booking(const pqxx::row& r) {
+  domain::booking b;
+  b.id = domain::booking_id{r[0].as<std::string>()};
+  b.tutor = domain::tutor_id{r[1].as<std::string>()};
+  b.student_ref = r[2].as<std::string>();
+  b.lesson_start = seconds_at(r[3]);
+  b.lesson_end = seconds_at(r[4]);
+  b.blocked_start = seconds_at(r[5]);
+  b.blocked_end = seconds_at(r[6]);
+  b.status = domain::parse_booking_status(r[7].as<std::string>()).value_or(domain::booking_status::held);
+  if (!r[8].is_null()) b.hold_expires_at = seconds_at(r[8]);
+  b.product_id = r[9].as<std::string>();
+  b.price = domain::cents{r[10].as<long long>()};
+  b.calendar_event_id = r[11].as<std::string>();
+  return b;
+}
+
+std::vector<domain::booking> to_bookings(const pqxx::result& rows) {
+  std::vector<domain::booking> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(to_booking(r));
+  return out;
+}
+
+// A malformed id cannot name a booking; asking PostgreSQL would only raise 22P02.
+bool looks_like_uuid(const std::string& id) {
+  if (id.size() != 36) return false;
+  for (std::size_t i = 0; i < id.size(); ++i) {
+    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash != (id[i] == '-')) return false;
+    if (!dash && !std::isxdigit(static_cast<unsigned char>(id[i]))) return false;
+  }
+  return true;
+}
+
+long long epoch(sys_seconds t) { return t.time_since_epoch().count(); }
+
+void prepare_statements(connection& conn) {
+  prepare(conn, "insert_hold",
+          "INSERT INTO bookings (tutor_id, student_ref, lesson, blocked, status, hold_expires_at, "
+          "product_id, price_cents) VALUES ($1, $2, tstzrange(to_timestamp($3), to_timestamp($4)), "
+          "tstzrange(to_timestamp($5), to_timestamp($6)), 'held', to_timestamp($7), $8, $9) "
+          "RETURNING " + booking_columns);
+  prepare(conn, "confirm_hold",
+          "UPDATE bookings SET status = 'confirmed', confirmed_at = to_timestamp($2), updated_at = now() "
+          "WHERE id = $1::uuid AND status = 'held' AND hold_expires_at > to_timestamp($2) "
+          "RETURNING " + booking_columns);
+  prepare(conn, "expire_hold",
+          "UPDATE bookings SET status = 'expired', updated_at = now() "
+          "WHERE id = $1::uuid AND status = 'held' AND hold_expires_at <= to_timestamp($2)");
+  prepare(conn, "cancel_booking",
+          "UPDATE bookings SET status = 'cancelled', cancelled_at = to_timestamp($2), cancel_reason = $3, "
+          "updated_at = now() WHERE id = $1::uuid AND status IN ('held', 'confirmed') "
+          "RETURNING " + booking_columns);
+  prepare(conn, "expire_holds",
+          "UPDATE bookings SET status = 'expired', updated_at = now() "
+          "WHERE status = 'held' AND hold_expires_at <= to_timestamp($1) RETURNING " + booking_columns);
+  prepare(conn, "active_bookings",
+          "SELECT " + booking_columns + " FROM bookings WHERE tutor_id = $1 "
+          "AND status IN ('held', 'confirmed') AND upper(blocked) > to_timestamp($2) ORDER BY lower(lesson)");
+  prepare(conn, "find_booking", "SELECT " + booking_columns + " FROM bookings WHERE id = $1::uuid");
+  prepare(conn, "list_bookings",
+          "SELECT " + booking_columns + " FROM bookings WHERE ($1::text IS NULL OR tutor_id = $1) "
+          "AND lower(lesson) >= to_timestamp($2) AND lower(lesson) < to_timestamp($3) "
+          "ORDER BY lower(lesson), tutor_id");
+}
+
+std::optional<domain::booking> find_in(pqxx::work& tx, const domain::booking_id& id) {
+  auto rows = tx.exec_prepared("find_booking", id.value);
+  if (rows.empty()) return std::nullopt;
+  return to_booking(rows[0]);
+}
+
+}  // namespace
+
+hold_result insert_hold(connection& conn, const new_hold& h) {
+  prepare_statements(conn);
+  try {
+    return transact(conn, [&](pqxx::work& tx) -> hold_result {
+      auto rows = tx.exec_prepared("insert_hold", h.tutor.value, h.student_ref, epoch(h.lesson_start),
+                                   epoch(h.lesson_end), epoch(h.blocked_start), epoch(h.blocked_end),
+                                   epoch(h.expires_at), h.product_id, h.price.value);
+      return to_booking(rows[0]);
+    });
+  } catch (const pqxx::sql_error& e) {
+    if (e.sqlstate() == "23P01") return slot_taken{};  // exclusion_violation: overlaps an active booking
+    throw;
+  }
+}
+
+transition_result confirm_hold(connection& conn, const domain::booking_id& id, sys_seconds now) {
+  if (!looks_like_uuid(id.value)) return not_found{};
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) -> transition_result {
+    auto rows = tx.exec_prepared("confirm_hold", id.value, epoch(now));
+    if (!rows.empty()) return to_booking(rows[0]);
+    auto current = find_in(tx, id);
+    if (!current) return not_found{};
+    if (current->status == domain::booking_status::confirmed) return *current;
+    if (current->status == domain::booking_status::held) {
+      // Expired but not yet swept: settle it now so the slot is free for others at once.
+      tx.exec_prepared("expire_hold", id.value, epoch(now));
+      return hold_expired{};
+    }
+    if (current->status == domain::booking_status::expired) return hold_expired{};
+    return wrong_status{current->status};
+  });
+}
+
+transition_result cancel_booking(connection& conn, const domain::booking_id& id, sys_seconds now,
+                                 const std::string& reason) {
+  if (!looks_like_uuid(id.value)) return not_found{};
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) -> transition_result {
+    auto rows = tx.exec_prepared("cancel_booking", id.value, epoch(now), reason);
+    if (!rows.empty()) return to_booking(rows[0]);
+    auto current = find_in(tx, id);
+    if (!current) return not_found{};
+    if (current->status == domain::booking_status::cancelled) return *current;
+    return wrong_status{current->status};
+  });
+}
+
+std::vector<domain::booking> expire_holds(connection& conn, sys_seconds now) {
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) { return to_bookings(tx.exec_prepared("expire_holds", epoch(now))); });
+}
+
+std::vector<domain::booking> active_bookings(connection& conn, const domain::tutor_id& tutor, sys_seconds from) {
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) {
+    return to_bookings(tx.exec_prepared("active_bookings", tutor.value, epoch(from)));
+  });
+}
+
+std::optional<domain::booking> find_booking(connection& conn, const domain::booking_id& id) {
+  if (!looks_like_uuid(id.value)) return std::nullopt;
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) { return find_in(tx, id); });
+}
+
+std::vector<domain::booking> list_bookings(connection& conn, const std::optional<domain::tutor_id>& tutor,
+                                           sys_seconds from, sys_seconds to) {
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) {
+    const char* tutor_param = tutor ? tutor->value.c_str() : nullptr;
+    return to_bookings(tx.exec_prepared("list_bookings", tutor_param, epoch(from), epoch(to)));
+  });
+}
+
+}  // namespace tutorbot::db

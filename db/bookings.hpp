@@ -1,0 +1,60 @@
+#pragma once
+// The bookings aggregate. The exclusion constraint decides collisions; its violation comes
+// back as slot_taken, never as an exception.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "db/connection.hpp"
+#include "domain/booking.hpp"
+
+namespace tutorbot::db {
+
+struct new_hold {
+  domain::tutor_id tutor;
+  std::string student_ref;
+  std::chrono::sys_seconds lesson_start, lesson_end;
+  std::chrono::sys_seconds blocked_start, blocked_end;
+  std::chrono::sys_seconds expires_at;
+  std::string product_id;
+  domain::cents price;
+};
+
+struct slot_taken {};
+struct not_found {};
+struct hold_expired {};
+struct wrong_status {
+  domain::booking_status status;
+};
+
+using hold_result = std::variant<domain::booking, slot_taken>;
+// A transition returns the booking as it is afterwards.
+using transition_result = std::variant<domain::booking, not_found, hold_expired, wrong_status>;
+
+hold_result insert_hold(connection& conn, const new_hold& hold);
+
+// held → confirmed while the hold lasts; confirming a confirmed booking returns it unchanged.
+// A hold past its expiry is marked expired and refused.
+transition_result confirm_hold(connection& conn, const domain::booking_id& id,
+                               std::chrono::sys_seconds now);
+
+// held or confirmed → cancelled; cancelling a cancelled booking returns it unchanged.
+transition_result cancel_booking(connection& conn, const domain::booking_id& id,
+                                 std::chrono::sys_seconds now, const std::string& reason);
+
+// Marks every hold past its expiry as expired and returns them.
+std::vector<domain::booking> expire_holds(connection& conn, std::chrono::sys_seconds now);
+
+// Held and confirmed bookings of a tutor that end after `from`.
+std::vector<domain::booking> active_bookings(connection& conn, const domain::tutor_id& tutor,
+                                             std::chrono::sys_seconds from);
+
+std::optional<domain::booking> find_booking(connection& conn, const domain::booking_id& id);
+
+// Bookings (any status) whose lesson starts in [from, to), optionally of one tutor.
+std::vector<domain::booking> list_bookings(connection& conn, const std::optional<domain::tutor_id>& tutor,
+                                           std::chrono::sys_seconds from, std::chrono::sys_seconds to);
+
+}  // namespace tutorbot::db

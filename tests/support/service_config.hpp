@@ -1,0 +1,12 @@
+#pragma once
+// The shipped sample configuration, as an in-process service under test uses it: the
+// sandbox's test secrets, its own database and an ephemeral port.
+#include <string>
+
+#include "config/config.hpp"
+
+namespace tutorbot::testing {
+
+config::config sample_config(const std::string& database_url);
+
+}  // namespace tutorbot::testing

@@ -59,7 +59,7 @@ void prepare_statements(connection& conn) {
           "INSERT INTO bookings (tutor_id, student_ref, lesson, blocked, status, hold_expires_at, "
           "product_id, price_cents) VALUES ($1, $2, tstzrange(to_timestamp($3), to_timestamp($4)), "
           "tstzrange(to_timestamp($5), to_timestamp($6)), 'held', to_timestamp($7), $8, $9) "
-          "RETURNING " + booking_columns);
+          "ON CONFLICT DO NOTHING RETURNING " + booking_columns);
   prepare(conn, "confirm_hold",
           "UPDATE bookings SET status = 'confirmed', confirmed_at = to_timestamp($2), updated_at = now() "
           "WHERE id = $1::uuid AND status = 'held' AND hold_expires_at > to_timestamp($2) "
@@ -92,19 +92,19 @@ std::optional<domain::booking> find_in(pqxx::work& tx, const domain::booking_id&
 
 }  // namespace
 
+// ON CONFLICT DO NOTHING rather than catching 23P01: two plain INSERTs of overlapping
+// holds each wait on the other's uncommitted row and PostgreSQL breaks the tie as a deadlock
+// (40P01) only after deadlock_timeout; speculative insertion answers at once. The only
+// conflicts a hold can meet are the exclusion constraint's, so no row means slot taken.
 hold_result insert_hold(connection& conn, const new_hold& h) {
   prepare_statements(conn);
-  try {
-    return transact(conn, [&](pqxx::work& tx) -> hold_result {
-      auto rows = tx.exec_prepared("insert_hold", h.tutor.value, h.student_ref, epoch(h.lesson_start),
-                                   epoch(h.lesson_end), epoch(h.blocked_start), epoch(h.blocked_end),
-                                   epoch(h.expires_at), h.product_id, h.price.value);
-      return to_booking(rows[0]);
-    });
-  } catch (const pqxx::sql_error& e) {
-    if (e.sqlstate() == "23P01") return slot_taken{};  // exclusion_violation: overlaps an active booking
-    throw;
-  }
+  return transact(conn, [&](pqxx::work& tx) -> hold_result {
+    auto rows = tx.exec_prepared("insert_hold", h.tutor.value, h.student_ref, epoch(h.lesson_start),
+                                 epoch(h.lesson_end), epoch(h.blocked_start), epoch(h.blocked_end),
+                                 epoch(h.expires_at), h.product_id, h.price.value);
+    if (rows.empty()) return slot_taken{};
+    return to_booking(rows[0]);
+  });
 }
 
 transition_result confirm_hold(connection& conn, const domain::booking_id& id, sys_seconds now) {

@@ -1,0 +1,160 @@
+// The dialogue: my lessons (cancel, reschedule) and prices.
+#include <algorithm>
+#include <chrono>
+
+#include "domain/dialogue_machine.hpp"
+#include "domain/local_format.hpp"
+#include "domain/whatsapp_text.hpp"
+
+namespace tutorbot::domain::detail {
+
+using namespace std::chrono;
+
+// ---- my lessons ------------------------------------------------------------------------------
+
+std::vector<std::string> machine::lesson_options() const {
+  std::vector<std::string> options;
+  for (const auto& l : ctx.upcoming) {
+    if (options.size() == whatsapp_max_list_rows - 1) break;
+    options.push_back(slot_text({l.start, l.end}));
+  }
+  options.push_back(t(msg::opt_back));
+  return options;
+}
+
+void machine::show_my_lessons() {
+  if (ctx.upcoming.empty()) { show_menu(false, t(msg::no_lessons)); return; }
+  s.phase = dialogue_phase::my_lessons;
+  ask(t(msg::my_lessons_intro), lesson_options());
+}
+
+const upcoming_lesson* machine::selected_lesson() const {
+  if (!s.selected) return nullptr;
+  for (const auto& l : ctx.upcoming)
+    if (l.id == *s.selected) return &l;
+  return nullptr;
+}
+
+void machine::show_lesson_actions() {
+  const auto* l = selected_lesson();
+  if (!l) { show_my_lessons(); return; }
+  s.phase = dialogue_phase::lesson_actions;
+  ask(t(msg::lesson_actions, {{"when", when_text({l->start, l->end})}, {"tutor", tutor_name(l->tutor)}}),
+      {t(msg::opt_reschedule), t(msg::opt_cancel), t(msg::opt_back)});
+}
+
+void machine::confirm_cancel() {
+  const auto* l = selected_lesson();
+  if (!l) { show_my_lessons(); return; }
+  const auto& policy = ctx.catalog->cancellation;
+  const auto r = refund_for(policy, l->paid, l->start, ctx.now);
+  s.chosen = offered_slot{l->tutor, {l->start, l->end}};
+  s.refund_amount = cents{0};
+  s.restore_credit = false;
+  std::string text;
+  const auto full_tier = policy.tiers.empty() ? hours{0} : policy.tiers.front().min_notice;
+  const auto last_tier = policy.tiers.empty() ? hours{0} : policy.tiers.back().min_notice;
+  if (l->paid_with_credit) {
+    s.restore_credit = l->start - ctx.now >= full_tier;
+    text = s.restore_credit ? t(msg::cancel_confirm_credit)
+                            : t(msg::cancel_confirm_no_refund, {{"hours", std::to_string(full_tier.count())}});
+  } else if (l->paid == cents{0}) {
+    text = t(msg::cancel_confirm_free);
+  } else if (r.amount > cents{0}) {
+    s.refund_amount = r.amount;
+    text = t(msg::cancel_confirm_refund, {{"amount", format_money(s.lang, r.amount)},
+                                          {"percent", std::to_string(r.percent)}});
+  } else {
+    text = t(msg::cancel_confirm_no_refund, {{"hours", std::to_string(last_tier.count())}});
+  }
+  s.phase = dialogue_phase::confirm_cancel;
+  ask(std::move(text), {t(msg::opt_cancel_yes), t(msg::opt_cancel_no)});
+}
+
+void machine::start_reschedule() {
+  const auto* l = selected_lesson();
+  if (!l) { show_my_lessons(); return; }
+  const auto& tiers = ctx.catalog->cancellation.tiers;
+  // Moving a lesson is free as long as cancelling it would be refunded in full.
+  const auto needed = tiers.empty() ? hours{0} : tiers.front().min_notice;
+  if (l->start - ctx.now < needed) {
+    s.phase = dialogue_phase::human_or_menu;
+    ask(t(msg::reschedule_too_late, {{"hours", std::to_string(needed.count())}}),
+        {t(msg::menu_human), t(msg::opt_menu)});
+    return;
+  }
+  const auto selected = s.selected;
+  reset_draft();
+  s.selected = selected;
+  s.flow = dialogue_flow::reschedule;
+  s.tutor = l->tutor;
+  s.duration_minutes = static_cast<int>(duration_cast<minutes>(l->end - l->start).count());
+  s.product_id = l->product_id;
+  say(t(msg::reschedule_pick, {{"tutor", tutor_name(l->tutor)}}));
+  query();
+}
+
+void machine::on_cancelled(const booking_cancelled& e) {
+  if (s.phase != dialogue_phase::awaiting_cancel || !s.selected || !(*s.selected == e.id)) return;
+  const std::string when = s.chosen ? when_text(s.chosen->slot) : std::string{};
+  std::string text = s.restore_credit ? t(msg::cancelled_credit, {{"when", when}})
+                     : s.refund_amount > cents{0}
+                         ? t(msg::cancelled_refund_pending, {{"when", when}, {"amount", format_money(s.lang, s.refund_amount)}})
+                         : t(msg::cancelled, {{"when", when}});
+  out.emplace_back(add_labels{{std::string{labels::cancelled}}});
+  reset_draft();
+  s.phase = dialogue_phase::idle;
+  say(std::move(text));
+}
+
+void machine::on_refund(const refund_done& e) {
+  // Whenever it arrives: a refund is news in any phase (also one staff issued).
+  out.emplace_back(add_labels{{std::string{labels::refunded}}});
+  if (s.phase != dialogue_phase::handoff) say(t(msg::refund_done, {{"amount", format_money(s.lang, e.amount)}}));
+}
+
+// ---- prices ----------------------------------------------------------------------------------
+
+std::vector<const product*> machine::packages() const {
+  std::vector<const product*> out;
+  for (const auto& p : ctx.catalog->products)
+    if (p.kind == product_kind::package) out.push_back(&p);
+  return out;
+}
+
+std::vector<std::string> machine::prices_options() const {
+  std::vector<std::string> options;
+  for (const auto* p : packages()) options.push_back(t(msg::opt_package, {{"lessons", std::to_string(p->lessons)}}));
+  options.push_back(t(msg::menu_book));
+  options.push_back(t(msg::opt_menu));
+  return options;
+}
+
+void machine::show_prices() {
+  const auto& catalog = *ctx.catalog;
+  std::vector<std::string> lines;
+  std::vector<std::string> taxed;
+  bool any_exempt = false;
+  for (const auto& p : catalog.products) {
+    const std::string name = s.lang == language::en ? p.name_en : p.name_nl;
+    const std::string price = format_money(s.lang, p.price);
+    if (p.kind == product_kind::trial) lines.push_back(t(msg::price_line_trial, {{"name", name}}));
+    else if (p.kind == product_kind::package)
+      lines.push_back(t(msg::price_line_package, {{"name", name}, {"price", price},
+                                                  {"per", format_money(s.lang, cents{p.price.value / std::max(1, p.lessons)})}}));
+    else lines.push_back(t(msg::price_line, {{"name", name}, {"price", price}}));
+    if (p.kind == product_kind::trial) continue;
+    if (p.vat.exempt) any_exempt = true;
+    else taxed.push_back(t(msg::prices_vat_taxed, {{"name", name}, {"rate", std::to_string(p.vat.rate_basis_points / 100)}}));
+  }
+  std::string text = t(msg::prices_title) + "\n" + bulleted_list(lines) + "\n\n";
+  if (any_exempt) text += t(msg::prices_vat_exempt) + "\n";
+  for (const auto& line : taxed) text += line + "\n";
+  if (catalog.weekend_discount.percent > 0)
+    text += t(msg::prices_weekend, {{"percent", std::to_string(catalog.weekend_discount.percent)}}) + "\n";
+  text += "\n" + t(msg::prices_prompt);
+  s.phase = dialogue_phase::prices;
+  ask(std::move(text), prices_options());
+}
+
+}  // namespace tutorbot::domain::detail

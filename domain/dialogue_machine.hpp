@@ -1,0 +1,105 @@
+#pragma once
+// Internal to domain/: the step's working object, shared by dialogue.cpp (events, global
+// words, menu), dialogue_intake.cpp, dialogue_flows.cpp (durations, tutors, slots, holds),
+// dialogue_payment.cpp, dialogue_lessons.cpp (my lessons, prices) and dialogue_answers.cpp.
+
+#include <string>
+#include <vector>
+
+#include "domain/dialogue.hpp"
+#include "domain/texts.hpp"
+
+namespace tutorbot::domain::detail {
+
+inline constexpr std::size_t page_size = 5;  // slot suggestions per message
+
+// The first single-lesson product of that length: what "60 min" sells.
+inline const product* lesson_product(const payment_catalog& catalog, int minutes) {
+  for (const auto& p : catalog.products)
+    if (p.kind == product_kind::lesson && p.duration_minutes == minutes) return &p;
+  return nullptr;
+}
+
+// Typed text trimmed and capped; a plausible e-mail address (one '@', a dot in the domain).
+std::string trimmed(std::string_view text);
+bool plausible_email(std::string_view e);
+
+struct machine {
+  dialogue_state s;
+  const dialogue_context& ctx;
+  std::vector<effect> out;
+
+  // ---- saying things
+  std::string t(msg id, text_args args = {}) const { return render_text(s.lang, id, args); }
+  void say(std::string text) { out.emplace_back(send_text{std::move(text), {}}); }
+  // A question: remembered for re-prompting after an unknown answer.
+  void ask(std::string text, std::vector<std::string> options = {});
+  void reprompt_with(msg prefix);
+  static std::optional<std::size_t> choice(const std::vector<std::string>& options,
+                                           std::string_view text);
+
+  // ---- dialogue.cpp
+  void on_text(const std::string& text);
+  bool global_words(const std::string& folded);
+  void miss();
+  void show_menu(bool greet, std::string prefix = {});
+  std::vector<std::string> menu_options() const;
+  void reset_draft();
+  void leave_hold();
+  void handoff(std::string_view reason);
+  void reenter();
+  void begin_intake();
+  void show_intake_confirm();
+  void ask_field(intake_field f);
+  void ask_next_missing();
+  void complete_intake();
+  bool on_intake_text(const std::string& text, const std::string& folded);
+  std::vector<std::string> field_labels() const;
+  std::optional<intake_field> parse_field(std::string_view folded) const;
+  std::string field_value_text(intake_field f) const;
+
+  // ---- dialogue_flows.cpp, dialogue_payment.cpp, dialogue_lessons.cpp, dialogue_answers.cpp
+  void after_intake();
+  void start_trial();
+  void start_booking();
+  void ask_duration();
+  std::vector<int> durations() const;
+  void ask_tutor();
+  std::vector<const tutor_info*> tutors_for_duration() const;
+  void query();
+  void show_slots(msg intro_override = msg::count_);
+  std::vector<std::string> slot_options() const;
+  bool on_slot_text(const std::string& text, const std::string& folded);
+  void choose_slot(std::size_t index);
+  void request_lesson_payment();
+  void request_package_payment();
+  void show_my_lessons();
+  std::vector<std::string> lesson_options() const;
+  const upcoming_lesson* selected_lesson() const;
+  void show_lesson_actions();
+  void confirm_cancel();
+  void start_reschedule();
+  void show_prices();
+  std::vector<std::string> prices_options() const;
+  std::vector<const product*> packages() const;
+  std::string tutor_name(const std::optional<tutor_id>& id) const;
+  std::string slot_text(const slot& s) const;
+  std::string when_text(const slot& s) const;
+  std::string email() const;
+  bool on_phase_text(const std::string& text, const std::string& folded);
+
+  // events
+  void on_slots(const slots_found& e);
+  void on_no_slots();
+  void on_hold(const hold_placed& e);
+  void on_slot_taken();
+  void on_link(const payment_link_ready& e);
+  void on_paid();
+  void on_payment_failed();
+  void on_payment_expired();
+  void on_confirmed(const booking_confirmed& e);
+  void on_cancelled(const booking_cancelled& e);
+  void on_refund(const refund_done& e);
+};
+
+}  // namespace tutorbot::domain::detail

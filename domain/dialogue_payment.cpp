@@ -1,0 +1,138 @@
+// The dialogue: payment links, payment outcomes and the confirmation.
+#include <chrono>
+
+#include "domain/dialogue_machine.hpp"
+#include "domain/local_format.hpp"
+#include "domain/whatsapp_text.hpp"
+
+namespace tutorbot::domain::detail {
+
+using namespace std::chrono;
+
+// ---- payment -------------------------------------------------------------------------------
+
+void machine::request_lesson_payment() {
+  const auto result = quote_booking(*ctx.catalog, {s.product_id, s.chosen->slot.start, ctx.zone,
+                                                   ctx.trial_used, false, 1});
+  if (std::holds_alternative<pricing_error>(result)) {  // a catalog changed under us
+    handoff("pricing_error");
+    return;
+  }
+  out.emplace_back(request_payment{{*s.hold}, s.product_id, std::get<quote>(result), email(), s.lang});
+  out.emplace_back(add_labels{{std::string{labels::awaiting_payment}}});
+  s.pay_with_credit = false;
+  s.phase = dialogue_phase::awaiting_link;
+}
+
+void machine::request_package_payment() {
+  const auto result = quote_booking(*ctx.catalog, {s.product_id, ctx.now, ctx.zone, ctx.trial_used, false, 1});
+  if (std::holds_alternative<pricing_error>(result)) {
+    handoff("pricing_error");
+    return;
+  }
+  out.emplace_back(request_payment{{}, s.product_id, std::get<quote>(result), email(), s.lang});
+  out.emplace_back(add_labels{{std::string{labels::awaiting_payment}}});
+  s.phase = dialogue_phase::awaiting_link;
+}
+
+void machine::on_link(const payment_link_ready& e) {
+  if (s.phase != dialogue_phase::awaiting_link) return;
+  s.payment_url = e.url;
+  const product* p = ctx.catalog->find_product(s.product_id);
+  const bool package = s.flow == dialogue_flow::package;
+  const auto result = quote_booking(*ctx.catalog, {s.product_id, package ? ctx.now : s.chosen->slot.start,
+                                                   ctx.zone, ctx.trial_used, false, 1});
+  if (!p || std::holds_alternative<pricing_error>(result)) { handoff("pricing_error"); return; }
+  const auto& q = std::get<quote>(result);
+  const auto& line = q.lines.front();
+  const std::string vat = line.vat.exempt
+      ? t(msg::vat_exempt)
+      : t(msg::vat_rate, {{"rate", std::to_string(line.vat.rate_basis_points / 100)}});
+  const std::string name = s.lang == language::en ? p->name_en : p->name_nl;
+  const std::string total = format_money(s.lang, q.total);
+  const std::string expires = format_time(s.lang, s.hold_expires_at.value_or(e.expires_at), ctx.zone);
+  s.phase = dialogue_phase::awaiting_payment;
+  if (package) {
+    ask(t(msg::package_payment_link, {{"product", name}, {"total", total}, {"vat", vat}, {"url", e.url},
+                                      {"expires", format_time(s.lang, e.expires_at, ctx.zone)}}));
+    return;
+  }
+  const std::string discount = line.discount_percent > 0
+      ? t(msg::weekend_discount_note, {{"percent", std::to_string(line.discount_percent)}})
+      : std::string{};
+  ask(t(msg::payment_link, {{"product", name}, {"slot", slot_text(s.chosen->slot)},
+                            {"tutor", tutor_name(s.chosen->tutor)}, {"total", total}, {"vat", vat},
+                            {"discount", discount}, {"url", e.url}, {"expires", expires}}));
+}
+
+void machine::on_paid() {
+  if (s.phase != dialogue_phase::awaiting_payment && s.phase != dialogue_phase::awaiting_link &&
+      s.phase != dialogue_phase::payment_failed)
+    return;
+  out.emplace_back(remove_labels{{std::string{labels::awaiting_payment}, std::string{labels::payment_failed}}});
+  if (s.flow == dialogue_flow::package) {
+    out.emplace_back(add_labels{{std::string{labels::paid}, std::string{labels::package}}});
+    s.phase = dialogue_phase::package_paid;
+    // ctx.credits is the balance after this purchase (credited before the event is fed).
+    ask(t(msg::package_paid, {{"credits", std::to_string(ctx.credits)}}), {t(msg::opt_book_now), t(msg::opt_later)});
+    return;
+  }
+  out.emplace_back(add_labels{{std::string{labels::paid}}});
+  say(t(msg::payment_received));
+  s.phase = dialogue_phase::awaiting_confirmation;
+}
+
+void machine::on_payment_failed() {
+  if (s.phase != dialogue_phase::awaiting_payment && s.phase != dialogue_phase::awaiting_link) return;
+  out.emplace_back(remove_labels{{std::string{labels::awaiting_payment}}});
+  out.emplace_back(add_labels{{std::string{labels::payment_failed}}});
+  s.phase = dialogue_phase::payment_failed;
+  ask(t(msg::payment_failed), {t(msg::opt_retry), t(msg::opt_other_time), t(msg::menu_human)});
+}
+
+void machine::on_payment_expired() {
+  if (s.phase != dialogue_phase::awaiting_payment && s.phase != dialogue_phase::awaiting_link &&
+      s.phase != dialogue_phase::payment_failed)
+    return;
+  // The payment supervisor releases the hold of an expired session itself.
+  s.hold.reset();
+  s.payment_url.reset();
+  out.emplace_back(remove_labels{{std::string{labels::awaiting_payment}, std::string{labels::payment_failed}}});
+  s.phase = dialogue_phase::payment_expired;
+  ask(t(msg::payment_expired), {t(msg::opt_new_times), t(msg::opt_menu)});
+}
+
+void machine::on_confirmed(const booking_confirmed& e) {
+  const std::string when = when_text(e.slot.slot);
+  const std::string tutor = tutor_name(e.slot.tutor);
+  const bool awaited = s.phase == dialogue_phase::awaiting_confirmation && s.hold && *s.hold == e.id;
+  if (!awaited) {
+    // A late payment confirmed after the student moved on: tell them, change nothing else.
+    if (s.phase == dialogue_phase::handoff) return;
+    out.emplace_back(add_labels{{std::string{labels::booked}}});
+    say(t(msg::booking_confirmed, {{"when", when}, {"tutor", tutor},
+                                   {"email", email().empty() ? ctx.contact.email.value_or("") : email()}}));
+    return;
+  }
+  std::string text;
+  switch (s.flow) {
+    case dialogue_flow::trial:
+      text = t(msg::trial_confirmed, {{"when", when}, {"tutor", tutor}, {"email", email()}});
+      break;
+    case dialogue_flow::reschedule:
+      text = t(msg::rescheduled, {{"when", when}, {"tutor", tutor}});
+      break;
+    default:
+      text = s.pay_with_credit
+          ? t(msg::credit_confirmed, {{"when", when}, {"tutor", tutor}, {"email", email()},
+                                      {"credits", std::to_string(ctx.credits)}})
+          : t(msg::booking_confirmed, {{"when", when}, {"tutor", tutor}, {"email", email()}});
+  }
+  if (s.flow != dialogue_flow::reschedule) out.emplace_back(add_labels{{std::string{labels::booked}}});
+  s.hold.reset();  // it is a booking now
+  reset_draft();
+  s.phase = dialogue_phase::idle;
+  say(std::move(text));
+}
+
+}  // namespace tutorbot::domain::detail

@@ -1,0 +1,157 @@
+// The English catalog: on request ("english") or from the contact's locale.
+#include "domain/texts.hpp"
+
+namespace tutorbot::domain::detail {
+
+namespace {
+
+text_catalog make() {
+  text_catalog t{};
+  auto set = [&t](msg id, std::string_view text) { t[static_cast<std::size_t>(id)] = text; };
+  set(msg::greeting, "Hi! 👋 I'm the tutoring school's booking assistant. How can I help you?");
+  set(msg::greeting_named, "Hi {name}! 👋 I'm the tutoring school's booking assistant. How can I help you?");
+  set(msg::menu_prompt, "How can I help you?");
+  set(msg::menu_trial, "Free trial lesson");
+  set(msg::menu_book, "Book a lesson");
+  set(msg::menu_my_lessons, "My lessons");
+  set(msg::menu_prices, "Prices & packages");
+  set(msg::menu_human, "Talk to a person");
+  set(msg::opt_menu, "Menu");
+
+  set(msg::intake_known, "This is what I have:\n{fields}\n\nIs this right? Answer *yes*, or *change* followed by the field (e.g. _change email_).");
+  set(msg::opt_yes, "Yes, correct");
+  set(msg::opt_change, "Change");
+  set(msg::ask_which_field, "Which detail would you like to change?");
+  set(msg::field_student_name, "Student's name");
+  set(msg::field_writer, "Writing as");
+  set(msg::field_level, "Level and year");
+  set(msg::field_subject, "Subject");
+  set(msg::field_goals, "Goal");
+  set(msg::field_email, "Email");
+  set(msg::writer_student, "Student");
+  set(msg::writer_parent, "Parent");
+  set(msg::ask_student_name, "What is the student's name?");
+  set(msg::ask_writer, "Are you writing as the student or as a parent?");
+  set(msg::ask_level, "Which school level and year is the student in? (e.g. _havo 4_)");
+  set(msg::ask_subject, "Which subject do you need tutoring in?");
+  set(msg::ask_goals, "What would you like to achieve? (e.g. _pass the next test_)");
+  set(msg::ask_email, "Which email address should receive the confirmation and the calendar invite?");
+  set(msg::invalid_email, "That doesn't look like a valid email address. Please try again (e.g. name@example.com).");
+
+  set(msg::ask_duration, "How long should the lesson be?");
+  set(msg::opt_duration, "{minutes} min – {price}");
+  set(msg::ask_tutor, "Who would you like as your tutor?");
+  set(msg::opt_any_tutor, "No preference");
+  set(msg::slots_intro, "These times are free. Pick one, type *more* for other times, or type a day (e.g. _tuesday_, _tomorrow_, _12-03_, _sat morning_).");
+  set(msg::slots_intro_filtered, "These times are free {filter}. Pick one, type *more* for other times, or type another day.");
+  set(msg::opt_more, "More times");
+  set(msg::no_slots, "Sorry, I can't find any free times in the coming weeks. Type a day, or talk to a person.");
+  set(msg::no_slots_filtered, "Sorry, nothing is free {filter}. Type another day, or see all days.");
+  set(msg::opt_all_days, "All days");
+  set(msg::no_more_slots, "There are no more free times in this period. Pick one of these or type another day.");
+  set(msg::holding, "Reserving {slot} with {tutor} for you…");
+  set(msg::slot_taken, "Sorry, someone else just reserved that time. I'm finding new times for you.");
+  set(msg::pay_choice, "You have {credits} lesson credit(s) left. How would you like to pay for this lesson?");
+  set(msg::opt_pay_credit, "Pay with credit");
+  set(msg::opt_pay_online, "Pay online");
+  set(msg::payment_link, "*{product}*\n{slot} with {tutor}\nTotal: {total} ({vat}){discount}\n\nPay here with iDEAL or card:\n{url}\n\nI'll keep the time for you until {expires}.");
+  set(msg::package_payment_link, "*{product}*\nTotal: {total} ({vat})\n\nPay here with iDEAL or card:\n{url}\n\nThe link is valid until {expires}.");
+  set(msg::weekend_discount_note, "\nIncluding {percent}% weekend discount.");
+  set(msg::vat_exempt, "VAT exempt");
+  set(msg::vat_rate, "incl. {rate}% VAT");
+  set(msg::payment_received, "Payment received, thank you! I'm adding the lesson to the calendar…");
+  set(msg::package_paid, "Payment received, thank you! You now have {credits} lesson credits. Shall we schedule a lesson right away?");
+  set(msg::opt_book_now, "Schedule a lesson");
+  set(msg::opt_later, "Later");
+  set(msg::booking_confirmed, "Your lesson is booked ✅\n{when} with {tutor}.\n\nYou'll get a calendar invite at {email} and a reminder 24 hours before. Type *menu* if there's anything else.");
+  set(msg::trial_confirmed, "Your trial lesson is booked ✅\n{when} with {tutor}.\n\nYou'll get a calendar invite at {email}. See you then!");
+  set(msg::credit_confirmed, "Your lesson is booked ✅\n{when} with {tutor}.\n\nPaid with credit; you have {credits} lesson(s) left. You'll get a calendar invite at {email}.");
+  set(msg::payment_failed, "The payment didn't go through. Your time is still reserved for a little while. What would you like to do?");
+  set(msg::opt_retry, "Pay again");
+  set(msg::opt_other_time, "Another time");
+  set(msg::payment_expired, "The payment link has expired, so I released the time. Shall I look for new times?");
+  set(msg::opt_new_times, "New times");
+  set(msg::trial_used, "You've already had a trial lesson; it's once per student. You can book a lesson right away, though.");
+  set(msg::trial_unavailable, "We don't offer trial lessons at the moment. You can book a lesson right away, though.");
+
+  set(msg::no_lessons, "You have no upcoming lessons.");
+  set(msg::my_lessons_intro, "Your upcoming lessons. Pick one to reschedule or cancel it:");
+  set(msg::lesson_actions, "Your lesson on {when} with {tutor}. What would you like to do?");
+  set(msg::opt_reschedule, "Reschedule");
+  set(msg::opt_cancel, "Cancel");
+  set(msg::opt_back, "Back");
+  set(msg::cancel_confirm_refund, "If you cancel now, you get {amount} back ({percent}%). Are you sure?");
+  set(msg::cancel_confirm_no_refund, "This lesson starts in less than {hours} hours, so cancelling gives no refund. Are you sure?");
+  set(msg::cancel_confirm_credit, "If you cancel now, you get the lesson back as credit. Are you sure?");
+  set(msg::cancel_confirm_free, "Are you sure you want to cancel this lesson?");
+  set(msg::opt_cancel_yes, "Yes, cancel");
+  set(msg::opt_cancel_no, "No, keep it");
+  set(msg::cancelled, "Your lesson on {when} is cancelled.");
+  set(msg::cancelled_refund_pending, "Your lesson on {when} is cancelled. The refund of {amount} is on its way.");
+  set(msg::cancelled_credit, "Your lesson on {when} is cancelled. The lesson is back in your credit.");
+  set(msg::refund_done, "{amount} has been refunded. It will be in your account within 5 to 10 working days.");
+  set(msg::reschedule_too_late, "Lessons can be rescheduled up to {hours} hours before they start. Would you like to talk to a person?");
+  set(msg::reschedule_pick, "To which time would you like to move your lesson with {tutor}?");
+  set(msg::rescheduled, "Your lesson is rescheduled ✅\nNew time: {when} with {tutor}. You'll get an updated calendar invite.");
+  set(msg::kept, "Fine, your lesson stays as it is.");
+
+  set(msg::prices_title, "*Prices* (what you pay, VAT included where due)");
+  set(msg::price_line, "{name}: {price}");
+  set(msg::price_line_package, "{name}: {price} ({per} per lesson)");
+  set(msg::price_line_trial, "{name}: free, once");
+  set(msg::prices_vat_exempt, "Tutoring is exempt from VAT.");
+  set(msg::prices_vat_taxed, "{name} includes {rate}% VAT.");
+  set(msg::prices_weekend, "On Saturday and Sunday single lessons get a {percent}% weekend discount.");
+  set(msg::prices_prompt, "With a package you pay once and then schedule the lessons from your credit.");
+  set(msg::opt_package, "Package of {lessons}");
+
+  set(msg::filter_on, "on {day}");
+  set(msg::filter_morning, "in the morning");
+  set(msg::filter_afternoon, "in the afternoon");
+  set(msg::filter_evening, "in the evening");
+  set(msg::weekday_names, "Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday");
+
+  set(msg::please_wait, "One moment, I'm working on it…");
+  set(msg::handoff, "I'm passing you to a member of staff. We'll reply as soon as we can (Mon–Fri 9:00–17:00).");
+  set(msg::handoff_back, "I'm back! How can I help you?");
+  set(msg::help, "I help you book tutoring. You can always type:\n*menu* – back to the start\n*stop* – stop\n*human* – talk to a person\n*nederlands* – verder in het Nederlands");
+  set(msg::stopped, "Okay, I'll stop here. Type *menu* whenever you want to continue.");
+  set(msg::not_understood, "Sorry, I didn't understand that.");
+  set(msg::offer_human, "This isn't going smoothly. Would you like to talk to a person?");
+  set(msg::unsupported, "I can only read text messages. Please type your answer or pick an option.");
+  set(msg::idle_released, "I haven't heard from you for a while, so I released the reserved time. Type *menu* to start again.");
+  set(msg::idle, "I haven't heard from you for a while. Type *menu* whenever you want to continue.");
+  set(msg::language_switched, "Sure, let's continue in English.");
+  set(msg::any_tutor_name, "one of our tutors");
+  set(msg::note_intake_title, "WhatsApp intake (tutorbot)");
+
+  set(msg::words_menu, "menu|0|main menu|start");
+  set(msg::words_stop, "stop|quit");
+  set(msg::words_help, "help");
+  set(msg::words_human, "human|person|agent|staff|talk to a person");
+  set(msg::words_english, "english");
+  set(msg::words_dutch, "dutch");
+  set(msg::words_yes, "yes|y|correct|yes, correct|yes correct|ok|okay|sure");
+  set(msg::words_no, "no|n|no, keep it|no keep it");
+  set(msg::words_change, "change|edit");
+  set(msg::words_more, "more|more times|next|other times");
+  set(msg::words_any, "any|no preference|anyone|don't mind|dont mind");
+  set(msg::words_student, "student|i am the student|pupil");
+  set(msg::words_parent, "parent|i am the parent|mother|father|guardian");
+  set(msg::words_field_student_name, "name|student's name|student name|student");
+  set(msg::words_field_writer, "writing as|writer|parent");
+  set(msg::words_field_level, "level|year|level and year");
+  set(msg::words_field_subject, "subject");
+  set(msg::words_field_goals, "goal|goals");
+  set(msg::words_field_email, "email|e-mail|mail|email address");
+  return t;
+}
+
+}  // namespace
+
+const text_catalog& texts_en() {
+  static const text_catalog catalog = make();
+  return catalog;
+}
+
+}  // namespace tutorbot::domain::detail

@@ -1,0 +1,264 @@
+#include <boost/test/unit_test.hpp>
+
+#include <regex>
+#include <set>
+
+#include "domain/dialogue.hpp"
+#include "domain/dialogue_state_json.hpp"
+#include "domain/texts.hpp"
+#include "domain/whatsapp_text.hpp"
+#include "dialogue_fixtures.hpp"
+
+namespace tutorbot::domain {  // for Boost.Test's failure messages
+inline std::ostream& operator<<(std::ostream& os, dialogue_phase p) { return os << to_string(p); }
+inline std::ostream& operator<<(std::ostream& os, language l) { return os << to_string(l); }
+}  // namespace tutorbot::domain
+
+using namespace tutorbot::domain;
+using namespace std::chrono;
+using tutorbot::domain::test::sample_context;
+using tutorbot::domain::test::utc;
+
+namespace {
+
+const sys_seconds monday = utc(2026, 3, 9, 10);
+
+template <class E>
+std::vector<E> effects_of(const step_result& r) {
+  std::vector<E> out;
+  for (const auto& e : r.effects)
+    if (const auto* x = std::get_if<E>(&e)) out.push_back(*x);
+  return out;
+}
+
+// Feeds texts one after another; returns the last result.
+step_result say(dialogue_state& state, const dialogue_context& ctx, std::initializer_list<std::string> texts) {
+  step_result r;
+  for (const auto& t : texts) {
+    r = step(state, text_received{t}, ctx);
+    state = r.state;
+  }
+  return r;
+}
+
+dialogue_context known_student() {
+  auto ctx = sample_context(monday);
+  ctx.contact.name = "Mila Bakker";
+  ctx.contact.email = "mila@example.nl";
+  ctx.contact.attributes = {{"writer", "student"}, {"level", "vwo 4"}, {"subject", "Scheikunde"}, {"goals", "Bijblijven"}};
+  return ctx;
+}
+
+std::set<std::string> placeholders(std::string_view text) {
+  std::set<std::string> out;
+  const std::string s{text};
+  const std::regex re{R"(\{([a-z_]+)\})"};
+  for (auto it = std::sregex_iterator(s.begin(), s.end(), re); it != std::sregex_iterator(); ++it)
+    out.insert((*it)[1]);
+  return out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(dialogue)
+
+BOOST_AUTO_TEST_CASE(both_catalogs_fill_every_message_with_the_same_placeholders) {
+  for (std::size_t i = 0; i < msg_count; ++i) {
+    const auto id = static_cast<msg>(i);
+    BOOST_TEST_CONTEXT("message " << i) {
+      BOOST_TEST(!text_template(language::nl, id).empty());
+      BOOST_TEST(!text_template(language::en, id).empty());
+      BOOST_TEST((placeholders(text_template(language::nl, id)) == placeholders(text_template(language::en, id))));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(dutch_by_default_english_from_the_contact_locale) {
+  auto ctx = sample_context(monday);
+  auto nl = step({}, text_received{"hoi"}, ctx);
+  BOOST_TEST(std::get<send_text>(nl.effects.at(0)).options.at(1) == "Les boeken");
+  ctx.contact.locale = "en-GB";
+  auto en = step({}, text_received{"hi"}, ctx);
+  BOOST_TEST(std::get<send_text>(en.effects.at(0)).options.at(1) == "Book a lesson");
+}
+
+BOOST_AUTO_TEST_CASE(a_typed_language_overrides_the_locale) {
+  auto ctx = sample_context(monday);
+  ctx.contact.locale = "nl-NL";
+  dialogue_state s;
+  auto r = say(s, ctx, {"hoi", "english"});
+  BOOST_TEST(s.lang == language::en);
+  BOOST_TEST(std::get<send_text>(r.effects.back()).options.at(0) == "Free trial lesson");
+  r = say(s, ctx, {"menu"});
+  BOOST_TEST(std::get<send_text>(r.effects.back()).options.at(0) == "Free trial lesson");
+}
+
+BOOST_AUTO_TEST_CASE(menu_choice_by_number_with_dot_by_title_and_by_tap) {
+  const auto ctx = known_student();
+  for (const std::string choice : {"2", "2.", " 2) ", "Les boeken", "les BOEKEN"}) {
+    dialogue_state s;
+    say(s, ctx, {"hoi", choice});
+    BOOST_TEST_CONTEXT(choice) { BOOST_TEST(s.phase == dialogue_phase::intake_confirm); }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(prefilled_name_is_neutralized_in_the_confirmation) {
+  auto ctx = sample_context(monday);
+  ctx.contact.name = "*Bob* _the_ ~great~";
+  dialogue_state s;
+  const auto r = say(s, ctx, {"hoi", "2"});
+  const auto text = std::get<send_text>(r.effects.back()).text;
+  BOOST_TEST(text.find("*Bob*") == std::string::npos);
+  BOOST_TEST(text.find("∗Bob∗") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_subject_named_like_a_language_is_an_answer_not_a_switch) {
+  auto ctx = sample_context(monday);
+  ctx.contact.name = "Lotte";
+  ctx.contact.attributes = {{"writer", "student"}, {"level", "havo 3"}};
+  dialogue_state s;
+  say(s, ctx, {"hoi", "2", "ja", "Engels"});
+  BOOST_TEST(s.lang == language::nl);
+  BOOST_TEST(*s.intake.fields[static_cast<std::size_t>(intake_field::subject)] == "Engels");
+}
+
+BOOST_AUTO_TEST_CASE(completed_intake_sets_attributes_and_a_staff_note_once) {
+  const auto ctx = known_student();
+  dialogue_state s;
+  auto r = say(s, ctx, {"hoi", "2", "ja"});
+  const auto attrs = effects_of<set_contact_attributes>(r);
+  BOOST_REQUIRE(attrs.size() == 1);
+  BOOST_TEST(attrs[0].attributes.at("email") == "mila@example.nl");
+  BOOST_TEST(attrs[0].attributes.at("student_name") == "Mila Bakker");
+  BOOST_TEST(effects_of<private_note>(r).size() == 1);
+  BOOST_TEST(s.phase == dialogue_phase::choose_duration);
+  // Next booking in the same conversation: no intake again.
+  r = say(s, ctx, {"menu", "2"});
+  BOOST_TEST(s.phase == dialogue_phase::choose_duration);
+  BOOST_TEST(effects_of<set_contact_attributes>(r).empty());
+}
+
+BOOST_AUTO_TEST_CASE(stop_releases_a_placed_hold) {
+  const auto ctx = known_student();
+  dialogue_state s;
+  say(s, ctx, {"hoi", "2", "ja", "1", "3"});
+  BOOST_REQUIRE(s.phase == dialogue_phase::awaiting_slots);
+  const slot sl{utc(2026, 3, 10, 15), utc(2026, 3, 10, 16)};
+  s = step(s, slots_found{{{tutor_id{"anouk"}, sl}}}, ctx).state;
+  s = say(s, ctx, {"1"}).state;
+  s = step(s, hold_placed{booking_id{"b-1"}, utc(2026, 3, 9, 10, 20), {tutor_id{"anouk"}, sl}}, ctx).state;
+  const auto r = say(s, ctx, {"stop"});
+  const auto released = effects_of<release_hold>(r);
+  BOOST_REQUIRE(released.size() == 1);
+  BOOST_TEST(released[0].booking.value == "b-1");
+  BOOST_TEST(s.phase == dialogue_phase::idle);
+  BOOST_TEST(!s.hold);
+}
+
+BOOST_AUTO_TEST_CASE(after_payment_menu_waits_for_the_confirmation_and_keeps_the_booking) {
+  const auto ctx = known_student();
+  dialogue_state s;
+  say(s, ctx, {"hoi", "2", "ja", "1", "3"});
+  const slot sl{utc(2026, 3, 10, 15), utc(2026, 3, 10, 16)};
+  s = step(s, slots_found{{{tutor_id{"anouk"}, sl}}}, ctx).state;
+  s = say(s, ctx, {"1"}).state;
+  s = step(s, hold_placed{booking_id{"b-1"}, utc(2026, 3, 9, 10, 20), {tutor_id{"anouk"}, sl}}, ctx).state;
+  s = step(s, payment_link_ready{"https://pay", utc(2026, 3, 9, 10, 40)}, ctx).state;
+  s = step(s, payment_succeeded{}, ctx).state;
+  const auto r = say(s, ctx, {"menu"});
+  BOOST_TEST(effects_of<release_hold>(r).empty());
+  BOOST_TEST(s.phase == dialogue_phase::awaiting_confirmation);
+  const auto done = step(s, booking_confirmed{booking_id{"b-1"}, {tutor_id{"anouk"}, sl}}, ctx);
+  BOOST_TEST(done.state.phase == dialogue_phase::idle);
+  BOOST_TEST(effects_of<add_labels>(done).at(0).labels.at(0) == "booked");
+}
+
+BOOST_AUTO_TEST_CASE(a_hold_placed_after_the_student_left_is_released) {
+  const auto ctx = known_student();
+  const slot sl{utc(2026, 3, 10, 15), utc(2026, 3, 10, 16)};
+  const auto r = step(dialogue_state{}, hold_placed{booking_id{"b-9"}, utc(2026, 3, 9, 10, 20), {tutor_id{"anouk"}, sl}}, ctx);
+  BOOST_REQUIRE(effects_of<release_hold>(r).size() == 1);
+  BOOST_TEST(effects_of<send_text>(r).empty());
+}
+
+BOOST_AUTO_TEST_CASE(late_slots_are_ignored_outside_the_search) {
+  const auto ctx = known_student();
+  dialogue_state s;
+  say(s, ctx, {"hoi"});
+  const auto r = step(s, slots_found{{{tutor_id{"anouk"}, {utc(2026, 3, 10, 15), utc(2026, 3, 10, 16)}}}}, ctx);
+  BOOST_TEST(r.effects.empty());
+  BOOST_TEST((r.state == s));
+}
+
+BOOST_AUTO_TEST_CASE(during_handoff_the_bot_says_nothing) {
+  const auto ctx = known_student();
+  dialogue_state s;
+  say(s, ctx, {"hoi", "medewerker"});
+  BOOST_REQUIRE(s.phase == dialogue_phase::handoff);
+  for (const std::string t : {"hallo?", "menu", "stop", "english"})
+    BOOST_TEST(step(s, text_received{t}, ctx).effects.empty());
+  BOOST_TEST(step(s, unsupported_received{"audio"}, ctx).effects.empty());
+  BOOST_TEST(step(s, idle_timeout{}, ctx).effects.empty());
+}
+
+BOOST_AUTO_TEST_CASE(the_miss_counter_resets_on_an_understood_answer) {
+  const auto ctx = known_student();
+  dialogue_state s;
+  say(s, ctx, {"hoi", "x", "y", "4", "menu", "z"});
+  BOOST_TEST(s.misses == 1);
+}
+
+BOOST_AUTO_TEST_CASE(every_quick_reply_fits_whatsapp_as_buttons_or_list) {
+  // The slot list with tutor names and "Meer tijden" must stay interactive, not fall back
+  // to numbered text.
+  auto ctx = known_student();
+  dialogue_state s;
+  say(s, ctx, {"hoi", "2", "ja", "1", "3"});
+  std::vector<offered_slot> five;
+  for (int d = 10; d < 15; ++d)
+    five.push_back({tutor_id{d % 2 ? "anouk" : "daan"}, {utc(2026, 3, d, 15), utc(2026, 3, d, 16)}});
+  const auto r = step(s, slots_found{five}, ctx);
+  const auto& text = std::get<send_text>(r.effects.back());
+  BOOST_TEST(to_string(make_quick_reply(text.text, text.options).style) == "list");
+}
+
+BOOST_AUTO_TEST_CASE(state_json_round_trip_keeps_every_field) {
+  dialogue_state s;
+  s.phase = dialogue_phase::choose_payment;
+  s.flow = dialogue_flow::reschedule;
+  s.lang = language::en;
+  s.language_chosen = true;
+  s.misses = 2;
+  s.last_prompt = {"Pick \"one\"\nnow ✅", {"a", "b"}};
+  s.intake.fields[0] = "Émile";
+  s.intake.fields[5] = "e@example.com";
+  s.asking = intake_field::goals;
+  s.duration_minutes = 90;
+  s.product_id = "lesson-90";
+  s.tutor = tutor_id{"anouk"};
+  s.filter = date_filter{year_month_day{year{2026}, month{3}, day{12}}, std::array<bool, 7>{false, true}, part_of_day::evening};
+  s.offset = 10;
+  s.offered = {{tutor_id{"daan"}, {utc(2026, 3, 10, 15), utc(2026, 3, 10, 16, 30)}}};
+  s.chosen = s.offered.front();
+  s.hold = booking_id{"b-1"};
+  s.hold_expires_at = utc(2026, 3, 9, 10, 20);
+  s.pay_with_credit = true;
+  s.payment_url = "https://checkout.stripe.com/x";
+  s.selected = booking_id{"b-0"};
+  s.refund_amount = cents{2250};
+  s.restore_credit = true;
+  const auto back = parse_dialogue_state(serialize_dialogue_state(s));
+  BOOST_REQUIRE(std::holds_alternative<dialogue_state>(back));
+  BOOST_TEST((std::get<dialogue_state>(back) == s));
+}
+
+BOOST_AUTO_TEST_CASE(state_json_of_another_version_or_malformed_is_an_error) {
+  auto json = to_json(dialogue_state{});
+  json.as_object()["version"] = 2;
+  BOOST_TEST(std::holds_alternative<state_json_error>(dialogue_state_from_json(json)));
+  BOOST_TEST(std::holds_alternative<state_json_error>(parse_dialogue_state("{")));
+  BOOST_TEST(std::holds_alternative<state_json_error>(parse_dialogue_state(R"({"version":1})")));
+  BOOST_TEST(std::holds_alternative<state_json_error>(parse_dialogue_state("[]")));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

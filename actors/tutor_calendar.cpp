@@ -19,6 +19,9 @@ struct tutor_calendar_state {
   std::map<std::string, domain::booking> active;  // held and confirmed, by booking id
   std::vector<domain::busy_interval> busy;        // derived from `active`, sorted by start
   bool busy_stale = true;
+  // Holds being written right now, by blocked period: an overlapping hold is refused at once
+  // instead of racing the first to the database.
+  std::vector<std::pair<sys_seconds, sys_seconds>> pending;
   static inline const char* name = "tutor_calendar";
 
   void apply(const domain::booking& b) {
@@ -73,6 +76,16 @@ struct tutor_calendar_state {
     return std::any_of(active.begin(), active.end(), [&](const auto& entry) {
       return entry.second.blocked_start < blocked_end && blocked_start < entry.second.blocked_end;
     });
+  }
+
+  bool overlaps_a_pending_hold(sys_seconds blocked_start, sys_seconds blocked_end) const {
+    return std::any_of(pending.begin(), pending.end(),
+                       [&](const auto& p) { return p.first < blocked_end && blocked_start < p.second; });
+  }
+
+  void settle_pending(sys_seconds blocked_start, sys_seconds blocked_end) {
+    auto it = std::find(pending.begin(), pending.end(), std::make_pair(blocked_start, blocked_end));
+    if (it != pending.end()) pending.erase(it);
   }
 };
 
@@ -143,12 +156,20 @@ caf::behavior tutor_calendar(caf::stateful_actor<tutor_calendar_state>* self, tu
                           now + self->state.settings.hold_duration,
                           req.product_id,
                           req.price};
+        // Holds for this tutor are serialised by their blocked periods: one that overlaps a hold
+        // still being written is refused now (that one wins or loses at the database, and
+        // either way the slot is someone's). Slot queries and unrelated holds keep flowing.
+        if (self->state.overlaps_a_pending_hold(hold.blocked_start, hold.blocked_end)) {
+          rp.deliver(hold_answer{hold_refusal::slot_taken});
+          return rp;
+        }
+        self->state.pending.emplace_back(hold.blocked_start, hold.blocked_end);
         auto job = make_db_job([hold](db::connection& conn) { return db::insert_hold(conn, hold); });
-        // await: the next hold for this tutor is only looked at once this one is settled.
         self->request(self->state.settings.db_pool, caf::duration{self->state.settings.db_timeout},
                       run_atom::value, job)
-            .await(
+            .then(
                 [=](db::hold_result& result) mutable {
+                  self->state.settle_pending(hold.blocked_start, hold.blocked_end);
                   if (auto* booked = std::get_if<domain::booking>(&result)) {
                     self->state.apply(*booked);
                     rp.deliver(hold_answer{*booked});
@@ -156,7 +177,10 @@ caf::behavior tutor_calendar(caf::stateful_actor<tutor_calendar_state>* self, tu
                     rp.deliver(hold_answer{hold_refusal::slot_taken});
                   }
                 },
-                [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
+                [=](caf::error& e) mutable {
+                  self->state.settle_pending(hold.blocked_start, hold.blocked_end);
+                  rp.deliver(std::move(e));
+                });
         return rp;
       },
       [=](confirm_atom, transition_request& req) {
@@ -165,7 +189,7 @@ caf::behavior tutor_calendar(caf::stateful_actor<tutor_calendar_state>* self, tu
         auto job = make_db_job([id](db::connection& conn) { return db::confirm_hold(conn, id, now_seconds()); });
         self->request(self->state.settings.db_pool, caf::duration{self->state.settings.db_timeout},
                       run_atom::value, job)
-            .await(
+            .then(
                 [=](db::transition_result& result) mutable {
                   if (auto* b = std::get_if<domain::booking>(&result)) self->state.apply(*b);
                   if (std::holds_alternative<db::hold_expired>(result)) self->state.forget(id);
@@ -182,7 +206,7 @@ caf::behavior tutor_calendar(caf::stateful_actor<tutor_calendar_state>* self, tu
             [id, reason](db::connection& conn) { return db::cancel_booking(conn, id, now_seconds(), reason); });
         self->request(self->state.settings.db_pool, caf::duration{self->state.settings.db_timeout},
                       run_atom::value, job)
-            .await(
+            .then(
                 [=](db::transition_result& result) mutable {
                   if (auto* b = std::get_if<domain::booking>(&result)) self->state.apply(*b);
                   rp.deliver(transition_answer{std::move(result)});

@@ -1,7 +1,7 @@
 #pragma once
 // One actor per tutor: keeps the tutor's rules, active bookings and calendar busy times in
 // memory, answers slot queries from memory, and serialises hold / confirm / cancel for the
-// tutor. The database's exclusion constraint has the final word, so two instances, each
+// tutor (by blocked period: overlapping holds never race each other to the database). The database's exclusion constraint has the final word, so two instances, each
 // with its own actor for the same tutor, still never double-book.
 #include <chrono>
 #include <vector>

@@ -13,6 +13,7 @@
 #include "actors/calendar_messages.hpp"
 #include "actors/db_pool.hpp"
 #include "db/bookings.hpp"
+#include "domain/instant.hpp"
 #include "domain/pricing.hpp"
 
 namespace tutorbot::app {
@@ -26,18 +27,7 @@ namespace {
 constexpr auto actor_timeout = std::chrono::seconds(10);
 constexpr int max_window_days = 92;
 
-std::string rfc3339(sys_seconds t) { return date::format("%FT%TZ", t); }
-
-// RFC 3339 with Z or a numeric offset, whole seconds: 2026-12-01T16:00:00+01:00.
-std::optional<sys_seconds> parse_instant(const std::string& text) {
-  for (const char* pattern : {"%FT%TZ", "%FT%T%Ez"}) {
-    std::istringstream in(text);
-    sys_seconds t;
-    in >> date::parse(pattern, t);
-    if (!in.fail() && in.peek() == std::char_traits<char>::eof()) return t;
-  }
-  return std::nullopt;
-}
+using domain::rfc3339;
 
 std::optional<date::year_month_day> parse_local_date(const std::string& text) {
   if (text.size() != 10) return std::nullopt;
@@ -76,6 +66,24 @@ json::object booking_json(const domain::booking& b) {
   o["student_ref"] = b.student_ref;
   if (b.hold_expires_at && b.status == domain::booking_status::held) o["expires_at"] = rfc3339(*b.hold_expires_at);
   return o;
+}
+
+// The hottest answer of the service, written directly: its shape is fixed and RFC 3339 text
+// needs no escaping, so building a JSON tree per slot would only allocate.
+std::string slots_json(const std::vector<domain::slot>& slots) {
+  std::string out;
+  out.reserve(2 + slots.size() * 56);
+  out += '[';
+  for (const auto& s : slots) {
+    if (out.size() > 1) out += ',';
+    out += R"({"start":")";
+    out += rfc3339(s.start);
+    out += R"(","end":")";
+    out += rfc3339(s.end);
+    out += R"("})";
+  }
+  out += ']';
+  return out;
 }
 
 server_response unavailable(const caf::error&) {
@@ -173,11 +181,7 @@ void add_api_routes(net::router& routes, const api_context& ctx) {
             return respond(server_response::error(422, "duration_not_allowed",
                                                   "this tutor does not give lessons of that length"));
           }
-          json::array out;
-          for (const auto& s : std::get<std::vector<domain::slot>>(answer->slots)) {
-            out.push_back(json::object{{"start", rfc3339(s.start)}, {"end", rfc3339(s.end)}});
-          }
-          respond(server_response::json(200, json::serialize(out)));
+          respond(server_response::json(200, slots_json(std::get<std::vector<domain::slot>>(answer->slots))));
         },
         actors::slots_atom::value, actors::slots_request{domain::tutor_id{tutor}, query});
   }));
@@ -202,7 +206,7 @@ void add_api_routes(net::router& routes, const api_context& ctx) {
       return respond(server_response::error(
           400, "bad_request", "expected {tutor_id: string, start: RFC 3339, duration_minutes: integer, student_ref: string}"));
     }
-    auto start = parse_instant(*start_text);
+    auto start = domain::parse_rfc3339(*start_text);
     if (!start) return respond(server_response::error(400, "bad_date", "start must be RFC 3339, e.g. 2026-12-01T16:00:00+01:00"));
     auto duration = duration_value->as_int64();
     if (duration <= 0 || duration > 24 * 60) {

@@ -1,0 +1,17 @@
+#pragma once
+// UTC instants as RFC 3339 text ("2026-12-01T15:00:00Z"), the form every API and provider
+// payload uses. Formatting is on the slot-query hot path, so it avoids iostreams.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace tutorbot::domain {
+
+// Years 0000-9999.
+std::string rfc3339(std::chrono::sys_seconds instant);
+
+// Accepts "…Z" and numeric offsets ("2026-12-01T16:00:00+01:00"), whole seconds only.
+std::optional<std::chrono::sys_seconds> parse_rfc3339(std::string_view text);
+
+}  // namespace tutorbot::domain

@@ -1,0 +1,42 @@
+#include <boost/test/unit_test.hpp>
+#include <date/date.h>
+
+#include "domain/instant.hpp"
+
+using namespace tutorbot::domain;
+using namespace std::chrono;
+
+BOOST_AUTO_TEST_SUITE(instant)
+
+BOOST_AUTO_TEST_CASE(formats_utc_with_z) {
+  sys_seconds t = date::sys_days{date::year{2026} / 12 / 1} + hours{15} + minutes{4} + seconds{5};
+  BOOST_TEST(rfc3339(t) == "2026-12-01T15:04:05Z");
+  BOOST_TEST(rfc3339(sys_seconds{}) == "1970-01-01T00:00:00Z");
+  BOOST_TEST(rfc3339(date::sys_days{date::year{2028} / 2 / 29}) == "2028-02-29T00:00:00Z");
+}
+
+BOOST_AUTO_TEST_CASE(parses_z_and_offsets_to_the_same_instant) {
+  auto z = parse_rfc3339("2026-12-01T15:00:00Z");
+  auto offset = parse_rfc3339("2026-12-01T16:00:00+01:00");
+  BOOST_REQUIRE(z && offset);
+  BOOST_TEST((*z == *offset));
+  BOOST_TEST(rfc3339(*z) == "2026-12-01T15:00:00Z");
+}
+
+BOOST_AUTO_TEST_CASE(rejects_what_is_not_rfc3339) {
+  for (auto text : {"", "2026-12-01", "2026-12-01 15:00:00Z", "2026-12-01T15:00:00Zjunk", "2026-13-01T15:00:00Z",
+                    "tomorrow at four"}) {
+    BOOST_TEST(!parse_rfc3339(text).has_value(), text);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(round_trips_every_hour_of_a_leap_year) {
+  sys_seconds t = date::sys_days{date::year{2028} / 1 / 1};
+  for (int h = 0; h < 366 * 24; ++h, t += hours{1}) {
+    auto parsed = parse_rfc3339(rfc3339(t));
+    BOOST_REQUIRE(parsed);
+    BOOST_REQUIRE((*parsed == t));
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -7,7 +7,7 @@ packages=(
   libcaf-dev libboost1.81-dev libboost-json1.81-dev libboost-test1.81-dev
   libssl-dev libpqxx-dev libpq-dev libyaml-cpp-dev libhowardhinnant-date-dev prometheus-cpp-dev
   libbenchmark-dev tzdata ca-certificates curl
-  postgresql-15 postgresql-contrib-15
+  postgresql-15 postgresql-contrib
 )
 
 missing=()

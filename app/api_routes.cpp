@@ -1,7 +1,5 @@
 #include "app/api_routes.hpp"
 
-#include <sstream>
-
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -30,12 +28,10 @@ constexpr int max_window_days = 92;
 using domain::rfc3339;
 
 std::optional<date::year_month_day> parse_local_date(const std::string& text) {
-  if (text.size() != 10) return std::nullopt;
-  std::istringstream in(text);
-  date::year_month_day day;
-  in >> date::parse("%F", day);
-  if (in.fail() || !day.ok()) return std::nullopt;
-  return day;
+  auto day = domain::parse_iso_date(text);
+  if (!day) return std::nullopt;
+  return date::year_month_day{date::year{static_cast<int>(day->year())}, date::month{static_cast<unsigned>(day->month())},
+                              date::day{static_cast<unsigned>(day->day())}};
 }
 
 std::optional<int> parse_positive_int(const std::string& text) {

@@ -1,10 +1,11 @@
 #include "domain/dialogue_state_json.hpp"
 
-#include <charconv>
 #include <stdexcept>
 
 #include <boost/json.hpp>
 #include <date/date.h>
+
+#include "domain/instant.hpp"
 
 namespace tutorbot::domain {
 
@@ -13,31 +14,18 @@ using namespace std::chrono;
 
 namespace {
 
-std::string instant(sys_seconds t) { return date::format("%FT%TZ", t); }
-
-// Fixed-width fields of "YYYY-MM-DD" / "YYYY-MM-DDTHH:MM:SSZ" (what instant() writes).
-// Parsed by hand: date::parse's istream path trips -Wmaybe-uninitialized in GCC 12.
-int field(std::string_view s, std::size_t pos, std::size_t len) {
-  int v = 0;
-  const auto [p, ec] = std::from_chars(s.data() + pos, s.data() + pos + len, v);
-  if (ec != std::errc{} || p != s.data() + pos + len) throw std::invalid_argument("bad date or time");
-  return v;
-}
+std::string instant(sys_seconds t) { return rfc3339(t); }
 
 sys_days parse_day(std::string_view s) {
-  if (s.size() < 10 || s[4] != '-' || s[7] != '-') throw std::invalid_argument("bad date");
-  const year_month_day d{year{field(s, 0, 4)}, month{static_cast<unsigned>(field(s, 5, 2))},
-                         day{static_cast<unsigned>(field(s, 8, 2))}};
-  if (!d.ok()) throw std::invalid_argument("bad date");
-  return sys_days{d};
+  auto d = parse_iso_date(s);
+  if (!d) throw std::invalid_argument("bad date");
+  return sys_days{*d};
 }
 
 sys_seconds parse_instant(const json::value& v) {
-  const std::string_view s = v.as_string();
-  if (s.size() != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z')
-    throw std::invalid_argument("bad instant");
-  return sys_seconds{parse_day(s)} + hours{field(s, 11, 2)} + minutes{field(s, 14, 2)} +
-         seconds{field(s, 17, 2)};
+  auto t = parse_rfc3339(v.as_string());
+  if (!t) throw std::invalid_argument("bad instant");
+  return *t;
 }
 
 template <class T, class F>

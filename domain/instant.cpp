@@ -1,6 +1,5 @@
 #include "domain/instant.hpp"
 
-#include <sstream>
 
 #include <date/date.h>
 
@@ -28,14 +27,45 @@ std::string rfc3339(std::chrono::sys_seconds instant) {
   return out;
 }
 
+std::optional<std::chrono::year_month_day> parse_iso_date(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  auto number = [&](std::size_t from, std::size_t count) -> std::optional<unsigned> {
+    unsigned value = 0;
+    for (std::size_t i = from; i < from + count; ++i) {
+      if (text[i] < '0' || text[i] > '9') return std::nullopt;
+      value = value * 10 + static_cast<unsigned>(text[i] - '0');
+    }
+    return value;
+  };
+  auto y = number(0, 4), m = number(5, 2), d = number(8, 2);
+  if (!y || !m || !d) return std::nullopt;
+  std::chrono::year_month_day day{std::chrono::year{static_cast<int>(*y)}, std::chrono::month{*m},
+                                  std::chrono::day{*d}};
+  if (!day.ok()) return std::nullopt;
+  return day;
+}
+
 std::optional<std::chrono::sys_seconds> parse_rfc3339(std::string_view text) {
-  for (const char* pattern : {"%FT%TZ", "%FT%T%Ez"}) {
-    std::istringstream in{std::string(text)};
-    std::chrono::sys_seconds t;
-    in >> date::parse(pattern, t);
-    if (!in.fail() && in.peek() == std::char_traits<char>::eof()) return t;
+  // YYYY-MM-DDTHH:MM:SS then Z or ±HH:MM. Parsed by hand: date::parse's istream path trips
+  // GCC 12's -Wmaybe-uninitialized wherever it is inlined.
+  if (text.size() != 20 && text.size() != 25) return std::nullopt;
+  auto day = parse_iso_date(text.substr(0, 10));
+  if (!day || text[10] != 'T' || text[13] != ':' || text[16] != ':') return std::nullopt;
+  auto two = [&](std::size_t at) -> std::optional<int> {
+    if (text[at] < '0' || text[at] > '9' || text[at + 1] < '0' || text[at + 1] > '9') return std::nullopt;
+    return (text[at] - '0') * 10 + (text[at + 1] - '0');
+  };
+  auto h = two(11), m = two(14), sec = two(17);
+  if (!h || !m || !sec || *h > 23 || *m > 59 || *sec > 59) return std::nullopt;
+  std::chrono::sys_seconds t = std::chrono::sys_days{*day} + std::chrono::hours{*h} + std::chrono::minutes{*m} +
+                               std::chrono::seconds{*sec};
+  if (text.size() == 20) return text[19] == 'Z' ? std::optional(t) : std::nullopt;
+  auto oh = two(20), om = two(23);
+  if ((text[19] != '+' && text[19] != '-') || text[22] != ':' || !oh || !om || *oh > 23 || *om > 59) {
+    return std::nullopt;
   }
-  return std::nullopt;
+  auto offset = std::chrono::hours{*oh} + std::chrono::minutes{*om};
+  return text[19] == '+' ? t - offset : t + offset;
 }
 
 }  // namespace tutorbot::domain

@@ -11,6 +11,7 @@
 #include "db/bookings.hpp"
 #include "db/migrations.hpp"
 #include "db/tutors.hpp"
+#include "domain/instant.hpp"
 #include "tests/support/pg.hpp"
 #include "tests/support/raw_http.hpp"
 #include "tests/support/service_config.hpp"
@@ -205,9 +206,7 @@ BOOST_AUTO_TEST_CASE(the_sweeper_expires_holds_and_their_slots_come_back) {
   auto start = free_start(2);
   // The calendar has loaded (the query above) before the hold appears behind its back.
   db::connection conn(url);
-  std::istringstream in(start);
-  std::chrono::sys_seconds lesson;
-  in >> date::parse("%FT%TZ", lesson);
+  auto lesson = domain::parse_rfc3339(start).value();
   auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   db::new_hold brief{domain::tutor_id{"anouk"}, "brief", lesson, lesson + std::chrono::hours(1),
                      lesson - std::chrono::minutes(10), lesson + std::chrono::minutes(65), now + std::chrono::seconds(1),

@@ -1,10 +1,8 @@
-#include <sstream>
-
 #include <boost/test/unit_test.hpp>
-#include <date/date.h>
 #include <pqxx/pqxx>
 
 #include "db/bookings.hpp"
+#include "domain/instant.hpp"
 #include "db/migrations.hpp"
 #include "db/tutors.hpp"
 #include "tests/support/pg.hpp"
@@ -15,12 +13,7 @@ using std::chrono::sys_seconds;
 
 namespace {
 
-sys_seconds at(const char* utc) {
-  std::istringstream in(utc);
-  sys_seconds t;
-  in >> date::parse("%FT%TZ", t);
-  return t;
-}
+sys_seconds at(const char* utc) { return domain::parse_rfc3339(utc).value(); }
 
 struct bookings_db {
   bookings_db() : url(testing::fresh_database("bookings")), conn(url) {

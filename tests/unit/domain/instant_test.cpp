@@ -30,6 +30,15 @@ BOOST_AUTO_TEST_CASE(rejects_what_is_not_rfc3339) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(iso_dates_must_exist_and_be_exact) {
+  auto leap = parse_iso_date("2028-02-29");
+  BOOST_REQUIRE(leap);
+  BOOST_TEST((*leap == std::chrono::year_month_day{std::chrono::year{2028}, std::chrono::February, std::chrono::day{29}}));
+  for (auto text : {"2026-02-29", "2026-13-01", "2026-1-01", "2026-01-01T", "20260101", "", "2026-00-10", "abcd-ef-gh"}) {
+    BOOST_TEST(!parse_iso_date(text).has_value(), text);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(round_trips_every_hour_of_a_leap_year) {
   sys_seconds t = date::sys_days{date::year{2028} / 1 / 1};
   for (int h = 0; h < 366 * 24; ++h, t += hours{1}) {

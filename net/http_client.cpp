@@ -34,12 +34,7 @@ namespace {
 // Google and Stripe send well under 16 KiB of headers; anything bigger is not for us.
 constexpr std::uint32_t response_header_limit = 64 * 1024;
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
+using boost::beast::iequals;
 
 bool has_line_break(std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; }
 

@@ -390,9 +390,16 @@ http_server::http_server(asio::io_context& io, server_options options, router ro
                          obs::metrics& metrics)
     : impl_(std::make_shared<impl>(io, std::move(options), std::move(routes), metrics)) {}
 
+// The acceptor belongs to its strand: closing it from here could race an accept running on
+// an io thread. The posted close keeps the state alive until it has run (or until the
+// io_context is destroyed, which closes the acceptor anyway).
 http_server::~http_server() {
-  beast::error_code ignored;
-  impl_->acceptor.close(ignored);
+  auto state = impl_;
+  asio::post(state->acceptor.get_executor(), [state] {
+    state->stopping = true;
+    beast::error_code ignored;
+    state->acceptor.close(ignored);
+  });
 }
 
 void http_server::start() {

@@ -7,6 +7,7 @@ std::string usage() {
          "  serve [--no-migrate]  run the service; applies pending migrations first\n"
          "  migrate               apply schema migrations and exit\n"
          "  check-config          validate the configuration; exit 2 on problems\n"
+         "  sandbox               run the local Google Calendar emulator (Stripe and Chatwoot follow)\n"
          "  help                  this text\n"
          "--config DIR defaults to config/. Secrets and overrides come from the environment\n"
          "(DATABASE_URL, TUTORBOT_LISTEN, TUTORBOT_API_TOKEN, STRIPE_*, GCAL_*, CHATWOOT_*).\n";
@@ -19,7 +20,7 @@ bool parse_cli(const std::vector<std::string>& args, cli_options& out, std::stri
   }
   out.command = args[0];
   if (out.command == "--help" || out.command == "-h") out.command = "help";
-  if (out.command != "serve" && out.command != "migrate" && out.command != "check-config" &&
+  if (out.command != "serve" && out.command != "migrate" && out.command != "check-config" && out.command != "sandbox" &&
       out.command != "help") {
     error = "tutorbot: unknown command '" + out.command + "'";
     return false;

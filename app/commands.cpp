@@ -1,4 +1,5 @@
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
@@ -7,7 +8,9 @@
 #include "config/loader.hpp"
 #include "db/migrations.hpp"
 #include "db/tutors.hpp"
+#include "net/url.hpp"
 #include "obs/log.hpp"
+#include "sandbox/sandbox_server.hpp"
 
 namespace tutorbot::app {
 
@@ -63,6 +66,28 @@ int run_check_config(const cli_options& options) {
   std::cout << options.config_dir << ": configuration is valid (" << cfg->calendar.tutors.size()
             << " tutors, " << cfg->payments.products.size() << " products)\n";
   return 0;
+}
+
+// The sandbox listens where tutorbot's configuration expects Google (GCAL_API_BASE, as
+// scripts/sandbox_env.sh sets it) and trusts the same service-account key file.
+int run_sandbox_command(const cli_options&) {
+  sandbox::sandbox_options options;
+  if (const char* key = std::getenv("GCAL_SERVICE_ACCOUNT_JSON")) options.service_account_json_path = key;
+  if (options.service_account_json_path.empty()) {
+    std::cerr << "tutorbot sandbox: GCAL_SERVICE_ACCOUNT_JSON must name the service-account key file "
+                 "(scripts/make_service_account.sh makes one)\n";
+    return 2;
+  }
+  if (const char* base = std::getenv("GCAL_API_BASE")) {
+    auto url = net::parse_url(base);
+    if (!url || !net::is_loopback_host(url->host)) {
+      std::cerr << "tutorbot sandbox: GCAL_API_BASE must be a loopback URL, got " << base << "\n";
+      return 2;
+    }
+    options.host = url->host;
+    options.google_port = url->port;
+  }
+  return sandbox::run_sandbox(options);
 }
 
 int run_migrate(const cli_options& options) {

@@ -18,5 +18,6 @@ std::string usage();
 int run_serve(const cli_options& options);
 int run_migrate(const cli_options& options);
 int run_check_config(const cli_options& options);
+int run_sandbox_command(const cli_options& options);
 
 }  // namespace tutorbot::app

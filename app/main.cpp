@@ -17,5 +17,6 @@ int main(int argc, char** argv) {
   }
   if (options.command == "serve") return run_serve(options);
   if (options.command == "migrate") return run_migrate(options);
+  if (options.command == "sandbox") return run_sandbox_command(options);
   return run_check_config(options);
 }

@@ -14,5 +14,6 @@ using changed_atom = caf::atom_constant<caf::atom("changed")>;
 using reload_atom = caf::atom_constant<caf::atom("reload")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using listen_atom = caf::atom_constant<caf::atom("listen")>;
+using idle_atom = caf::atom_constant<caf::atom("idle")>;
 
 }  // namespace tutorbot::actors

@@ -1,8 +1,9 @@
 #include "actors/db_pool.hpp"
 
 #include <chrono>
+#include <deque>
+#include <vector>
 
-#include <caf/actor_pool.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
@@ -19,6 +20,7 @@ struct pool_metrics {
   prometheus::Gauge& up;
   prometheus::Gauge& down;
   prometheus::Gauge& busy;
+  prometheus::Gauge& queued;
   prometheus::Family<prometheus::Counter>& jobs;
   prometheus::Histogram& duration;
 
@@ -26,6 +28,7 @@ struct pool_metrics {
       : up(m.gauge("tutorbot_db_pool_connections", "DB worker connections by state").Add({{"state", "up"}})),
         down(m.gauge("tutorbot_db_pool_connections", "DB worker connections by state").Add({{"state", "down"}})),
         busy(m.gauge("tutorbot_db_pool_busy_workers", "DB workers running a job").Add({})),
+        queued(m.gauge("tutorbot_db_pool_queued_jobs", "DB jobs waiting for a free worker").Add({})),
         jobs(m.counter("tutorbot_db_jobs_total", "DB jobs by outcome")),
         duration(m.histogram("tutorbot_db_job_duration_seconds", "DB job run time")
                      .Add({}, obs::metrics::latency_buckets())) {}
@@ -53,7 +56,7 @@ void track(worker_state& state, pool_metrics& m) {
 }
 
 caf::behavior db_worker(caf::stateful_actor<worker_state>* self, std::string url,
-                        std::shared_ptr<pool_metrics> m) {
+                        std::shared_ptr<pool_metrics> m, caf::actor dispatcher) {
   self->state.conn = std::make_unique<db::connection>(std::move(url));
   m->down.Increment();
   self->attach_functor([m, open = self->state.was_open] { (*open ? m->up : m->down).Decrement(); });
@@ -87,7 +90,56 @@ caf::behavior db_worker(caf::stateful_actor<worker_state>* self, std::string url
         m->jobs.Add({{"outcome", outcome}}).Increment();
         m->busy.Decrement();
         track(self->state, *m);
+        self->send(dispatcher, idle_atom::value, caf::actor_cast<caf::actor>(self));
         return result;
+      },
+  };
+}
+
+struct pending_job {
+  db_job job;
+  caf::response_promise promise;
+};
+
+struct dispatcher_state {
+  std::vector<caf::actor> idle;
+  std::deque<pending_job> queue;
+  static inline const char* name = "db_pool";
+};
+
+// Jobs go to whichever worker is free; when none is, they wait here in arrival order. (CAF's
+// round-robin pool would queue a job behind a worker stuck on a slow query or a row lock
+// while others sit idle, which is what makes tail latencies long.)
+caf::behavior db_dispatcher(caf::stateful_actor<dispatcher_state>* self, db_pool_options options,
+                            std::shared_ptr<pool_metrics> m) {
+  for (std::size_t i = 0; i < options.size; ++i) {
+    self->state.idle.push_back(self->spawn<caf::detached + caf::linked>(
+        db_worker, options.url, m, caf::actor_cast<caf::actor>(self)));
+  }
+  return {
+      [=](run_atom a, db_job& job) {
+        auto rp = self->make_response_promise();
+        auto& s = self->state;
+        if (s.idle.empty()) {
+          s.queue.push_back({std::move(job), rp});
+          m->queued.Increment();
+        } else {
+          auto worker = std::move(s.idle.back());
+          s.idle.pop_back();
+          rp.delegate(worker, a, std::move(job));
+        }
+        return rp;
+      },
+      [=](idle_atom, caf::actor& worker) {
+        auto& s = self->state;
+        if (s.queue.empty()) {
+          s.idle.push_back(std::move(worker));
+          return;
+        }
+        auto next = std::move(s.queue.front());
+        s.queue.pop_front();
+        m->queued.Decrement();
+        next.promise.delegate(worker, run_atom::value, std::move(next.job));
       },
   };
 }
@@ -105,13 +157,7 @@ bool is_db_error(const caf::error& error, db_errc code) {
 
 caf::actor spawn_db_pool(caf::actor_system& system, const db_pool_options& options,
                          obs::metrics& metrics) {
-  auto m = std::make_shared<pool_metrics>(metrics);
-  auto url = options.url;
-  auto factory = [&system, url, m] {
-    return caf::actor_cast<caf::actor>(system.spawn<caf::detached>(db_worker, url, m));
-  };
-  return caf::actor_pool::make(system.dummy_execution_unit(), options.size, factory,
-                               caf::actor_pool::round_robin());
+  return system.spawn(db_dispatcher, options, std::make_shared<pool_metrics>(metrics));
 }
 
 }  // namespace tutorbot::actors

@@ -1,6 +1,7 @@
 #pragma once
 // A fixed pool of detached DB workers, each owning one PostgreSQL connection, so blocking
-// libpqxx calls never run on CAF's scheduler threads. Other actors `request` the pool with
+// libpqxx calls never run on CAF's scheduler threads; a dispatcher hands each job to a free
+// worker. Other actors `request` the pool with
 // (run_atom, db_job) and get the job's values back, or an error of category "db".
 #include <cstdint>
 #include <functional>

@@ -15,5 +15,7 @@ using reload_atom = caf::atom_constant<caf::atom("reload")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using listen_atom = caf::atom_constant<caf::atom("listen")>;
 using idle_atom = caf::atom_constant<caf::atom("idle")>;
+using busy_atom = caf::atom_constant<caf::atom("busy")>;
+using refresh_atom = caf::atom_constant<caf::atom("refresh")>;
 
 }  // namespace tutorbot::actors

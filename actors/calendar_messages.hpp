@@ -21,6 +21,15 @@ struct slots_request {
 
 struct slots_answer {
   domain::slots_result slots;
+  // How old the calendar's busy times are; nullopt when there is no calendar or it has not
+  // answered yet. Slot queries never wait for Google: they answer from this cache.
+  std::optional<std::chrono::seconds> busy_age;
+};
+
+// The tutor's calendar busy times as Google reported them.
+struct busy_update {
+  std::vector<domain::busy_interval> events;
+  std::chrono::sys_seconds fetched_at;
 };
 
 struct hold_request {
@@ -66,6 +75,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::hold_answer)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::transition_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::transition_answer)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::booking_change)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::busy_update)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<tutorbot::domain::booking>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::hold_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::transition_result)

@@ -4,10 +4,12 @@
 #include <map>
 
 #include <caf/event_based_actor.hpp>
+#include <caf/send.hpp>
 
 #include "actors/atoms.hpp"
 #include "actors/calendar_messages.hpp"
 #include "actors/db_pool.hpp"
+#include "net/google_calendar.hpp"
 #include "obs/log.hpp"
 
 namespace tutorbot::actors {
@@ -19,6 +21,9 @@ struct tutor_calendar_state {
   std::map<std::string, domain::booking> active;  // held and confirmed, by booking id
   std::vector<domain::busy_interval> busy;        // derived from `active`, sorted by start
   bool busy_stale = true;
+  std::vector<domain::busy_interval> events;      // the Google calendar's busy times, sorted
+  std::optional<sys_seconds> events_fetched_at;
+  std::vector<domain::busy_interval> merged;      // scratch: bookings and events of one query
   // Holds being written right now, by blocked period: an overlapping hold is refused at once
   // instead of racing the first to the database.
   std::vector<std::pair<sys_seconds, sys_seconds>> pending;
@@ -44,26 +49,50 @@ struct tutor_calendar_state {
     busy_stale = true;
   }
 
-  // The busy intervals a query over [from, to) needs: the daily cap counts every booking
-  // of the local days the window touches, hence the margin of two days on each side.
-  std::span<const domain::busy_interval> busy_near(sys_seconds from, sys_seconds to) {
+  // The intervals of a sorted list that a query over [from, to) needs: the daily cap counts
+  // every booking of the local days the window touches, hence two days' margin each side.
+  static std::span<const domain::busy_interval> near(const std::vector<domain::busy_interval>& sorted,
+                                                     sys_seconds from, sys_seconds to) {
+    auto margin = std::chrono::days{2};
+    auto first = std::lower_bound(sorted.begin(), sorted.end(), from - margin,
+                                  [](const auto& i, sys_seconds t) { return i.start < t; });
+    auto last = std::lower_bound(first, sorted.end(), to + margin,
+                                 [](const auto& i, sys_seconds t) { return i.start < t; });
+    return {first, last};
+  }
+
+  const std::vector<domain::busy_interval>& bookings_busy() {
     if (busy_stale) {
       busy.clear();
       for (const auto& [id, b] : active) busy.push_back({b.lesson_start, b.lesson_end, true});
       std::sort(busy.begin(), busy.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
       busy_stale = false;
     }
-    auto margin = std::chrono::days{2};
-    auto first = std::lower_bound(busy.begin(), busy.end(), from - margin,
-                                  [](const auto& i, sys_seconds t) { return i.start < t; });
-    auto last = std::lower_bound(first, busy.end(), to + margin,
-                                 [](const auto& i, sys_seconds t) { return i.start < t; });
-    return {first, last};
+    return busy;
   }
 
+  // Calendar events always count (the tutor is away); bookings only when asked, so that a
+  // hold can tell "outside availability" from "taken".
   domain::slots_result slots(const domain::slot_query& q, sys_seconds now, bool with_bookings) {
-    auto busy_span = with_bookings ? busy_near(q.from, q.to) : std::span<const domain::busy_interval>{};
+    auto event_span = near(events, q.from, q.to);
+    std::span<const domain::busy_interval> busy_span = event_span;
+    if (with_bookings) {
+      auto booking_span = near(bookings_busy(), q.from, q.to);
+      if (event_span.empty()) {
+        busy_span = booking_span;
+      } else {
+        merged.clear();
+        std::merge(booking_span.begin(), booking_span.end(), event_span.begin(), event_span.end(),
+                   std::back_inserter(merged), [](const auto& a, const auto& b) { return a.start < b.start; });
+        busy_span = merged;
+      }
+    }
     return domain::available_slots(settings.rules, settings.zone, settings.school_holidays, busy_span, q, now);
+  }
+
+  std::optional<std::chrono::seconds> busy_age(sys_seconds now) const {
+    if (!settings.google || !events_fetched_at) return std::nullopt;
+    return std::chrono::duration_cast<std::chrono::seconds>(now - *events_fetched_at);
   }
 
   bool offers(const domain::slot_query& q, sys_seconds now, bool with_bookings) {
@@ -131,13 +160,45 @@ void load_bookings(caf::stateful_actor<tutor_calendar_state>* self, bool block_u
   }
 }
 
+// Asks Google for the calendar's busy times over the bookable horizon; the answer arrives
+// on an Asio thread and is mailed back to the actor. On failure the old cache stays.
+void refresh_busy(caf::stateful_actor<tutor_calendar_state>* self) {
+  auto& s = self->state.settings;
+  if (!s.google) return;
+  auto now = now_seconds();
+  auto from = now - std::chrono::days{1};
+  auto to = now + s.rules.horizon + std::chrono::days{1};
+  auto me = caf::actor_cast<caf::actor>(self);
+  auto calendar = s.calendar_id;
+  auto tutor = s.rules.id;
+  s.google->free_busy({calendar}, from, to, [me, calendar, tutor, now](net::free_busy_result result) {
+    if (auto* error = std::get_if<net::google_error>(&result)) {
+      obs::log_warn("calendar_busy_refresh_failed", {{"tutor", tutor}, {"error", error->message}});
+      return;
+    }
+    busy_update update{{}, now};
+    const auto& calendars = std::get<net::free_busy_map>(result);
+    if (auto it = calendars.find(calendar); it != calendars.end()) {
+      if (!it->second.errors.empty()) {
+        obs::log_warn("calendar_busy_refresh_failed", {{"tutor", tutor}, {"error", it->second.errors.front().reason}});
+        return;
+      }
+      for (const auto& b : it->second.busy) update.events.push_back({b.start, b.end, false});
+    }
+    std::sort(update.events.begin(), update.events.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
+    caf::anon_send(me, busy_atom::value, std::move(update));
+  });
+}
+
 caf::behavior tutor_calendar(caf::stateful_actor<tutor_calendar_state>* self, tutor_calendar_settings settings) {
   self->state.settings = std::move(settings);
+  if (self->state.settings.google) self->send(self, refresh_atom::value);
   load_bookings(self, true);
   self->delayed_send(self, self->state.settings.reload_interval, tick_atom::value);
   return {
       [=](slots_atom, slots_request& req) {
-        return slots_answer{self->state.slots(req.query, now_seconds(), true)};
+        auto now = now_seconds();
+        return slots_answer{self->state.slots(req.query, now, true), self->state.busy_age(now)};
       },
       [=](hold_atom, hold_request& req) {
         auto rp = self->make_response_promise();
@@ -215,6 +276,14 @@ caf::behavior tutor_calendar(caf::stateful_actor<tutor_calendar_state>* self, tu
         return rp;
       },
       [=](changed_atom, booking_change& change) { self->state.apply(change.booking); },
+      [=](busy_atom, busy_update& update) {
+        self->state.events = std::move(update.events);
+        self->state.events_fetched_at = update.fetched_at;
+      },
+      [=](refresh_atom) {
+        refresh_busy(self);
+        self->delayed_send(self, self->state.settings.busy_refresh, refresh_atom::value);
+      },
       [=](reload_atom) { load_bookings(self, false); },
       [=](tick_atom) {
         load_bookings(self, false);

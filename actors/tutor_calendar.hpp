@@ -16,6 +16,10 @@ namespace date {
 class time_zone;
 }
 
+namespace tutorbot::net {
+class google_calendar_client;
+}
+
 namespace tutorbot::actors {
 
 struct tutor_calendar_settings {
@@ -27,6 +31,11 @@ struct tutor_calendar_settings {
   // A fallback for missed notifications: the actor re-reads its bookings this often.
   std::chrono::seconds reload_interval{60};
   std::chrono::seconds db_timeout{5};
+  // The tutor's Google calendar, whose busy times (lessons elsewhere, a dentist, a holiday)
+  // remove slots. Without a client only bookings and rules count.
+  net::google_calendar_client* google = nullptr;
+  std::string calendar_id;
+  std::chrono::seconds busy_refresh{60};
 };
 
 // Spawned by the registry, linked to it.

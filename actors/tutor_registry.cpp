@@ -32,6 +32,9 @@ std::optional<caf::actor> calendar_of(registry_actor* self, const std::string& t
   cs.db_pool = s.settings.db_pool;
   cs.hold_duration = s.settings.hold_duration;
   cs.reload_interval = s.settings.reload_interval;
+  cs.google = s.settings.google;
+  cs.calendar_id = rules->calendar_id.empty() ? s.settings.default_calendar_id : rules->calendar_id;
+  cs.busy_refresh = s.settings.busy_refresh;
   auto calendar = spawn_tutor_calendar(self, std::move(cs));
   s.calendars.emplace(tutor, calendar);
   return calendar;

@@ -13,6 +13,10 @@ namespace date {
 class time_zone;
 }
 
+namespace tutorbot::net {
+class google_calendar_client;
+}
+
 namespace tutorbot::actors {
 
 struct tutor_registry_settings {
@@ -21,6 +25,9 @@ struct tutor_registry_settings {
   caf::actor db_pool;
   std::chrono::seconds hold_duration{20 * 60};
   std::chrono::seconds reload_interval{60};
+  net::google_calendar_client* google = nullptr;  // null: Google Calendar is not enabled
+  std::string default_calendar_id;                 // for tutors without a calendar_id of their own
+  std::chrono::seconds busy_refresh{60};
 };
 
 // Answers (slots_atom, slots_request), (hold_atom, hold_request), (confirm_atom,

@@ -177,7 +177,11 @@ void add_api_routes(net::router& routes, const api_context& ctx) {
             return respond(server_response::error(422, "duration_not_allowed",
                                                   "this tutor does not give lessons of that length"));
           }
-          respond(server_response::json(200, slots_json(std::get<std::vector<domain::slot>>(answer->slots))));
+          auto response = server_response::json(200, slots_json(std::get<std::vector<domain::slot>>(answer->slots)));
+          // How old the tutor's Google busy times are ("unknown" before the first answer).
+          response.headers.emplace_back("X-Calendar-Busy-Age",
+                                        answer->busy_age ? std::to_string(answer->busy_age->count()) : "unknown");
+          respond(std::move(response));
         },
         actors::slots_atom::value, actors::slots_request{domain::tutor_id{tutor}, query});
   }));

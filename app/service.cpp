@@ -17,6 +17,9 @@
 #include "actors/tutor_registry.hpp"
 #include "app/api_routes.hpp"
 #include "app/ops_routes.hpp"
+#include "net/google_auth.hpp"
+#include "net/google_calendar.hpp"
+#include "net/http_client.hpp"
 #include "net/http_server.hpp"
 #include "obs/log.hpp"
 #include "obs/metrics.hpp"
@@ -68,6 +71,9 @@ struct service::impl {
   boost::asio::io_context io;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work;
   std::unique_ptr<net::http_server> server;
+  std::unique_ptr<net::http_client> http_client;
+  std::unique_ptr<net::google_auth> google_auth;
+  std::unique_ptr<net::google_calendar_client> google_calendar;
   std::vector<std::thread> threads;
   std::atomic<bool> stopping{false};
   bool stopped = false;
@@ -84,12 +90,29 @@ void service::start() {
   pool.size = static_cast<std::size_t>(s.cfg.service.database.pool_size);
   s.db_pool = actors::spawn_db_pool(s.system, pool, s.metrics);
 
+  const auto& google = s.cfg.service.providers.google;
+  if (google.enabled) {
+    auto key = net::load_service_account(google.service_account_json_path);
+    if (auto* bad = std::get_if<net::key_file_error>(&key)) throw std::runtime_error(bad->message);
+    s.http_client = std::make_unique<net::http_client>(s.io);
+    net::google_auth_options auth;
+    auth.scope = "https://www.googleapis.com/auth/calendar";
+    if (!google.delegated_subject.empty()) auth.subject = google.delegated_subject;
+    s.google_auth = std::make_unique<net::google_auth>(*s.http_client, std::get<net::service_account_key>(key), auth);
+    net::google_calendar_options calendar;
+    calendar.base_url = google.api_base;
+    s.google_calendar = std::make_unique<net::google_calendar_client>(s.io, *s.http_client, *s.google_auth, calendar);
+  }
+
   const auto* zone = date::locate_zone(s.cfg.calendar.timezone);  // validated by the config loader
   actors::tutor_registry_settings registry;
   registry.calendar = s.cfg.calendar;
   registry.zone = zone;
   registry.db_pool = s.db_pool;
   registry.hold_duration = std::chrono::duration_cast<std::chrono::seconds>(s.cfg.payments.hold);
+  registry.google = s.google_calendar.get();
+  registry.default_calendar_id = google.default_calendar_id;
+  registry.busy_refresh = google.busy_refresh;
   s.registry = actors::spawn_tutor_registry(s.system, std::move(registry));
   s.listener = actors::spawn_booking_listener(s.system, pool.url, s.registry);
   s.sweeper = actors::spawn_hold_sweeper(s.system, s.db_pool, s.registry, hold_sweep_interval);
@@ -124,6 +147,7 @@ void service::stop() {
     // The server's own grace timer bounds this; the extra second covers scheduling.
     done.wait_for(s.cfg.service.http.shutdown_grace + std::chrono::seconds(1));
   }
+  if (s.http_client) s.http_client->shutdown();  // calendar requests in flight complete as closed
   s.work.reset();
   s.io.stop();
   for (auto& t : s.threads) t.join();
@@ -132,6 +156,8 @@ void service::stop() {
   for (auto* a : {&s.sweeper, &s.listener, &s.registry, &s.db_pool}) {
     if (*a) caf::anon_send_exit(*a, caf::exit_reason::user_shutdown);
   }
+  // The calendars use the Google client and the routes' state: none may outlive this call.
+  s.system.await_all_actors_done();
   obs::log_info("service_stopped");
 }
 

@@ -62,6 +62,7 @@ struct google_settings {
   std::string default_calendar_id;          // GCAL_CALENDAR_ID; for tutors without their own
   std::string delegated_subject;            // optional: user to impersonate (domain-wide delegation)
   bool send_invites = true;                 // sendUpdates=all on event insert
+  std::chrono::seconds busy_refresh{60};    // how often each tutor's free/busy is re-read
 };
 
 struct chatwoot_settings {

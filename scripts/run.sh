@@ -24,8 +24,21 @@ fi
 source scripts/sandbox_env.sh
 
 ./build/tutorbot check-config --config config
+
+# In sandbox mode (Google's base URL on loopback) the Google Calendar emulator runs beside
+# the service, so tutors' calendars have somewhere to answer from.
+sandbox_pid=
+case "$GCAL_API_BASE" in
+  http://127.0.0.1:*|http://localhost:*)
+    ./build/tutorbot sandbox >var/sandbox.log 2>&1 &
+    sandbox_pid=$!
+    ;;
+esac
 # Not exec: the EXIT trap must stop PostgreSQL after tutorbot has stopped.
 ./build/tutorbot serve --config config &
 pid=$!
 trap 'kill -TERM $pid 2>/dev/null || true' INT TERM
-wait $pid || wait $pid
+status=0
+wait $pid || wait $pid || status=$?
+[ -n "$sandbox_pid" ] && kill -TERM "$sandbox_pid" 2>/dev/null && wait "$sandbox_pid" 2>/dev/null
+exit $status

@@ -108,6 +108,19 @@ unsigned short free_port() {
   return a.local_endpoint().port();
 }
 
+// A real RSA key in Google's key-file layout, made once per test process; its token_uri is a
+// closed port, so a service under test that asks Google simply finds it unreachable.
+const std::string& throwaway_service_account() {
+  static const std::string path = [] {
+    auto file = "/tmp/tutorbot-test-sa-" + std::to_string(getpid()) + ".json";
+    auto command = std::string(TUTORBOT_SOURCE_DIR) + "/scripts/make_service_account.sh " + file +
+                   " http://127.0.0.1:9/token";
+    if (std::system(command.c_str()) != 0) throw std::runtime_error("cannot make a test key: " + command);
+    return file;
+  }();
+  return path;
+}
+
 std::map<std::string, std::string> sandbox_environment() {
   return {
       {"TUTORBOT_API_TOKEN", "test-api-token"},
@@ -116,7 +129,7 @@ std::map<std::string, std::string> sandbox_environment() {
       {"STRIPE_WEBHOOK_SECRET", "whsec_sandbox"},
       {"STRIPE_API_BASE", "http://127.0.0.1:8090"},
       {"GCAL_API_BASE", "http://127.0.0.1:8091/calendar/v3"},
-      {"GCAL_SERVICE_ACCOUNT_JSON", std::string(TUTORBOT_SOURCE_DIR) + "/tests/unit/config/fixtures/service_account.json"},
+      {"GCAL_SERVICE_ACCOUNT_JSON", throwaway_service_account()},
       {"CHATWOOT_BASE_URL", "http://127.0.0.1:8092"},
       {"CHATWOOT_API_TOKEN", "chatwoot-sandbox-token"},
       {"CHATWOOT_ACCOUNT_ID", "1"},

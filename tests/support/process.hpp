@@ -43,8 +43,8 @@ command_result run_command(const std::vector<std::string>& argv,
 // A loopback TCP port that was free a moment ago.
 unsigned short free_port();
 
-// The environment tutorbot needs to pass check-config with the shipped sample configuration:
-// the sandbox's test secrets, as scripts/sandbox_env.sh sets them.
+// The environment tutorbot needs to start with the shipped sample configuration: the
+// sandbox's test secrets, as scripts/sandbox_env.sh sets them, and a throwaway key file.
 std::map<std::string, std::string> sandbox_environment();
 
 }  // namespace tutorbot::testing

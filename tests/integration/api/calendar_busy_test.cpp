@@ -1,8 +1,4 @@
-#include <future>
-#include <thread>
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 #include <date/date.h>
@@ -11,11 +7,8 @@
 #include "db/migrations.hpp"
 #include "db/tutors.hpp"
 #include "domain/instant.hpp"
-#include "net/http_server.hpp"
-#include "obs/metrics.hpp"
-#include "sandbox/google_sandbox.hpp"
+#include "tests/support/google/sandbox_server.hpp"
 #include "tests/support/pg.hpp"
-#include "tests/support/process.hpp"
 #include "tests/support/raw_http.hpp"
 #include "tests/support/service_config.hpp"
 
@@ -25,42 +18,6 @@ namespace json = boost::json;
 namespace {
 
 const std::string auth = "Authorization: Bearer test-api-token\r\n";
-
-// The Google Calendar sandbox on its own loopback port, trusting a fresh service-account key.
-struct google_sandbox_server {
-  google_sandbox_server() : port(testing::free_port()), work(io.get_executor()) {
-    key_path = "/tmp/tutorbot-busy-test-" + std::to_string(port) + ".json";
-    auto command = std::string(TUTORBOT_SOURCE_DIR) + "/scripts/make_service_account.sh " + key_path +
-                   " http://127.0.0.1:" + std::to_string(port) + "/token";
-    BOOST_REQUIRE(std::system(command.c_str()) == 0);
-    sandbox = std::make_unique<sandbox::google_calendar_sandbox>(key_path);
-    net::router routes;
-    sandbox->add_routes(routes);
-    net::server_options options;
-    options.port = port;
-    server = std::make_unique<net::http_server>(io, options, std::move(routes), metrics);
-    server->start();
-    thread = std::thread([this] { io.run(); });
-  }
-  ~google_sandbox_server() {
-    auto drained = std::make_shared<std::promise<void>>();
-    auto done = drained->get_future();
-    server->shutdown([drained] { drained->set_value(); });
-    done.wait_for(std::chrono::seconds(5));
-    work.reset();
-    io.stop();
-    thread.join();
-  }
-
-  unsigned short port;
-  std::string key_path;
-  boost::asio::io_context io;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work;
-  obs::metrics metrics;
-  std::unique_ptr<sandbox::google_calendar_sandbox> sandbox;
-  std::unique_ptr<net::http_server> server;
-  std::thread thread;
-};
 
 std::string local_date_in(int days) {
   return date::format("%F", date::floor<date::days>(std::chrono::system_clock::now()) + date::days{days});
@@ -85,13 +42,13 @@ bool contains(const std::vector<std::string>& v, const std::string& x) { return 
 BOOST_AUTO_TEST_SUITE(calendar_busy)
 
 BOOST_AUTO_TEST_CASE(an_event_added_by_hand_in_google_removes_those_slots) {
-  google_sandbox_server google;
+  testing::google_sandbox_server google;
   auto url = testing::fresh_database("busy");
   auto cfg = testing::sample_config(url);
   auto& g = cfg.service.providers.google;
   g.enabled = true;
-  g.service_account_json_path = google.key_path;
-  g.api_base = "http://127.0.0.1:" + std::to_string(google.port) + "/calendar/v3";
+  g.service_account_json_path = google.key_path();
+  g.api_base = google.base_url();
   g.busy_refresh = std::chrono::seconds(1);
   const auto calendar_id = cfg.calendar.find_tutor("anouk")->calendar_id;
   {
@@ -106,7 +63,7 @@ BOOST_AUTO_TEST_CASE(an_event_added_by_hand_in_google_removes_those_slots) {
   BOOST_REQUIRE(before.size() > 10);
   auto dentist_start = domain::parse_rfc3339(before[5]).value();
   auto dentist_end = dentist_start + std::chrono::minutes(90);
-  google.sandbox->add_event(calendar_id, R"({"summary":"Tandarts","start":{"dateTime":")" +
+  google.sandbox().add_event(calendar_id, R"({"summary":"Tandarts","start":{"dateTime":")" +
                                              domain::rfc3339(dentist_start) + R"("},"end":{"dateTime":")" +
                                              domain::rfc3339(dentist_end) + R"("}})");
 
@@ -120,7 +77,7 @@ BOOST_AUTO_TEST_CASE(an_event_added_by_hand_in_google_removes_those_slots) {
     BOOST_TEST(!(s < dentist_end && dentist_start < s + std::chrono::minutes(60)), start << " overlaps the event");
   }
   BOOST_TEST(contains(after, before.front()));  // slots away from the event stay
-  BOOST_TEST(google.sandbox->token_requests() >= 1);
+  BOOST_TEST(google.sandbox().token_requests() >= 1);
   auto answer = testing::http_request(svc.port(), "GET",
                                       "/api/v1/tutors/anouk/slots?from=" + local_date_in(7) + "&to=" + local_date_in(8) +
                                           "&duration=60", "", auth);

@@ -21,39 +21,10 @@ net::google_calendar_options fast_calendar_options() {
   return options;
 }
 
-namespace {
-// http_server takes its routes at construction, but the key file (and so the sandbox)
-// needs the port in its token_uri: reserve an ephemeral port first, then bind it again.
-unsigned short free_loopback_port() {
-  asio::io_context io;
-  asio::ip::tcp::acceptor probe(io, {asio::ip::make_address("127.0.0.1"), 0});
-  return probe.local_endpoint().port();
-}
-}  // namespace
-
 google_client_env::google_client_env(net::google_calendar_options options, seconds clock_offset,
                                      std::optional<std::string> subject)
-    : clock_offset_(clock_offset.count()),
-      server_work_(server_io_.get_executor()),
-      client_work_(client_io_.get_executor()) {
-  dir_ = std::filesystem::temp_directory_path() / ("google_client_" + std::to_string(std::random_device{}()));
-  std::filesystem::create_directories(dir_);
-  key_path_ = (dir_ / "sa.json").string();
-  port_ = free_loopback_port();
-  std::string command = std::string(TUTORBOT_SOURCE_DIR) + "/scripts/make_service_account.sh " + key_path_ +
-                        " http://127.0.0.1:" + std::to_string(port_) + "/token";
-  if (std::system(command.c_str()) != 0) throw std::runtime_error("failed: " + command);
-
-  sandbox_ = std::make_unique<sandbox::google_calendar_sandbox>(key_path_);
-  net::router routes;
-  sandbox_->add_routes(routes);
-  net::server_options server_options;
-  server_options.port = port_;
-  server_ = std::make_unique<net::http_server>(server_io_, server_options, std::move(routes), metrics_);
-  server_->start();
-  server_thread_ = std::thread([this] { server_io_.run(); });
-
-  auto key = net::load_service_account(key_path_);
+    : clock_offset_(clock_offset.count()), client_work_(client_io_.get_executor()) {
+  auto key = net::load_service_account(google_.key_path());
   if (auto* error = std::get_if<net::key_file_error>(&key)) throw std::runtime_error(error->message);
   http_ = std::make_unique<net::http_client>(client_io_);
   net::google_auth_options auth_options;
@@ -71,18 +42,7 @@ google_client_env::~google_client_env() {
   client_work_.reset();
   client_io_.stop();
   client_thread_.join();
-  auto drained = std::make_shared<std::promise<void>>();
-  auto done = drained->get_future();
-  server_->shutdown([drained] { drained->set_value(); });
-  done.wait_for(seconds{5});
-  server_work_.reset();
-  server_io_.stop();
-  server_thread_.join();
-  std::error_code ec;
-  std::filesystem::remove_all(dir_, ec);
 }
-
-std::string google_client_env::base_url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/calendar/v3"; }
 
 net::event_result google_client_env::insert(const std::string& calendar_id, const net::calendar_event_spec& spec,
                                             net::send_updates updates) {

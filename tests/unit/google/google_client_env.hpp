@@ -17,9 +17,8 @@
 #include "net/google_auth.hpp"
 #include "net/google_calendar.hpp"
 #include "net/http_client.hpp"
-#include "net/http_server.hpp"
-#include "obs/metrics.hpp"
 #include "sandbox/google_sandbox.hpp"
+#include "tests/support/google/sandbox_server.hpp"
 
 namespace tutorbot::testing {
 
@@ -35,11 +34,11 @@ class google_client_env {
                              std::optional<std::string> subject = std::nullopt);
   ~google_client_env();
 
-  sandbox::google_calendar_sandbox& sandbox() { return *sandbox_; }
+  sandbox::google_calendar_sandbox& sandbox() { return google_.sandbox(); }
   net::google_calendar_client& calendar() { return *calendar_; }
   net::google_auth& auth() { return *auth_; }
-  const std::string& key_path() const { return key_path_; }
-  std::string base_url() const;
+  const std::string& key_path() const { return google_.key_path(); }
+  std::string base_url() const { return google_.base_url(); }
   void set_clock_offset(std::chrono::seconds offset) { clock_offset_ = offset.count(); }
 
   // Blocking helpers for tests: the call's answer, or a test failure after 15 s.
@@ -53,19 +52,14 @@ class google_client_env {
                                   std::chrono::sys_seconds to);
 
  private:
-  std::filesystem::path dir_;
-  std::string key_path_;
-  unsigned short port_ = 0;
+  google_sandbox_server google_;
   std::atomic<long long> clock_offset_;
-  boost::asio::io_context server_io_, client_io_;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> server_work_, client_work_;
-  obs::metrics metrics_;
-  std::unique_ptr<sandbox::google_calendar_sandbox> sandbox_;
-  std::unique_ptr<net::http_server> server_;
+  boost::asio::io_context client_io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> client_work_;
   std::unique_ptr<net::http_client> http_;
   std::unique_ptr<net::google_auth> auth_;
   std::unique_ptr<net::google_calendar_client> calendar_;
-  std::thread server_thread_, client_thread_;
+  std::thread client_thread_;
 };
 
 // A lesson-shaped event for booking `booking_uuid`.

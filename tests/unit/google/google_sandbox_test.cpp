@@ -7,15 +7,13 @@
 #include <sstream>
 #include <thread>
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
 #include "net/http_server.hpp"
-#include "obs/metrics.hpp"
+#include "tests/support/google/sandbox_server.hpp"
 #include "sandbox/google_sandbox.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/raw_http.hpp"
@@ -91,37 +89,6 @@ std::int64_t unix_now() {
 
 // The sandbox on an ephemeral loopback port with a fresh key file.
 struct google_fixture {
-  google_fixture() : work(io.get_executor()) {
-    static int counter = 0;
-    dir = std::filesystem::temp_directory_path() /
-          ("gsandbox-test-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    port = testing::free_port();
-    key_path = make_key_file(dir, port);
-    key = read_json_file(key_path);
-    sandbox = std::make_unique<sandbox::google_calendar_sandbox>(key_path.string());
-    net::router routes;
-    sandbox->add_routes(routes);
-    net::server_options options;
-    options.port = port;
-    options.shutdown_grace = 1s;
-    server = std::make_unique<net::http_server>(io, options, std::move(routes), metrics);
-    server->start();
-    thread = std::thread([this] { io.run(); });
-  }
-
-  ~google_fixture() {
-    auto drained = std::make_shared<std::promise<void>>();
-    auto done = drained->get_future();
-    server->shutdown([drained] { drained->set_value(); });
-    done.wait_for(5s);
-    work.reset();
-    io.stop();
-    thread.join();
-    server.reset();
-    sandbox.reset();
-    std::filesystem::remove_all(dir);
-  }
-
   json::object claims(std::int64_t iat) const {
     return {{"iss", key.at("client_email")}, {"scope", calendar_scope}, {"aud", key.at("token_uri")},
             {"iat", iat}, {"exp", iat + 3600}};
@@ -156,15 +123,11 @@ struct google_fixture {
     return json::parse(r.body).as_object();
   }
 
-  std::filesystem::path dir, key_path;
-  unsigned short port = 0;
-  json::object key;
-  boost::asio::io_context io;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work;
-  obs::metrics metrics;
-  std::unique_ptr<sandbox::google_calendar_sandbox> sandbox;
-  std::unique_ptr<net::http_server> server;
-  std::thread thread;
+  testing::google_sandbox_server server;
+  unsigned short port = server.port();
+  sandbox::google_calendar_sandbox* sandbox = &server.sandbox();
+  std::filesystem::path dir = std::filesystem::path(server.key_path()).parent_path();
+  json::object key = read_json_file(server.key_path());
   std::string cached;
 };
 

@@ -5,6 +5,9 @@
 #include <fstream>
 #include <sstream>
 
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
 #include "config/sections.hpp"
 
 namespace tutorbot::config {
@@ -21,6 +24,26 @@ namespace detail {
 namespace {
 
 constexpr const char* env_file = "environment";
+
+// What `tutorbot serve` would refuse in the key file, checked here so that check-config and
+// serve agree (the signature itself is checked when the key is used). Never quotes the key.
+std::optional<std::string> service_account_problem(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  boost::system::error_code ec;
+  auto value = boost::json::parse(text.str(), ec);
+  if (ec || !value.is_object()) return "it is not a JSON object";
+  const auto& key = value.as_object();
+  for (const char* field : {"client_email", "private_key", "token_uri"}) {
+    const auto* f = key.if_contains(field);
+    if (!f || !f->is_string() || f->as_string().empty()) return std::string("it has no \"") + field + "\"";
+  }
+  if (key.at("private_key").as_string().find("-----BEGIN") == boost::json::string::npos) {
+    return "\"private_key\" is not a PEM key";
+  }
+  return std::nullopt;
+}
 
 struct env_reader {
   const environment& env;
@@ -116,11 +139,14 @@ void apply_environment(const environment& env, std::vector<problem>& problems,
   auto& g = out.providers.google;
   if (auto v = r.plain("GCAL_SERVICE_ACCOUNT_JSON")) {
     std::error_code ec;
-    if (std::filesystem::is_regular_file(*v, ec))
-      g.service_account_json_path = *v;
-    else
+    if (!std::filesystem::is_regular_file(*v, ec)) {
       r.add("GCAL_SERVICE_ACCOUNT_JSON",
             quote(*v) + " is not a readable file: it must name the service account's JSON key file");
+    } else if (auto why = service_account_problem(*v)) {
+      r.add("GCAL_SERVICE_ACCOUNT_JSON", quote(*v) + " is not a service-account key file: " + *why);
+    } else {
+      g.service_account_json_path = *v;
+    }
   }
   if (auto v = r.plain("GCAL_CALENDAR_ID")) g.default_calendar_id = *v;
   r.url_into("GCAL_API_BASE", g.api_base);

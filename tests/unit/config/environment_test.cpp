@@ -93,6 +93,23 @@ BOOST_AUTO_TEST_CASE(service_account_path_that_is_no_file_is_reported) {
   expect_only_problem(r, "environment", 0, "GCAL_SERVICE_ACCOUNT_JSON", "is not a readable file");
 }
 
+BOOST_AUTO_TEST_CASE(a_malformed_service_account_key_file_is_reported_without_its_content) {
+  const temp_config t;
+  t.write("not-json.json", "private_key=-----BEGIN PRIVATE KEY----- hunter2");
+  auto r = load_config(t.dir(), fake_env({{"GCAL_SERVICE_ACCOUNT_JSON", t.file("not-json.json")}}));
+  expect_only_problem(r, "environment", 0, "GCAL_SERVICE_ACCOUNT_JSON", "is not a service-account key file");
+  BOOST_TEST(to_string(problems_of(r)[0]).find("hunter2") == std::string::npos);
+
+  t.write("no-key.json", R"({"client_email":"a@b.iam.gserviceaccount.com","token_uri":"https://oauth2.googleapis.com/token"})");
+  r = load_config(t.dir(), fake_env({{"GCAL_SERVICE_ACCOUNT_JSON", t.file("no-key.json")}}));
+  expect_only_problem(r, "environment", 0, "GCAL_SERVICE_ACCOUNT_JSON", "has no \"private_key\"");
+
+  t.write("not-pem.json", R"({"client_email":"a@b","private_key":"secret-stuff","token_uri":"https://x/token"})");
+  r = load_config(t.dir(), fake_env({{"GCAL_SERVICE_ACCOUNT_JSON", t.file("not-pem.json")}}));
+  expect_only_problem(r, "environment", 0, "GCAL_SERVICE_ACCOUNT_JSON", "is not a PEM key");
+  BOOST_TEST(to_string(problems_of(r)[0]).find("secret-stuff") == std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(process_environment_reads_getenv) {
   ::setenv("TUTORBOT_CONFIG_TEST_VARIABLE", "42", 1);
   const auto env = process_environment();

@@ -94,14 +94,6 @@ bool same_token(const std::string& a, const std::string& b) {
   return diff == 0;
 }
 
-// The lesson product for a duration: the configured lesson of that length.
-const domain::product* lesson_product(const domain::payment_catalog& catalog, int minutes) {
-  for (const auto& p : catalog.products) {
-    if (p.kind == domain::product_kind::lesson && p.duration_minutes == minutes) return &p;
-  }
-  return nullptr;
-}
-
 server_response transition_response(const db::transition_result& outcome) {
   return std::visit(
       [](const auto& r) -> server_response {
@@ -218,7 +210,7 @@ void add_api_routes(net::router& routes, const api_context& ctx) {
     if (!ctx.calendar->find_tutor(*tutor)) {
       return respond(server_response::error(404, "unknown_tutor", "no tutor with id " + *tutor));
     }
-    const auto* product = lesson_product(*ctx.payments, static_cast<int>(duration));
+    const auto* product = ctx.payments->lesson_of(static_cast<int>(duration));
     if (!product) {
       return respond(server_response::error(422, "duration_not_allowed", "no lesson product of that length"));
     }

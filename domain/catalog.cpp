@@ -31,4 +31,11 @@ const product* payment_catalog::find_product(std::string_view id) const {
   return it == products.end() ? nullptr : &*it;
 }
 
+const product* payment_catalog::lesson_of(int minutes) const {
+  const auto it = std::find_if(products.begin(), products.end(), [&](const product& p) {
+    return p.kind == product_kind::lesson && p.duration_minutes == minutes;
+  });
+  return it == products.end() ? nullptr : &*it;
+}
+
 }  // namespace tutorbot::domain

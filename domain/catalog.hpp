@@ -62,6 +62,8 @@ struct payment_catalog {
   bool trial_once_per_student = true;
 
   const product* find_product(std::string_view id) const;
+  // The single lesson of that length, or null when the school sells none.
+  const product* lesson_of(int minutes) const;
 };
 
 }  // namespace tutorbot::domain

@@ -34,7 +34,7 @@ bool machine::on_phase_text(const std::string& text, const std::string& folded) 
       std::vector<std::string> options;
       for (int d : ds)
         options.push_back(t(msg::opt_duration, {{"minutes", std::to_string(d)},
-                                                {"price", format_money(s.lang, lesson_product(*ctx.catalog, d)->price)}}));
+                                                {"price", format_money(s.lang, ctx.catalog->lesson_of(d)->price)}}));
       auto i = choice(options, text);
       if (!i)  // "60", "90 min"
         for (std::size_t k = 0; k < ds.size(); ++k)
@@ -43,7 +43,7 @@ bool machine::on_phase_text(const std::string& text, const std::string& folded) 
             i = k;
       if (!i) return false;
       s.duration_minutes = ds[*i];
-      s.product_id = lesson_product(*ctx.catalog, ds[*i])->id;
+      s.product_id = ctx.catalog->lesson_of(ds[*i])->id;
       ask_tutor();
       return true;
     }

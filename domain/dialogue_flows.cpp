@@ -80,14 +80,14 @@ void machine::ask_duration() {
   const auto ds = durations();
   if (ds.size() == 1) {
     s.duration_minutes = ds.front();
-    s.product_id = lesson_product(*ctx.catalog, ds.front())->id;
+    s.product_id = ctx.catalog->lesson_of(ds.front())->id;
     ask_tutor();
     return;
   }
   std::vector<std::string> options;
   for (int d : ds)
     options.push_back(t(msg::opt_duration, {{"minutes", std::to_string(d)},
-                                            {"price", format_money(s.lang, lesson_product(*ctx.catalog, d)->price)}}));
+                                            {"price", format_money(s.lang, ctx.catalog->lesson_of(d)->price)}}));
   s.phase = dialogue_phase::choose_duration;
   ask(t(msg::ask_duration), std::move(options));
 }

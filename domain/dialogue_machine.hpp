@@ -14,12 +14,6 @@ namespace tutorbot::domain::detail {
 inline constexpr std::size_t page_size = 5;  // slot suggestions per message
 
 // The first single-lesson product of that length: what "60 min" sells.
-inline const product* lesson_product(const payment_catalog& catalog, int minutes) {
-  for (const auto& p : catalog.products)
-    if (p.kind == product_kind::lesson && p.duration_minutes == minutes) return &p;
-  return nullptr;
-}
-
 // Typed text trimmed and capped; a plausible e-mail address (one '@', a dot in the domain).
 std::string trimmed(std::string_view text);
 bool plausible_email(std::string_view e);

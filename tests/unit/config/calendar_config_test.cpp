@@ -9,18 +9,7 @@ namespace {
 
 // A calendar file with `tutor_lines` spliced in as the first tutor's extra lines,
 // starting on line 10.
-std::string calendar_with(const std::string& tutor_lines) {
-  return std::string(R"(timezone: Europe/Amsterdam
-defaults:
-  slot_step_minutes: 15
-  durations_minutes: [60]
-tutors:
-  - id: anouk
-    name: Anouk de Vries
-    hours:
-      mon: ["15:00-21:00"]
-)") + tutor_lines;
-}
+std::string calendar_with(const std::string& tutor_lines) { return std::string(minimal_calendar) + tutor_lines; }
 
 std::variant<config, std::vector<problem>> load_calendar(const temp_config& t, const std::string& text) {
   t.write("calendar_config.yaml", text);

@@ -6,6 +6,7 @@
 
 #include <date/tz.h>
 
+#include "tests/unit/domain/amsterdam.hpp"
 #include "domain/availability.hpp"
 
 using namespace std::chrono;
@@ -19,7 +20,7 @@ sys_seconds utc(int y, unsigned mo, unsigned d, int h, int mi = 0) {
 
 year_month_day ymd(int y, unsigned mo, unsigned d) { return year{y} / month{mo} / day{d}; }
 
-const date::time_zone* amsterdam() { return date::locate_zone("Europe/Amsterdam"); }
+using test::amsterdam;
 
 constexpr int sun = 0, mon = 1, tue = 2, wed = 3, thu = 4, fri = 5, sat = 6;
 

@@ -9,6 +9,7 @@
 #include <date/tz.h>
 
 #include "domain/dialogue.hpp"
+#include "tests/unit/domain/amsterdam.hpp"
 
 namespace tutorbot::domain::test {
 
@@ -56,7 +57,6 @@ inline std::vector<tutor_info> sample_tutors() {
           {tutor_id{"daan"}, "Daan Jansen", {30, 60, 90}}};
 }
 
-inline const date::time_zone* amsterdam() { return date::locate_zone("Europe/Amsterdam"); }
 
 // 2026-03-09 is a Monday.
 inline dialogue_context sample_context(std::chrono::sys_seconds now) {

@@ -4,6 +4,7 @@
 
 #include <date/tz.h>
 
+#include "tests/unit/domain/amsterdam.hpp"
 #include "domain/local_format.hpp"
 
 using namespace tutorbot::domain;
@@ -11,14 +12,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const date::time_zone* amsterdam() { return date::locate_zone("Europe/Amsterdam"); }
+using test::amsterdam;
+using test::local;
 
-std::chrono::sys_seconds local(int y, unsigned mo, unsigned d, int h, int mi) {
-  const auto day = date::local_days{date::year{y} / date::month{mo} / date::day{d}};
-  return date::make_zoned(amsterdam(), day + std::chrono::hours{h} + std::chrono::minutes{mi},
-                          date::choose::earliest)
-      .get_sys_time();
-}
 
 std::string slot(language l, std::chrono::sys_seconds start, std::chrono::minutes length) {
   return format_slot(l, start, start + length, amsterdam());

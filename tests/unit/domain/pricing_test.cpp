@@ -5,6 +5,7 @@
 
 #include <date/tz.h>
 
+#include "tests/unit/domain/amsterdam.hpp"
 #include "domain/pricing.hpp"
 
 using namespace tutorbot::domain;
@@ -12,15 +13,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const date::time_zone* amsterdam() { return date::locate_zone("Europe/Amsterdam"); }
+using test::amsterdam;
+using test::local;
 
-// The instant of a local wall-clock time in Amsterdam.
-std::chrono::sys_seconds local(int y, unsigned mo, unsigned d, int h, int mi) {
-  const auto day = date::local_days{date::year{y} / date::month{mo} / date::day{d}};
-  return date::make_zoned(amsterdam(), day + std::chrono::hours{h} + std::chrono::minutes{mi},
-                          date::choose::earliest)
-      .get_sys_time();
-}
 
 product make(std::string id, product_kind kind, int minutes, int lessons, std::int64_t price,
              vat v = {}) {

@@ -4,6 +4,7 @@
 
 #include <date/tz.h>
 
+#include "tests/unit/domain/amsterdam.hpp"
 #include "domain/recurrence.hpp"
 
 using namespace std::chrono;
@@ -15,7 +16,7 @@ sys_seconds utc(int y, unsigned mo, unsigned d, int h, int mi = 0) {
   return sys_days{year{y} / month{mo} / day{d}} + hours{h} + minutes{mi};
 }
 
-const date::time_zone* amsterdam() { return date::locate_zone("Europe/Amsterdam"); }
+using test::amsterdam;
 
 std::vector<sys_seconds> starts(const std::vector<slot>& v) {
   std::vector<sys_seconds> out;

@@ -7,6 +7,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "net/form.hpp"
 #include "net/hex.hpp"
 
 namespace tutorbot::net {
@@ -42,17 +43,8 @@ std::optional<std::string> server_request::header(std::string_view name) const {
 }
 
 std::optional<std::string> server_request::query_param(std::string_view name) const {
-  std::string_view rest = query;
-  while (!rest.empty()) {
-    auto amp = rest.find('&');
-    std::string_view pair = rest.substr(0, amp);
-    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
-    auto eq = pair.find('=');
-    std::string key = percent_decode(pair.substr(0, eq));
-    if (key == name) {
-      return eq == std::string_view::npos ? std::string{} : percent_decode(pair.substr(eq + 1));
-    }
-  }
+  const auto fields = parse_form(query);
+  if (const auto* value = find_field(fields, name)) return *value;
   return std::nullopt;
 }
 

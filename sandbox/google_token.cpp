@@ -1,6 +1,7 @@
 #include "sandbox/google_token.hpp"
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -10,7 +11,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include "net/http_message.hpp"
+#include "net/form.hpp"
 
 namespace tutorbot::sandbox::google {
 namespace {
@@ -22,18 +23,6 @@ constexpr auto max_lifetime = std::chrono::seconds(3600);
 constexpr std::string_view bad_timeframe =
     "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. "
     "Check your iat and exp values in the JWT claim.";
-
-std::string form_field(std::string_view form, std::string_view name) {
-  while (!form.empty()) {
-    auto amp = form.find('&');
-    std::string_view pair = form.substr(0, amp);
-    form = amp == std::string_view::npos ? std::string_view{} : form.substr(amp + 1);
-    auto eq = pair.find('=');
-    if (net::percent_decode(pair.substr(0, eq)) == name)
-      return eq == std::string_view::npos ? std::string{} : net::percent_decode(pair.substr(eq + 1));
-  }
-  return {};
-}
 
 std::optional<boost::json::object> json_part(std::string_view b64) {
   bool ok = false;
@@ -138,8 +127,11 @@ token_verifier::~token_verifier() = default;
 
 std::variant<token_verifier::grant, token_verifier::refusal> token_verifier::verify(
     std::string_view form, std::chrono::sys_seconds now) const {
-  const std::string grant_type = form_field(form, "grant_type");
-  const std::string assertion = form_field(form, "assertion");
+  const auto fields = net::parse_form(form);
+  const auto* grant_type_field = net::find_field(fields, "grant_type");
+  const auto* assertion_field = net::find_field(fields, "assertion");
+  const std::string grant_type = grant_type_field ? *grant_type_field : std::string{};
+  const std::string assertion = assertion_field ? *assertion_field : std::string{};
   if (grant_type.empty()) return refusal{400, "invalid_request", "Missing required parameter: grant_type"};
   if (grant_type != "urn:ietf:params:oauth:grant-type:jwt-bearer")
     return refusal{400, "unsupported_grant_type", "Invalid grant_type: " + grant_type};

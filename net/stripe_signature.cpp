@@ -1,0 +1,90 @@
+#include "net/stripe_signature.hpp"
+
+#include <charconv>
+#include <cstdint>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+namespace tutorbot::net {
+
+std::string_view to_string(signature_verdict verdict) {
+  switch (verdict) {
+    case signature_verdict::valid: return "valid";
+    case signature_verdict::missing_header: return "missing_header";
+    case signature_verdict::malformed_header: return "malformed_header";
+    case signature_verdict::timestamp_too_old: return "timestamp_too_old";
+    case signature_verdict::timestamp_in_future: return "timestamp_in_future";
+    case signature_verdict::no_matching_signature: return "no_matching_signature";
+  }
+  return "unknown";
+}
+
+std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(length * 2);
+  for (unsigned int i = 0; i < length; ++i) {
+    out += hex[digest[i] >> 4];
+    out += hex[digest[i] & 15];
+  }
+  return out;
+}
+
+std::string stripe_signature_header(std::string_view body, std::string_view secret,
+                                    std::chrono::sys_seconds timestamp) {
+  const std::string t = std::to_string(timestamp.time_since_epoch().count());
+  std::string signed_payload = t;
+  signed_payload += '.';
+  signed_payload += body;
+  return "t=" + t + ",v1=" + hmac_sha256_hex(secret, signed_payload);
+}
+
+signature_verdict verify_stripe_signature(std::string_view header, std::string_view body,
+                                          const std::vector<std::string>& secrets,
+                                          std::chrono::sys_seconds now, std::chrono::seconds tolerance) {
+  if (header.empty()) return signature_verdict::missing_header;
+  std::string_view timestamp;
+  std::vector<std::string_view> candidates;
+  while (!header.empty()) {
+    auto comma = header.find(',');
+    std::string_view item = header.substr(0, comma);
+    header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    auto eq = item.find('=');
+    if (eq == std::string_view::npos) continue;
+    std::string_view name = item.substr(0, eq), value = item.substr(eq + 1);
+    if (name == "t") timestamp = value;
+    else if (name == "v1") candidates.push_back(value);  // v0 and other schemes are ignored, as Stripe's libraries do
+  }
+  std::int64_t t = 0;
+  if (timestamp.empty() || candidates.empty()) return signature_verdict::malformed_header;
+  auto [end, ec] = std::from_chars(timestamp.data(), timestamp.data() + timestamp.size(), t);
+  if (ec != std::errc{} || end != timestamp.data() + timestamp.size()) return signature_verdict::malformed_header;
+
+  std::string signed_payload(timestamp);
+  signed_payload += '.';
+  signed_payload += body;
+  bool matched = false;
+  for (const auto& secret : secrets) {
+    const std::string expected = hmac_sha256_hex(secret, signed_payload);
+    for (std::string_view candidate : candidates) {
+      // No early exit: every candidate is compared in full, so timing says nothing.
+      if (candidate.size() == expected.size() &&
+          CRYPTO_memcmp(candidate.data(), expected.data(), expected.size()) == 0)
+        matched = true;
+    }
+  }
+  if (!matched) return signature_verdict::no_matching_signature;
+  const std::int64_t age = now.time_since_epoch().count() - t;
+  if (age > tolerance.count()) return signature_verdict::timestamp_too_old;
+  if (-age > tolerance.count()) return signature_verdict::timestamp_in_future;
+  return signature_verdict::valid;
+}
+
+}  // namespace tutorbot::net

@@ -17,5 +17,7 @@ using listen_atom = caf::atom_constant<caf::atom("listen")>;
 using idle_atom = caf::atom_constant<caf::atom("idle")>;
 using busy_atom = caf::atom_constant<caf::atom("busy")>;
 using refresh_atom = caf::atom_constant<caf::atom("refresh")>;
+using nudge_atom = caf::atom_constant<caf::atom("nudge")>;
+using reschedule_atom = caf::atom_constant<caf::atom("reschedule")>;
 
 }  // namespace tutorbot::actors

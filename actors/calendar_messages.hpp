@@ -2,6 +2,7 @@
 // What the tutor calendars are asked and answer. These stay inside one process, so they
 // are allowed as unsafe (unserialisable) message types instead of getting inspectors.
 #include <chrono>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -54,7 +55,8 @@ struct hold_answer {
 
 struct transition_request {
   domain::booking_id id;
-  std::string reason;  // for a cancellation
+  std::string reason;                     // for a cancellation
+  std::optional<domain::booking_id> onto;  // for a reschedule: the hold whose slot it takes
 };
 
 struct transition_answer {
@@ -75,7 +77,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::hold_answer)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::transition_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::transition_answer)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::booking_change)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::busy_update)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<tutorbot::actors::busy_update>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<tutorbot::domain::booking>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::hold_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::transition_result)

@@ -27,6 +27,9 @@ struct tutor_calendar_state {
   // Holds being written right now, by blocked period: an overlapping hold is refused at once
   // instead of racing the first to the database.
   std::vector<std::pair<sys_seconds, sys_seconds>> pending;
+  // Holds waiting for a busy-time refresh that is under way.
+  std::vector<std::pair<hold_request, caf::response_promise>> awaiting_busy;
+  bool refreshing = false;
   static inline const char* name = "tutor_calendar";
 
   void apply(const domain::booking& b) {
@@ -161,10 +164,12 @@ void load_bookings(caf::stateful_actor<tutor_calendar_state>* self, bool block_u
 }
 
 // Asks Google for the calendar's busy times over the bookable horizon; the answer arrives
-// on an Asio thread and is mailed back to the actor. On failure the old cache stays.
+// on an Asio thread and is mailed back to the actor (busy_atom, with no update on failure:
+// then the old cache stays).
 void refresh_busy(caf::stateful_actor<tutor_calendar_state>* self) {
   auto& s = self->state.settings;
-  if (!s.google) return;
+  if (!s.google || self->state.refreshing) return;
+  self->state.refreshing = true;
   auto now = now_seconds();
   auto from = now - std::chrono::days{1};
   auto to = now + s.rules.horizon + std::chrono::days{1};
@@ -172,22 +177,95 @@ void refresh_busy(caf::stateful_actor<tutor_calendar_state>* self) {
   auto calendar = s.calendar_id;
   auto tutor = s.rules.id;
   s.google->free_busy({calendar}, from, to, [me, calendar, tutor, now](net::free_busy_result result) {
-    if (auto* error = std::get_if<net::google_error>(&result)) {
-      obs::log_warn("calendar_busy_refresh_failed", {{"tutor", tutor}, {"error", error->message}});
-      return;
-    }
+    auto failed = [&](const std::string& why) {
+      obs::log_warn("calendar_busy_refresh_failed", {{"tutor", tutor}, {"error", why}});
+      caf::anon_send(me, busy_atom::value, std::optional<busy_update>{});
+    };
+    if (auto* error = std::get_if<net::google_error>(&result)) return failed(error->message);
     busy_update update{{}, now};
     const auto& calendars = std::get<net::free_busy_map>(result);
     if (auto it = calendars.find(calendar); it != calendars.end()) {
-      if (!it->second.errors.empty()) {
-        obs::log_warn("calendar_busy_refresh_failed", {{"tutor", tutor}, {"error", it->second.errors.front().reason}});
-        return;
-      }
+      if (!it->second.errors.empty()) return failed(it->second.errors.front().reason);
       for (const auto& b : it->second.busy) update.events.push_back({b.start, b.end, false});
     }
     std::sort(update.events.begin(), update.events.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
-    caf::anon_send(me, busy_atom::value, std::move(update));
+    caf::anon_send(me, busy_atom::value, std::optional<busy_update>{std::move(update)});
   });
+}
+
+void nudge_outbox(caf::stateful_actor<tutor_calendar_state>* self) {
+  if (self->state.settings.outbox) self->send(self->state.settings.outbox, nudge_atom::value);
+}
+
+void place_hold(caf::stateful_actor<tutor_calendar_state>* self, const hold_request& req, caf::response_promise rp) {
+  auto now = now_seconds();
+  if (auto refusal = precheck(self->state, req, now)) {
+    rp.deliver(hold_answer{*refusal});
+    return;
+  }
+  const auto& rules = self->state.settings.rules;
+  db::new_hold hold{domain::tutor_id{rules.id},
+                    req.student_ref,
+                    req.start,
+                    req.start + std::chrono::minutes{req.duration_minutes},
+                    req.start - rules.buffer_before,
+                    req.start + std::chrono::minutes{req.duration_minutes} + rules.buffer_after,
+                    now + self->state.settings.hold_duration,
+                    req.product_id,
+                    req.price};
+  // Holds for this tutor are serialised by their blocked periods: one that overlaps a hold
+  // still being written is refused now (that one wins or loses at the database, and
+  // either way the slot is someone's). Slot queries and unrelated holds keep flowing.
+  if (self->state.overlaps_a_pending_hold(hold.blocked_start, hold.blocked_end)) {
+    rp.deliver(hold_answer{hold_refusal::slot_taken});
+    return;
+  }
+  self->state.pending.emplace_back(hold.blocked_start, hold.blocked_end);
+  auto job = make_db_job([hold](db::connection& conn) { return db::insert_hold(conn, hold); });
+  self->request(self->state.settings.db_pool, caf::duration{self->state.settings.db_timeout}, run_atom::value, job)
+      .then(
+          [=](db::hold_result& result) mutable {
+            self->state.settle_pending(hold.blocked_start, hold.blocked_end);
+            if (auto* booked = std::get_if<domain::booking>(&result)) {
+              self->state.apply(*booked);
+              rp.deliver(hold_answer{*booked});
+            } else {
+              rp.deliver(hold_answer{hold_refusal::slot_taken});
+            }
+          },
+          [=](caf::error& e) mutable {
+            self->state.settle_pending(hold.blocked_start, hold.blocked_end);
+            rp.deliver(std::move(e));
+          });
+}
+
+// Holds that waited for fresh busy times go ahead, in arrival order, with whatever the cache
+// now holds.
+void release_awaiting_holds(caf::stateful_actor<tutor_calendar_state>* self) {
+  auto waiting = std::move(self->state.awaiting_busy);
+  self->state.awaiting_busy.clear();
+  for (auto& [req, rp] : waiting) place_hold(self, req, rp);
+}
+
+// Confirm, cancel and reschedule: one database transition (which enqueues the calendar
+// work), remembered here and announced to the outbox.
+template <class Job>
+caf::response_promise transition(caf::stateful_actor<tutor_calendar_state>* self, Job job,
+                                 std::optional<domain::booking_id> released_hold = std::nullopt) {
+  auto rp = self->make_response_promise();
+  self->request(self->state.settings.db_pool, caf::duration{self->state.settings.db_timeout}, run_atom::value,
+                make_db_job(std::move(job)))
+      .then(
+          [=](db::transition_result& result) mutable {
+            if (auto* b = std::get_if<domain::booking>(&result)) {
+              self->state.apply(*b);
+              if (released_hold) self->state.forget(*released_hold);
+              nudge_outbox(self);
+            }
+            rp.deliver(transition_answer{std::move(result)});
+          },
+          [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
+  return rp;
 }
 
 caf::behavior tutor_calendar(caf::stateful_actor<tutor_calendar_state>* self, tutor_calendar_settings settings) {
@@ -202,83 +280,59 @@ caf::behavior tutor_calendar(caf::stateful_actor<tutor_calendar_state>* self, tu
       },
       [=](hold_atom, hold_request& req) {
         auto rp = self->make_response_promise();
-        auto now = now_seconds();
-        if (auto refusal = precheck(self->state, req, now)) {
-          rp.deliver(hold_answer{*refusal});
+        auto& st = self->state;
+        auto age = st.busy_age(now_seconds());
+        bool stale = st.settings.google && (!age || *age > st.settings.busy_max_age_for_hold);
+        if (!stale) {
+          place_hold(self, req, rp);
           return rp;
         }
-        const auto& rules = self->state.settings.rules;
-        db::new_hold hold{domain::tutor_id{rules.id},
-                          req.student_ref,
-                          req.start,
-                          req.start + std::chrono::minutes{req.duration_minutes},
-                          req.start - rules.buffer_before,
-                          req.start + std::chrono::minutes{req.duration_minutes} + rules.buffer_after,
-                          now + self->state.settings.hold_duration,
-                          req.product_id,
-                          req.price};
-        // Holds for this tutor are serialised by their blocked periods: one that overlaps a hold
-        // still being written is refused now (that one wins or loses at the database, and
-        // either way the slot is someone's). Slot queries and unrelated holds keep flowing.
-        if (self->state.overlaps_a_pending_hold(hold.blocked_start, hold.blocked_end)) {
-          rp.deliver(hold_answer{hold_refusal::slot_taken});
-          return rp;
+        st.awaiting_busy.emplace_back(std::move(req), rp);
+        if (!st.refreshing) {
+          refresh_busy(self);
+          self->delayed_send(self, st.settings.busy_wait, idle_atom::value);
         }
-        self->state.pending.emplace_back(hold.blocked_start, hold.blocked_end);
-        auto job = make_db_job([hold](db::connection& conn) { return db::insert_hold(conn, hold); });
-        self->request(self->state.settings.db_pool, caf::duration{self->state.settings.db_timeout},
-                      run_atom::value, job)
-            .then(
-                [=](db::hold_result& result) mutable {
-                  self->state.settle_pending(hold.blocked_start, hold.blocked_end);
-                  if (auto* booked = std::get_if<domain::booking>(&result)) {
-                    self->state.apply(*booked);
-                    rp.deliver(hold_answer{*booked});
-                  } else {
-                    rp.deliver(hold_answer{hold_refusal::slot_taken});
-                  }
-                },
-                [=](caf::error& e) mutable {
-                  self->state.settle_pending(hold.blocked_start, hold.blocked_end);
-                  rp.deliver(std::move(e));
-                });
         return rp;
       },
       [=](confirm_atom, transition_request& req) {
-        auto rp = self->make_response_promise();
         auto id = req.id;
-        auto job = make_db_job([id](db::connection& conn) { return db::confirm_hold(conn, id, now_seconds()); });
-        self->request(self->state.settings.db_pool, caf::duration{self->state.settings.db_timeout},
-                      run_atom::value, job)
-            .then(
-                [=](db::transition_result& result) mutable {
-                  if (auto* b = std::get_if<domain::booking>(&result)) self->state.apply(*b);
-                  if (std::holds_alternative<db::hold_expired>(result)) self->state.forget(id);
-                  rp.deliver(transition_answer{std::move(result)});
-                },
-                [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
+        auto rp = transition(self, [id](db::connection& conn) -> db::transition_result {
+          return db::confirm_hold(conn, id, now_seconds());
+        });
         return rp;
       },
       [=](cancel_atom, transition_request& req) {
-        auto rp = self->make_response_promise();
         auto id = req.id;
         auto reason = req.reason;
-        auto job = make_db_job(
-            [id, reason](db::connection& conn) { return db::cancel_booking(conn, id, now_seconds(), reason); });
-        self->request(self->state.settings.db_pool, caf::duration{self->state.settings.db_timeout},
-                      run_atom::value, job)
-            .then(
-                [=](db::transition_result& result) mutable {
-                  if (auto* b = std::get_if<domain::booking>(&result)) self->state.apply(*b);
-                  rp.deliver(transition_answer{std::move(result)});
-                },
-                [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
-        return rp;
+        return transition(self, [id, reason](db::connection& conn) -> db::transition_result {
+          return db::cancel_booking(conn, id, now_seconds(), reason);
+        });
+      },
+      [=](reschedule_atom, transition_request& req) {
+        auto id = req.id;
+        auto onto = req.onto.value_or(domain::booking_id{});
+        return transition(
+            self,
+            [id, onto](db::connection& conn) -> db::transition_result {
+              return db::reschedule_onto_hold(conn, id, onto, now_seconds());
+            },
+            onto);
       },
       [=](changed_atom, booking_change& change) { self->state.apply(change.booking); },
-      [=](busy_atom, busy_update& update) {
-        self->state.events = std::move(update.events);
-        self->state.events_fetched_at = update.fetched_at;
+      [=](busy_atom, std::optional<busy_update>& update) {
+        self->state.refreshing = false;
+        if (update) {
+          self->state.events = std::move(update->events);
+          self->state.events_fetched_at = update->fetched_at;
+        }
+        release_awaiting_holds(self);
+      },
+      // Google is slow to answer: waiting holds go ahead on the cache rather than time out.
+      [=](idle_atom) {
+        if (!self->state.awaiting_busy.empty())
+          obs::log_warn("calendar_busy_wait_exceeded", {{"tutor", self->state.settings.rules.id},
+                                                         {"holds", self->state.awaiting_busy.size()}});
+        release_awaiting_holds(self);
       },
       [=](refresh_atom) {
         refresh_busy(self);

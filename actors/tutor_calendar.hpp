@@ -36,6 +36,12 @@ struct tutor_calendar_settings {
   net::google_calendar_client* google = nullptr;
   std::string calendar_id;
   std::chrono::seconds busy_refresh{60};
+  // A hold first re-reads the busy times when they are older than this, so an event the tutor
+  // added minutes ago is respected; it waits at most busy_wait for Google, then uses the cache.
+  std::chrono::seconds busy_max_age_for_hold{30};
+  std::chrono::milliseconds busy_wait{2000};
+  // Told (nudge_atom) after every change that enqueued outbox work, to start it at once.
+  caf::actor outbox;
 };
 
 // Spawned by the registry, linked to it.

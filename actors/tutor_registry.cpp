@@ -35,6 +35,8 @@ std::optional<caf::actor> calendar_of(registry_actor* self, const std::string& t
   cs.google = s.settings.google;
   cs.calendar_id = rules->calendar_id.empty() ? s.settings.default_calendar_id : rules->calendar_id;
   cs.busy_refresh = s.settings.busy_refresh;
+  cs.busy_max_age_for_hold = s.settings.busy_max_age_for_hold;
+  cs.outbox = s.settings.outbox;
   auto calendar = spawn_tutor_calendar(self, std::move(cs));
   s.calendars.emplace(tutor, calendar);
   return calendar;
@@ -94,6 +96,7 @@ caf::behavior tutor_registry(caf::stateful_actor<tutor_registry_state>* self, tu
       [=](hold_atom a, hold_request& req) { return route_by_tutor(self, a, std::move(req)); },
       [=](confirm_atom a, transition_request& req) { return route_by_booking(self, a, std::move(req)); },
       [=](cancel_atom a, transition_request& req) { return route_by_booking(self, a, std::move(req)); },
+      [=](reschedule_atom a, transition_request& req) { return route_by_booking(self, a, std::move(req)); },
       [=](changed_atom a, booking_change& change) {
         auto it = self->state.calendars.find(change.booking.tutor.value);
         if (it != self->state.calendars.end()) self->send(it->second, a, std::move(change));

@@ -28,10 +28,12 @@ struct tutor_registry_settings {
   net::google_calendar_client* google = nullptr;  // null: Google Calendar is not enabled
   std::string default_calendar_id;                 // for tutors without a calendar_id of their own
   std::chrono::seconds busy_refresh{60};
+  std::chrono::seconds busy_max_age_for_hold{30};
+  caf::actor outbox;  // nudged after confirm, cancel and reschedule
 };
 
-// Answers (slots_atom, slots_request), (hold_atom, hold_request), (confirm_atom,
-// transition_request) and (cancel_atom, transition_request); takes (changed_atom,
+// Answers (slots_atom, slots_request), (hold_atom, hold_request), and (confirm_atom |
+// cancel_atom | reschedule_atom, transition_request); takes (changed_atom,
 // booking_change) and (reload_atom) for every calendar.
 caf::actor spawn_tutor_registry(caf::actor_system& system, tutor_registry_settings settings);
 

@@ -60,6 +60,7 @@ json::object booking_json(const domain::booking& b) {
   o["product_id"] = b.product_id;
   o["price_cents"] = b.price.value;
   o["student_ref"] = b.student_ref;
+  if (!b.calendar_event_id.empty()) o["calendar_event_id"] = b.calendar_event_id;
   if (b.hold_expires_at && b.status == domain::booking_status::held) o["expires_at"] = rfc3339(*b.hold_expires_at);
   return o;
 }
@@ -104,6 +105,8 @@ server_response transition_response(const db::transition_result& outcome) {
           return server_response::error(404, "not_found", "no such booking");
         } else if constexpr (std::is_same_v<T, db::hold_expired>) {
           return server_response::error(409, "hold_expired", "the hold expired; the slot was released");
+        } else if constexpr (std::is_same_v<T, db::different_tutor>) {
+          return server_response::error(422, "different_tutor", "the hold is for another tutor than the booking");
         } else {
           return server_response::error(409, "wrong_status",
                                         "the booking is " + std::string(domain::to_string(r.status)));
@@ -249,7 +252,15 @@ void add_api_routes(net::router& routes, const api_context& ctx) {
 
   auto transition = [ctx](auto atom, std::string reason) {
     return [ctx, atom, reason](net::server_request&& req, net::respond_fn respond) {
-      actors::transition_request t{domain::booking_id{req.path_params.at("id")}, reason};
+      actors::transition_request t{domain::booking_id{req.path_params.at("id")}, reason, {}};
+      if constexpr (std::is_same_v<decltype(atom), actors::reschedule_atom>) {
+        boost::system::error_code ec;
+        auto body = json::parse(req.body, ec);
+        const json::value* hold = ec || !body.is_object() ? nullptr : body.as_object().if_contains("hold_id");
+        if (!hold || !hold->is_string())
+          return respond(server_response::error(400, "bad_request", "expected {hold_id: string}: a held slot to move onto"));
+        t.onto = domain::booking_id{std::string(hold->as_string())};
+      }
       actors::ask<actors::transition_answer>(
           ctx.system, ctx.registry, caf::duration{actor_timeout},
           [respond](caf::expected<actors::transition_answer> answer) {
@@ -261,6 +272,7 @@ void add_api_routes(net::router& routes, const api_context& ctx) {
   };
   routes.add("POST", "/api/v1/bookings/{id}/confirm", guarded(transition(actors::confirm_atom::value, "")));
   routes.add("DELETE", "/api/v1/bookings/{id}", guarded(transition(actors::cancel_atom::value, "api")));
+  routes.add("POST", "/api/v1/bookings/{id}/reschedule", guarded(transition(actors::reschedule_atom::value, "")));
 
   routes.add("GET", "/api/v1/bookings", guarded([ctx](net::server_request&& req, net::respond_fn respond) {
     std::optional<domain::tutor_id> tutor;

@@ -9,11 +9,14 @@
 #include <boost/asio/io_context.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
+#include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 #include <date/tz.h>
 
 #include "actors/db_pool.hpp"
 #include "actors/booking_watch.hpp"
+#include "actors/calendar_sync.hpp"
+#include "actors/outbox_dispatcher.hpp"
 #include "actors/tutor_registry.hpp"
 #include "app/api_routes.hpp"
 #include "app/ops_routes.hpp"
@@ -68,6 +71,7 @@ struct service::impl {
   caf::actor registry;
   caf::actor listener;
   caf::actor sweeper;
+  caf::actor outbox;
   boost::asio::io_context io;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work;
   std::unique_ptr<net::http_server> server;
@@ -101,8 +105,29 @@ void service::start() {
     s.google_auth = std::make_unique<net::google_auth>(*s.http_client, std::get<net::service_account_key>(key), auth);
     net::google_calendar_options calendar;
     calendar.base_url = google.api_base;
+    calendar.attempt_timeout = google.request_timeout;
+    calendar.deadline = 3 * google.request_timeout;
     s.google_calendar = std::make_unique<net::google_calendar_client>(s.io, *s.http_client, *s.google_auth, calendar);
   }
+
+  actors::outbox_settings outbox;
+  outbox.database_url = pool.url;
+  if (s.google_calendar) {
+    actors::calendar_sync_settings sync;
+    sync.calendar = &s.cfg.calendar;
+    sync.catalog = &s.cfg.payments;
+    sync.default_calendar_id = google.default_calendar_id;
+    sync.call_timeout = 3 * google.request_timeout + std::chrono::seconds(5);  // past the client's deadline
+    // Attendees and Google's invitation e-mails need domain-wide delegation (reference: google).
+    sync.send_invites = google.send_invites && !google.delegated_subject.empty();
+    outbox.handlers[db::outbox_kind::calendar_sync] = actors::make_calendar_sync(*s.google_calendar, sync);
+  } else {
+    // Without Google Calendar there is no event to keep in step.
+    outbox.handlers[db::outbox_kind::calendar_sync] = [](const db::outbox_item&, db::connection&) {
+      return actors::outbox_outcome::done();
+    };
+  }
+  s.outbox = actors::spawn_outbox_dispatcher(s.system, std::move(outbox), s.metrics);
 
   const auto* zone = date::locate_zone(s.cfg.calendar.timezone);  // validated by the config loader
   actors::tutor_registry_settings registry;
@@ -113,6 +138,8 @@ void service::start() {
   registry.google = s.google_calendar.get();
   registry.default_calendar_id = google.default_calendar_id;
   registry.busy_refresh = google.busy_refresh;
+  registry.busy_max_age_for_hold = google.busy_max_age_for_hold;
+  registry.outbox = s.outbox;
   s.registry = actors::spawn_tutor_registry(s.system, std::move(registry));
   s.listener = actors::spawn_booking_listener(s.system, pool.url, s.registry);
   s.sweeper = actors::spawn_hold_sweeper(s.system, s.db_pool, s.registry, hold_sweep_interval);
@@ -146,6 +173,12 @@ void service::stop() {
     s.server->shutdown([drained] { drained->set_value(); });
     // The server's own grace timer bounds this; the extra second covers scheduling.
     done.wait_for(s.cfg.service.http.shutdown_grace + std::chrono::seconds(1));
+  }
+  {
+    // Outbox handlers use the provider clients: let the item in hand finish first.
+    caf::scoped_actor waiter{s.system};
+    waiter->send_exit(s.outbox, caf::exit_reason::user_shutdown);
+    waiter->wait_for(s.outbox);
   }
   if (s.http_client) s.http_client->shutdown();  // calendar requests in flight complete as closed
   s.work.reset();

@@ -63,6 +63,8 @@ struct google_settings {
   std::string delegated_subject;            // optional: user to impersonate (domain-wide delegation)
   bool send_invites = true;                 // sendUpdates=all on event insert
   std::chrono::seconds busy_refresh{60};    // how often each tutor's free/busy is re-read
+  std::chrono::seconds busy_max_age_for_hold{30};  // a hold re-reads older busy times first
+  std::chrono::seconds request_timeout{10};  // one HTTP request; a call with retries gets 3×
 };
 
 struct chatwoot_settings {

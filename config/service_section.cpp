@@ -74,7 +74,7 @@ void read_google(const YAML::Node& node, const sink& s, const std::string& path,
                  google_settings& g) {
   each_entry(node, s, path,
              {"enabled", "api_base", "default_calendar_id", "delegated_subject", "send_invites",
-              "busy_refresh_seconds", "service_account_json"},
+              "busy_refresh_seconds", "busy_max_age_for_hold_seconds", "request_timeout_seconds", "service_account_json"},
              {}, [&](const std::string& key, const YAML::Node& v) {
                const auto p = join(path, key);
                if (key == "enabled") {
@@ -89,6 +89,10 @@ void read_google(const YAML::Node& node, const sink& s, const std::string& path,
                  if (auto b = get_bool(v, s, p)) g.send_invites = *b;
                } else if (key == "busy_refresh_seconds") {
                  read_seconds(v, s, p, g.busy_refresh, 1, 86400);
+               } else if (key == "request_timeout_seconds") {
+                 read_seconds(v, s, p, g.request_timeout, 1, 120);
+               } else if (key == "busy_max_age_for_hold_seconds") {
+                 read_seconds(v, s, p, g.busy_max_age_for_hold, 0, 86400);
                } else {
                  // The key file holds a private key; its path is set by the deployment.
                  refuse_secret(s, v, p, "GCAL_SERVICE_ACCOUNT_JSON (the key file's path)");

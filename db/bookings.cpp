@@ -1,5 +1,6 @@
 #include "db/bookings.hpp"
 
+#include "db/outbox_tx.hpp"
 #include "db/pq.hpp"
 
 namespace tutorbot::db {
@@ -71,6 +72,17 @@ void prepare_statements(connection& conn) {
           "UPDATE bookings SET status = 'cancelled', cancelled_at = to_timestamp($2), cancel_reason = $3, "
           "updated_at = now() WHERE id = $1::uuid AND status IN ('held', 'confirmed') "
           "RETURNING " + booking_columns);
+  prepare(conn, "was_confirmed", "SELECT confirmed_at IS NOT NULL FROM bookings WHERE id = $1::uuid");
+  prepare(conn, "lock_booking", "SELECT " + booking_columns + " FROM bookings WHERE id = $1::uuid FOR UPDATE");
+  prepare(conn, "release_hold_for_reschedule",
+          "UPDATE bookings SET status = 'cancelled', cancelled_at = to_timestamp($2), cancel_reason = 'rescheduled', "
+          "updated_at = now() WHERE id = $1::uuid");
+  prepare(conn, "move_booking",
+          "UPDATE bookings SET lesson = tstzrange(to_timestamp($2), to_timestamp($3)), "
+          "blocked = tstzrange(to_timestamp($4), to_timestamp($5)), updated_at = now() "
+          "WHERE id = $1::uuid RETURNING " + booking_columns);
+  prepare(conn, "set_calendar_event",
+          "UPDATE bookings SET calendar_event_id = $2, updated_at = now() WHERE id = $1::uuid");
   prepare(conn, "expire_holds",
           "UPDATE bookings SET status = 'expired', updated_at = now() "
           "WHERE status = 'held' AND hold_expires_at <= to_timestamp($1) RETURNING " + booking_columns);
@@ -112,7 +124,10 @@ transition_result confirm_hold(connection& conn, const domain::booking_id& id, s
   prepare_statements(conn);
   return transact(conn, [&](pqxx::work& tx) -> transition_result {
     auto rows = tx.exec_prepared("confirm_hold", id.value, epoch(now));
-    if (!rows.empty()) return to_booking(rows[0]);
+    if (!rows.empty()) {
+      enqueue_calendar_sync_in(tx, id.value);
+      return to_booking(rows[0]);
+    }
     auto current = find_in(tx, id);
     if (!current) return not_found{};
     if (current->status == domain::booking_status::confirmed) return *current;
@@ -132,12 +147,46 @@ transition_result cancel_booking(connection& conn, const domain::booking_id& id,
   prepare_statements(conn);
   return transact(conn, [&](pqxx::work& tx) -> transition_result {
     auto rows = tx.exec_prepared("cancel_booking", id.value, epoch(now), reason);
-    if (!rows.empty()) return to_booking(rows[0]);
+    if (!rows.empty()) {
+      if (tx.exec_prepared("was_confirmed", id.value)[0][0].as<bool>()) enqueue_calendar_sync_in(tx, id.value);
+      return to_booking(rows[0]);
+    }
     auto current = find_in(tx, id);
     if (!current) return not_found{};
     if (current->status == domain::booking_status::cancelled) return *current;
     return wrong_status{current->status};
   });
+}
+
+transition_result reschedule_onto_hold(connection& conn, const domain::booking_id& id,
+                                       const domain::booking_id& hold, sys_seconds now) {
+  if (!looks_like_uuid(id.value) || !looks_like_uuid(hold.value) || id.value == hold.value) return not_found{};
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) -> transition_result {
+    auto booking_rows = tx.exec_prepared("lock_booking", id.value);
+    auto hold_rows = tx.exec_prepared("lock_booking", hold.value);
+    if (booking_rows.empty() || hold_rows.empty()) return not_found{};
+    auto booking = to_booking(booking_rows[0]);
+    auto held = to_booking(hold_rows[0]);
+    if (booking.status != domain::booking_status::confirmed) return wrong_status{booking.status};
+    if (held.status == domain::booking_status::expired ||
+        (held.status == domain::booking_status::held && held.hold_expires_at && *held.hold_expires_at <= now))
+      return hold_expired{};
+    if (held.status != domain::booking_status::held) return wrong_status{held.status};
+    if (held.tutor != booking.tutor) return different_tutor{};
+    // The hold gives up its period first; the booking's move is checked by the exclusion
+    // constraint against everyone else, and others only see both changes at commit.
+    tx.exec_prepared("release_hold_for_reschedule", hold.value, epoch(now));
+    auto moved = tx.exec_prepared("move_booking", id.value, epoch(held.lesson_start), epoch(held.lesson_end),
+                                  epoch(held.blocked_start), epoch(held.blocked_end));
+    enqueue_calendar_sync_in(tx, id.value);
+    return to_booking(moved[0]);
+  });
+}
+
+void set_calendar_event(connection& conn, const domain::booking_id& id, const std::string& event_id) {
+  prepare_statements(conn);
+  transact(conn, [&](pqxx::work& tx) { tx.exec_prepared("set_calendar_event", id.value, event_id); });
 }
 
 std::vector<domain::booking> expire_holds(connection& conn, sys_seconds now) {

@@ -28,19 +28,31 @@ struct hold_expired {};
 struct wrong_status {
   domain::booking_status status;
 };
+struct different_tutor {};  // a reschedule onto another tutor's hold
 
 using hold_result = std::variant<domain::booking, slot_taken>;
 // A transition returns the booking as it is afterwards.
-using transition_result = std::variant<domain::booking, not_found, hold_expired, wrong_status>;
+using transition_result = std::variant<domain::booking, not_found, hold_expired, wrong_status, different_tutor>;
 
 hold_result insert_hold(connection& conn, const new_hold& hold);
 
 // held → confirmed while the hold lasts; confirming a confirmed booking returns it unchanged.
+// The confirmation enqueues the calendar event (outbox) in the same transaction.
 // A hold past its expiry is marked expired and refused.
 transition_result confirm_hold(connection& conn, const domain::booking_id& id,
                                std::chrono::sys_seconds now);
 
-// held or confirmed → cancelled; cancelling a cancelled booking returns it unchanged.
+// A confirmed booking takes over the period of a hold of the same tutor (the reschedule the
+// student picked); the hold is released in the same transaction, and the calendar event follows
+// through the outbox.
+transition_result reschedule_onto_hold(connection& conn, const domain::booking_id& id,
+                                       const domain::booking_id& hold, std::chrono::sys_seconds now);
+
+// Remembers the Google event that shows the booking.
+void set_calendar_event(connection& conn, const domain::booking_id& id, const std::string& event_id);
+
+// held or confirmed → cancelled; cancelling a cancelled booking returns it unchanged. A booking
+// that was confirmed gets its calendar event removed through the outbox.
 transition_result cancel_booking(connection& conn, const domain::booking_id& id,
                                  std::chrono::sys_seconds now, const std::string& reason);
 

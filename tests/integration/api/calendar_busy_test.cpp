@@ -3,25 +3,17 @@
 #include <boost/test/unit_test.hpp>
 #include <date/date.h>
 
-#include "app/service.hpp"
-#include "db/migrations.hpp"
-#include "db/tutors.hpp"
 #include "domain/instant.hpp"
-#include "tests/support/google/sandbox_server.hpp"
-#include "tests/support/pg.hpp"
+#include "tests/integration/api/google_service.hpp"
 #include "tests/support/raw_http.hpp"
-#include "tests/support/service_config.hpp"
 
 using namespace tutorbot;
+using testing::local_date_in;
 namespace json = boost::json;
 
 namespace {
 
-const std::string auth = "Authorization: Bearer test-api-token\r\n";
-
-std::string local_date_in(int days) {
-  return date::format("%F", date::floor<date::days>(std::chrono::system_clock::now()) + date::days{days});
-}
+const std::string& auth = testing::api_auth;
 
 std::vector<std::string> slot_starts(unsigned short port) {
   auto r = testing::http_request(port, "GET",
@@ -42,22 +34,12 @@ bool contains(const std::vector<std::string>& v, const std::string& x) { return 
 BOOST_AUTO_TEST_SUITE(calendar_busy)
 
 BOOST_AUTO_TEST_CASE(an_event_added_by_hand_in_google_removes_those_slots) {
-  testing::google_sandbox_server google;
-  auto url = testing::fresh_database("busy");
-  auto cfg = testing::sample_config(url);
-  auto& g = cfg.service.providers.google;
-  g.enabled = true;
-  g.service_account_json_path = google.key_path();
-  g.api_base = google.base_url();
-  g.busy_refresh = std::chrono::seconds(1);
-  const auto calendar_id = cfg.calendar.find_tutor("anouk")->calendar_id;
-  {
-    db::connection conn(url);
-    db::migrate(conn, db::bundled_migrations());
-    db::upsert_tutors(conn, cfg.calendar.tutors);
-  }
-  app::service svc(std::move(cfg));
-  svc.start();
+  testing::google_service service("busy", [](config::config& cfg) {
+    cfg.service.providers.google.busy_refresh = std::chrono::seconds(1);
+  });
+  auto& google = service.google;
+  auto& svc = *service.svc;
+  const auto calendar_id = service.calendar_id;
 
   auto before = slot_starts(svc.port());
   BOOST_REQUIRE(before.size() > 10);

@@ -1,48 +1,14 @@
 #include <boost/test/unit_test.hpp>
-#include <pqxx/pqxx>
 
-#include "db/bookings.hpp"
-#include "domain/instant.hpp"
-#include "db/migrations.hpp"
-#include "db/tutors.hpp"
-#include "tests/support/pg.hpp"
+#include "tests/integration/db/bookings_fixture.hpp"
 
 using namespace tutorbot;
+using testing::at;
+using testing::bookings_db;
 using std::chrono::minutes;
 using std::chrono::sys_seconds;
 
 namespace {
-
-sys_seconds at(const char* utc) { return domain::parse_rfc3339(utc).value(); }
-
-struct bookings_db {
-  bookings_db() : url(testing::fresh_database("bookings")), conn(url) {
-    db::migrate(conn, db::bundled_migrations());
-    domain::tutor_rules anouk;
-    anouk.id = "anouk";
-    anouk.name = "Anouk";
-    domain::tutor_rules daan;
-    daan.id = "daan";
-    daan.name = "Daan";
-    db::upsert_tutors(conn, {anouk, daan});
-  }
-
-  // A hold with buffers of 10 min before and 5 after, as the sample configuration has.
-  db::new_hold hold(const char* tutor, const char* start_utc, int duration = 60, const char* expires = "2030-01-01T00:00:00Z") {
-    auto start = at(start_utc);
-    auto end = start + minutes{duration};
-    return db::new_hold{domain::tutor_id{tutor}, "ref", start, end, start - minutes{10}, end + minutes{5},
-                        at(expires), "lesson-60", domain::cents{4500}};
-  }
-
-  long scalar(const std::string& sql) {
-    pqxx::connection c(url);
-    return pqxx::nontransaction(c).exec1(sql)[0].as<long>();
-  }
-
-  std::string url;
-  db::connection conn;
-};
 
 const sys_seconds now = at("2026-11-24T12:00:00Z");
 

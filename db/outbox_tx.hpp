@@ -1,0 +1,16 @@
+#pragma once
+// Internal to db/: enqueue outbox work inside a repository's own transaction, so the work
+// exists exactly when the state change that causes it was committed.
+#include <string>
+
+#include <pqxx/pqxx>
+
+namespace tutorbot::db {
+
+bool enqueue_in(pqxx::work& tx, const std::string& kind, const std::string& idempotency_key,
+                const std::string& payload, long long due_epoch);
+
+// calendar.sync for a booking; unique per call (several changes of one booking each sync).
+void enqueue_calendar_sync_in(pqxx::work& tx, const std::string& booking_id);
+
+}  // namespace tutorbot::db

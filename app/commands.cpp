@@ -68,24 +68,77 @@ int run_check_config(const cli_options& options) {
   return 0;
 }
 
-// The sandbox listens where tutorbot's configuration expects Google (GCAL_API_BASE, as
-// scripts/sandbox_env.sh sets it) and trusts the same service-account key file.
+// The sandbox listens where tutorbot's configuration expects each provider (GCAL_API_BASE,
+// STRIPE_API_BASE, as scripts/sandbox_env.sh sets them), trusts the same service-account
+// key file and Stripe key, and signs the Stripe webhooks it sends to tutorbot
+// (STRIPE_SANDBOX_WEBHOOK_URL, else TUTORBOT_LISTEN's /webhooks/stripe) with the first
+// STRIPE_WEBHOOK_SECRET. STRIPE_SANDBOX_SEED makes its ids and shuffles repeatable.
 int run_sandbox_command(const cli_options&) {
   sandbox::sandbox_options options;
+  auto loopback_base = [](const char* name, std::string& host, unsigned short& port) {
+    const char* base = std::getenv(name);
+    if (!base || !*base) return true;
+    auto url = net::parse_url(base);
+    if (!url || !net::is_loopback_host(url->host)) {
+      std::cerr << "tutorbot sandbox: " << name << " must be a loopback URL, got " << base << "\n";
+      return false;
+    }
+    host = url->host;
+    port = url->port;
+    return true;
+  };
   if (const char* key = std::getenv("GCAL_SERVICE_ACCOUNT_JSON")) options.service_account_json_path = key;
   if (options.service_account_json_path.empty()) {
     std::cerr << "tutorbot sandbox: GCAL_SERVICE_ACCOUNT_JSON must name the service-account key file "
                  "(scripts/make_service_account.sh makes one)\n";
     return 2;
   }
-  if (const char* base = std::getenv("GCAL_API_BASE")) {
-    auto url = net::parse_url(base);
-    if (!url || !net::is_loopback_host(url->host)) {
-      std::cerr << "tutorbot sandbox: GCAL_API_BASE must be a loopback URL, got " << base << "\n";
+  if (!loopback_base("GCAL_API_BASE", options.host, options.google_port)) return 2;
+  if (!loopback_base("STRIPE_API_BASE", options.stripe_host, options.stripe_port)) return 2;
+
+  if (const char* key = std::getenv("STRIPE_SECRET_KEY"); key && *key) options.stripe_secret_key = key;
+  // The sandbox pretends to be test mode; a live key here is a mistake worth stopping for.
+  if (!options.stripe_secret_key.starts_with("sk_test_") && !options.stripe_secret_key.starts_with("rk_test_")) {
+    std::cerr << "tutorbot sandbox: STRIPE_SECRET_KEY must be a test key (sk_test_…) for the sandbox\n";
+    return 2;
+  }
+  if (const char* secrets = std::getenv("STRIPE_WEBHOOK_SECRET"); secrets && *secrets) {
+    std::string first(secrets);
+    first = first.substr(0, first.find(','));
+    while (!first.empty() && first.back() == ' ') first.pop_back();
+    while (!first.empty() && first.front() == ' ') first.erase(0, 1);
+    if (!first.empty()) options.stripe_webhook_secret = first;
+  }
+  if (const char* url = std::getenv("STRIPE_SANDBOX_WEBHOOK_URL")) {
+    options.stripe_webhook_url = url;  // "" turns delivery off
+  } else if (const char* listen = std::getenv("TUTORBOT_LISTEN"); listen && *listen) {
+    // host:port, as `serve` reads it; a wildcard address is reached through loopback.
+    const std::string text(listen);
+    const auto colon = text.rfind(':');
+    std::string host = colon == std::string::npos ? std::string{} : text.substr(0, colon);
+    const std::string port = colon == std::string::npos ? std::string{} : text.substr(colon + 1);
+    if (host.empty() || port.empty() || port.find_first_not_of("0123456789") != std::string::npos) {
+      std::cerr << "tutorbot sandbox: TUTORBOT_LISTEN is not host:port, got " << text << "\n";
       return 2;
     }
-    options.host = url->host;
-    options.google_port = url->port;
+    if (host == "0.0.0.0" || host == "::" || host == "[::]") host = "127.0.0.1";
+    options.stripe_webhook_url = "http://" + host + ":" + port + "/webhooks/stripe";
+  }
+  if (!options.stripe_webhook_url.empty()) {
+    auto url = net::parse_url(options.stripe_webhook_url);
+    if (!url || (!url->tls && !net::is_loopback_host(url->host))) {
+      std::cerr << "tutorbot sandbox: the Stripe webhook URL must be https:// or a loopback http:// URL, got "
+                << options.stripe_webhook_url << "\n";
+      return 2;
+    }
+  }
+  if (const char* seed = std::getenv("STRIPE_SANDBOX_SEED"); seed && *seed) {
+    const std::string text(seed);
+    if (text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos) {
+      std::cerr << "tutorbot sandbox: STRIPE_SANDBOX_SEED must be a whole number, got " << text << "\n";
+      return 2;
+    }
+    options.stripe_seed = std::stoull(text);
   }
   return sandbox::run_sandbox(options);
 }

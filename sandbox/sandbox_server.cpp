@@ -11,45 +11,87 @@
 #include "obs/log.hpp"
 #include "obs/metrics.hpp"
 #include "sandbox/google_sandbox.hpp"
+#include "sandbox/stripe_sandbox.hpp"
 
 namespace tutorbot::sandbox {
+
+namespace {
+
+std::unique_ptr<net::http_server> start_server(boost::asio::io_context& io, obs::metrics& metrics,
+                                               const std::string& host, unsigned short port, net::router routes) {
+  net::server_options server_options;
+  server_options.host = host;
+  server_options.port = port;
+  server_options.shutdown_grace = std::chrono::seconds(2);
+  auto server = std::make_unique<net::http_server>(io, server_options, std::move(routes), metrics);
+  server->start();
+  return server;
+}
+
+std::string base_of(const std::string& host, unsigned short port) {
+  return "http://" + host + ":" + std::to_string(port);
+}
+
+}  // namespace
 
 int run_sandbox(const sandbox_options& options) {
   boost::asio::io_context io;
   obs::metrics metrics;
   std::unique_ptr<google_calendar_sandbox> google;
-  std::unique_ptr<net::http_server> google_server;
+  std::unique_ptr<stripe_sandbox> stripe;
+  std::unique_ptr<net::http_server> google_server, stripe_server;
+  const char* starting = "google";
   try {
     google = std::make_unique<google_calendar_sandbox>(options.service_account_json_path);
-    net::router routes;
-    google->add_routes(routes);
-    net::server_options server_options;
-    server_options.host = options.host;
-    server_options.port = options.google_port;
-    server_options.shutdown_grace = std::chrono::seconds(2);
-    google_server = std::make_unique<net::http_server>(io, server_options, std::move(routes), metrics);
-    google_server->start();
+    net::router google_routes;
+    google->add_routes(google_routes);
+    google_server = start_server(io, metrics, options.host, options.google_port, std::move(google_routes));
+
+    starting = "stripe";
+    stripe_sandbox_options stripe_options;
+    stripe_options.secret_keys = {options.stripe_secret_key};
+    stripe_options.webhook_secret = options.stripe_webhook_secret;
+    stripe_options.webhook_url = options.stripe_webhook_url;
+    stripe_options.seed = options.stripe_seed;
+    stripe = std::make_unique<stripe_sandbox>(stripe_options);
+    net::router stripe_routes;
+    stripe->add_routes(stripe_routes);
+    stripe_server = start_server(io, metrics, options.stripe_host, options.stripe_port, std::move(stripe_routes));
   } catch (const std::exception& e) {
-    obs::log_error("sandbox_start_failed", {{"service", "google"}, {"error", e.what()}});
+    obs::log_error("sandbox_start_failed", {{"service", starting}, {"error", e.what()}});
     return 1;
   }
-  const unsigned short port = google_server->port();
+  const auto google_base = base_of(options.host, google_server->port());
+  obs::log_info("sandbox_listening", {{"service", "google"},
+                                      {"host", options.host},
+                                      {"port", static_cast<unsigned>(google_server->port())},
+                                      {"token_uri", google_base + "/token"},
+                                      {"calendar_base", google_base + "/calendar/v3"}});
+  const auto stripe_base = base_of(options.stripe_host, stripe_server->port());
   obs::log_info("sandbox_listening",
-                {{"service", "google"},
-                 {"host", options.host},
-                 {"port", static_cast<unsigned>(port)},
-                 {"token_uri", "http://" + options.host + ":" + std::to_string(port) + "/token"},
-                 {"calendar_base", "http://" + options.host + ":" + std::to_string(port) + "/calendar/v3"}});
+                {{"service", "stripe"},
+                 {"host", options.stripe_host},
+                 {"port", static_cast<unsigned>(stripe_server->port())},
+                 {"api_base", stripe_base},
+                 {"checkout_page", stripe_base + "/checkout/{session_id}"},
+                 {"webhook_url", options.stripe_webhook_url.empty() ? "(none)" : options.stripe_webhook_url}});
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     obs::log_info("sandbox_stopping", {{"signal", signal == SIGINT ? "SIGINT" : "SIGTERM"}});
-    google_server->shutdown([&io] { io.stop(); });
+    auto left = std::make_shared<int>(2);
+    auto one_done = [&io, left] {
+      if (--*left == 0) io.stop();
+    };
+    google_server->shutdown(one_done);
+    stripe_server->shutdown(one_done);
   });
   io.run();
   google_server.reset();
+  stripe_server.reset();
   google.reset();
+  stripe.reset();
   obs::log_info("sandbox_stopped");
   return 0;
 }

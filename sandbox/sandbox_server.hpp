@@ -1,14 +1,23 @@
 #pragma once
 // `tutorbot sandbox`: the local emulators of the outside services in one process, each on
-// its own port (Stripe 8090 and Chatwoot 8092 join the Google Calendar sandbox later).
+// its own port: Stripe 8090, Google Calendar 8091 (Chatwoot 8092 joins later).
+#include <cstdint>
+#include <optional>
 #include <string>
 
 namespace tutorbot::sandbox {
 
 struct sandbox_options {
-  std::string host = "127.0.0.1";
+  std::string host = "127.0.0.1";  // Google's
   unsigned short google_port = 8091;  // 0: any free port (logged)
   std::string service_account_json_path;  // GCAL_SERVICE_ACCOUNT_JSON
+
+  std::string stripe_host = "127.0.0.1";
+  unsigned short stripe_port = 8090;  // 0: any free port (logged)
+  std::string stripe_secret_key = "sk_test_sandbox";    // STRIPE_SECRET_KEY: the API key it accepts
+  std::string stripe_webhook_secret = "whsec_sandbox";  // signs deliveries (STRIPE_WEBHOOK_SECRET)
+  std::string stripe_webhook_url = "http://127.0.0.1:8080/webhooks/stripe";  // "" → events only listed
+  std::optional<std::uint64_t> stripe_seed;  // STRIPE_SANDBOX_SEED: repeatable ids and shuffles
 };
 
 // Runs in the foreground until SIGINT or SIGTERM; then lets answers in flight finish and

@@ -5,6 +5,9 @@
 : "${STRIPE_PUBLISHABLE_KEY:=pk_test_sandbox}"
 : "${STRIPE_WEBHOOK_SECRET:=whsec_sandbox}"
 : "${STRIPE_API_BASE:=http://127.0.0.1:8090}"
+# `tutorbot sandbox` delivers Stripe webhooks to STRIPE_SANDBOX_WEBHOOK_URL when set (empty:
+# none), else to http://<TUTORBOT_LISTEN, default 127.0.0.1:8080>/webhooks/stripe;
+# STRIPE_SANDBOX_SEED (a number) makes its ids and out-of-order shuffles repeatable.
 : "${GCAL_API_BASE:=http://127.0.0.1:8091/calendar/v3}"
 : "${GCAL_SERVICE_ACCOUNT_JSON:=var/sandbox/service-account.json}"
 : "${CHATWOOT_BASE_URL:=http://127.0.0.1:8092}"

@@ -19,5 +19,7 @@ using busy_atom = caf::atom_constant<caf::atom("busy")>;
 using refresh_atom = caf::atom_constant<caf::atom("refresh")>;
 using nudge_atom = caf::atom_constant<caf::atom("nudge")>;
 using reschedule_atom = caf::atom_constant<caf::atom("reschedule")>;
+using checkout_atom = caf::atom_constant<caf::atom("checkout")>;
+using reconcile_atom = caf::atom_constant<caf::atom("reconcile")>;
 
 }  // namespace tutorbot::actors

@@ -1,11 +1,11 @@
 #include "actors/calendar_sync.hpp"
 
-#include <future>
 #include <memory>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
+#include "actors/blocking_call.hpp"
 #include "db/bookings.hpp"
 #include "net/base32hex.hpp"
 #include "net/google_calendar.hpp"
@@ -14,16 +14,6 @@
 namespace tutorbot::actors {
 
 namespace {
-
-// Waits for an asynchronous client call; the worker thread may block, the Asio threads run it.
-template <class Result, class Call>
-std::optional<Result> wait_for(std::chrono::seconds timeout, Call&& call) {
-  auto promise = std::make_shared<std::promise<Result>>();
-  auto future = promise->get_future();
-  call([promise](Result result) { promise->set_value(std::move(result)); });
-  if (future.wait_for(timeout) != std::future_status::ready) return std::nullopt;
-  return future.get();
-}
 
 std::optional<std::string> booking_id_of(const std::string& payload) {
   boost::system::error_code ec;
@@ -65,7 +55,7 @@ class calendar_sync {
       return remove(calendar, *event_id);
     }
 
-    auto inserted = wait_for<net::event_result>(settings_.call_timeout, [&](auto done) {
+    auto inserted = wait_for_result<net::event_result>(settings_.call_timeout, [&](auto done) {
       google_.insert_event(calendar, spec_for(*booking, *event_id), updates(), std::move(done));
     });
     if (!inserted) return outbox_outcome::retry("insert: no answer in time");
@@ -74,7 +64,7 @@ class calendar_sync {
 
     // After a lost answer or a reschedule the existing event may show the old times.
     if (event.start != booking->lesson_start || event.end != booking->lesson_end) {
-      auto patched = wait_for<net::event_result>(settings_.call_timeout, [&](auto done) {
+      auto patched = wait_for_result<net::event_result>(settings_.call_timeout, [&](auto done) {
         google_.patch_event(calendar, event.id, {booking->lesson_start, booking->lesson_end, std::nullopt}, updates(),
                             std::move(done));
       });
@@ -92,7 +82,7 @@ class calendar_sync {
 
  private:
   outbox_outcome remove(const std::string& calendar, const std::string& event_id) {
-    auto deleted = wait_for<net::delete_result>(settings_.call_timeout, [&](auto done) {
+    auto deleted = wait_for_result<net::delete_result>(settings_.call_timeout, [&](auto done) {
       google_.delete_event(calendar, event_id, updates(), std::move(done));
     });
     if (!deleted) return outbox_outcome::retry("delete: no answer in time");

@@ -8,6 +8,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/atoms.hpp"
+#include "actors/worker_group.hpp"
 #include "obs/log.hpp"
 #include "obs/metrics.hpp"
 
@@ -104,34 +105,23 @@ caf::behavior outbox_worker(caf::stateful_actor<worker_state>* self, std::shared
 }
 
 struct dispatcher_state {
-  std::vector<caf::actor> workers;
+  worker_group group;
   std::size_t next = 0;
-  std::size_t stopped = 0;
-  std::shared_ptr<std::atomic<bool>> stopping = std::make_shared<std::atomic<bool>>(false);
   static inline const char* name = "outbox_dispatcher";
 };
 
 caf::behavior outbox_dispatcher(caf::stateful_actor<dispatcher_state>* self, std::shared_ptr<const outbox_settings> settings,
                                 std::shared_ptr<outbox_metrics> m) {
-  for (int i = 0; i < settings->workers; ++i) {
-    auto worker = self->spawn<caf::detached + caf::monitored>(outbox_worker, settings, m,
-                                                               std::shared_ptr<const std::atomic<bool>>(self->state.stopping));
-    self->state.workers.push_back(worker);
-  }
-  // Told to exit, the dispatcher stops its workers after their current item and ends only
-  // when the last one has, so whoever waits for it knows no handler is still running.
-  self->set_exit_handler([=](caf::exit_msg& msg) {
-    *self->state.stopping = true;
-    for (auto& worker : self->state.workers) self->send_exit(worker, msg.reason);
-  });
-  self->set_down_handler([=](caf::down_msg&) {
-    if (++self->state.stopped == self->state.workers.size()) self->quit(caf::exit_reason::user_shutdown);
-  });
+  auto& group = self->state.group;
+  for (int i = 0; i < settings->workers; ++i)
+    group.workers.push_back(self->spawn<caf::detached + caf::monitored>(
+        outbox_worker, settings, m, std::shared_ptr<const std::atomic<bool>>(group.stopping)));
+  stop_with_workers(self, &dispatcher_state::group);
   return {
       // One worker is enough for what one change enqueues; the others keep polling.
       [=](nudge_atom n) {
         auto& s = self->state;
-        self->send(s.workers[s.next++ % s.workers.size()], n);
+        self->send(s.group.workers[s.next++ % s.group.workers.size()], n);
       },
   };
 }

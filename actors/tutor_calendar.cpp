@@ -304,8 +304,9 @@ caf::behavior tutor_calendar(caf::stateful_actor<tutor_calendar_state>* self, tu
       [=](cancel_atom, transition_request& req) {
         auto id = req.id;
         auto reason = req.reason;
-        return transition(self, [id, reason](db::connection& conn) -> db::transition_result {
-          return db::cancel_booking(conn, id, now_seconds(), reason);
+        auto policy = self->state.settings.cancellation;
+        return transition(self, [id, reason, policy](db::connection& conn) -> db::transition_result {
+          return db::cancel_booking(conn, id, now_seconds(), reason, policy);
         });
       },
       [=](reschedule_atom, transition_request& req) {

@@ -11,6 +11,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "domain/calendar_rules.hpp"
+#include "domain/catalog.hpp"
 
 namespace date {
 class time_zone;
@@ -42,6 +43,8 @@ struct tutor_calendar_settings {
   std::chrono::milliseconds busy_wait{2000};
   // Told (nudge_atom) after every change that enqueued outbox work, to start it at once.
   caf::actor outbox;
+  // What a cancellation gives back (refund or credit); null: nothing automatic.
+  const domain::cancellation_policy* cancellation = nullptr;
 };
 
 // Spawned by the registry, linked to it.

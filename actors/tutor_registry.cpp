@@ -37,6 +37,7 @@ std::optional<caf::actor> calendar_of(registry_actor* self, const std::string& t
   cs.busy_refresh = s.settings.busy_refresh;
   cs.busy_max_age_for_hold = s.settings.busy_max_age_for_hold;
   cs.outbox = s.settings.outbox;
+  cs.cancellation = s.settings.cancellation;
   auto calendar = spawn_tutor_calendar(self, std::move(cs));
   s.calendars.emplace(tutor, calendar);
   return calendar;

@@ -8,6 +8,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "domain/calendar_rules.hpp"
+#include "domain/catalog.hpp"
 
 namespace date {
 class time_zone;
@@ -30,6 +31,7 @@ struct tutor_registry_settings {
   std::chrono::seconds busy_refresh{60};
   std::chrono::seconds busy_max_age_for_hold{30};
   caf::actor outbox;  // nudged after confirm, cancel and reschedule
+  const domain::cancellation_policy* cancellation = nullptr;  // refunds on cancel; must outlive the registry
 };
 
 // Answers (slots_atom, slots_request), (hold_atom, hold_request), and (confirm_atom |

@@ -83,10 +83,6 @@ std::string slots_json(const std::vector<domain::slot>& slots) {
   return out;
 }
 
-server_response unavailable(const caf::error&) {
-  return server_response::error(503, "unavailable", "the booking service is busy or the database is down; retry");
-}
-
 // Constant time, so the token cannot be guessed byte by byte from response timings.
 bool same_token(const std::string& a, const std::string& b) {
   if (a.size() != b.size()) return false;
@@ -117,20 +113,27 @@ server_response transition_response(const db::transition_result& outcome) {
 
 }  // namespace
 
-void add_api_routes(net::router& routes, const api_context& ctx) {
-  auto guarded = [ctx](net::handler_fn handler) -> net::handler_fn {
-    return [ctx, handler = std::move(handler)](net::server_request&& req, net::respond_fn respond) {
-      auto auth = req.header("Authorization").value_or("");
-      const std::string prefix = "Bearer ";
-      if (ctx.api_token.empty() || auth.rfind(prefix, 0) != 0 ||
-          !same_token(auth.substr(prefix.size()), ctx.api_token)) {
-        auto r = server_response::error(401, "unauthorized", "a valid bearer token is required");
-        r.headers.emplace_back("WWW-Authenticate", "Bearer");
-        return respond(std::move(r));
-      }
-      handler(std::move(req), std::move(respond));
-    };
+std::string booking_json_text(const domain::booking& b) { return json::serialize(booking_json(b)); }
+
+server_response unavailable(const caf::error&) {
+  return server_response::error(503, "unavailable", "the booking service is busy or the database is down; retry");
+}
+
+net::handler_fn bearer_guarded(std::string token, net::handler_fn handler) {
+  return [token = std::move(token), handler = std::move(handler)](net::server_request&& req, net::respond_fn respond) {
+    auto auth = req.header("Authorization").value_or("");
+    const std::string prefix = "Bearer ";
+    if (token.empty() || auth.rfind(prefix, 0) != 0 || !same_token(auth.substr(prefix.size()), token)) {
+      auto r = server_response::error(401, "unauthorized", "a valid bearer token is required");
+      r.headers.emplace_back("WWW-Authenticate", "Bearer");
+      return respond(std::move(r));
+    }
+    handler(std::move(req), std::move(respond));
   };
+}
+
+void add_api_routes(net::router& routes, const api_context& ctx) {
+  auto guarded = [ctx](net::handler_fn handler) { return bearer_guarded(ctx.api_token, std::move(handler)); };
 
   routes.add("GET", "/api/v1/tutors", guarded([ctx](net::server_request&&, net::respond_fn respond) {
     json::array tutors;

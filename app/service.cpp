@@ -17,13 +17,17 @@
 #include "actors/booking_watch.hpp"
 #include "actors/calendar_sync.hpp"
 #include "actors/outbox_dispatcher.hpp"
+#include "actors/payment_supervisor.hpp"
+#include "actors/stripe_effects.hpp"
 #include "actors/tutor_registry.hpp"
 #include "app/api_routes.hpp"
 #include "app/ops_routes.hpp"
+#include "app/payment_routes.hpp"
 #include "net/google_auth.hpp"
 #include "net/google_calendar.hpp"
 #include "net/http_client.hpp"
 #include "net/http_server.hpp"
+#include "net/stripe_client.hpp"
 #include "obs/log.hpp"
 #include "obs/metrics.hpp"
 
@@ -72,12 +76,14 @@ struct service::impl {
   caf::actor listener;
   caf::actor sweeper;
   caf::actor outbox;
+  caf::actor payments;
   boost::asio::io_context io;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work;
   std::unique_ptr<net::http_server> server;
   std::unique_ptr<net::http_client> http_client;
   std::unique_ptr<net::google_auth> google_auth;
   std::unique_ptr<net::google_calendar_client> google_calendar;
+  std::unique_ptr<net::stripe_client> stripe;
   std::vector<std::thread> threads;
   std::atomic<bool> stopping{false};
   bool stopped = false;
@@ -95,10 +101,20 @@ void service::start() {
   s.db_pool = actors::spawn_db_pool(s.system, pool, s.metrics);
 
   const auto& google = s.cfg.service.providers.google;
+  const auto& stripe = s.cfg.service.providers.stripe;
+  if (google.enabled || stripe.enabled) s.http_client = std::make_unique<net::http_client>(s.io);
+  if (stripe.enabled) {
+    net::stripe_options options;
+    options.api_base = stripe.api_base;
+    options.api_version = stripe.api_version;
+    options.secret_key = stripe.secret_key.reveal();
+    options.success_url = stripe.success_url;
+    options.cancel_url = stripe.cancel_url;
+    s.stripe = std::make_unique<net::stripe_client>(s.io, *s.http_client, options);
+  }
   if (google.enabled) {
     auto key = net::load_service_account(google.service_account_json_path);
     if (auto* bad = std::get_if<net::key_file_error>(&key)) throw std::runtime_error(bad->message);
-    s.http_client = std::make_unique<net::http_client>(s.io);
     net::google_auth_options auth;
     auth.scope = "https://www.googleapis.com/auth/calendar";
     if (!google.delegated_subject.empty()) auth.subject = google.delegated_subject;
@@ -127,9 +143,24 @@ void service::start() {
       return actors::outbox_outcome::done();
     };
   }
+  if (s.stripe) {
+    // Past the client's own deadline (60 s) so the client always answers first.
+    constexpr std::chrono::seconds stripe_wait{70};
+    outbox.handlers[db::outbox_kind::stripe_refund] = actors::make_stripe_refund(*s.stripe, stripe_wait);
+    outbox.handlers[db::outbox_kind::stripe_expire_session] = actors::make_session_expiry(*s.stripe, stripe_wait);
+  }
   s.outbox = actors::spawn_outbox_dispatcher(s.system, std::move(outbox), s.metrics);
 
   const auto* zone = date::locate_zone(s.cfg.calendar.timezone);  // validated by the config loader
+  if (s.stripe) {
+    actors::payment_settings payments;
+    payments.database_url = pool.url;
+    payments.stripe = s.stripe.get();
+    payments.catalog = &s.cfg.payments;
+    payments.zone = zone;
+    payments.outbox = s.outbox;
+    s.payments = actors::spawn_payment_supervisor(s.system, std::move(payments), s.metrics);
+  }
   actors::tutor_registry_settings registry;
   registry.calendar = s.cfg.calendar;
   registry.zone = zone;
@@ -140,6 +171,7 @@ void service::start() {
   registry.busy_refresh = google.busy_refresh;
   registry.busy_max_age_for_hold = google.busy_max_age_for_hold;
   registry.outbox = s.outbox;
+  registry.cancellation = &s.cfg.payments.cancellation;
   s.registry = actors::spawn_tutor_registry(s.system, std::move(registry));
   s.listener = actors::spawn_booking_listener(s.system, pool.url, s.registry);
   s.sweeper = actors::spawn_hold_sweeper(s.system, s.db_pool, s.registry, hold_sweep_interval);
@@ -148,6 +180,11 @@ void service::start() {
   add_ops_routes(routes, ops_context{s.system, s.db_pool, s.metrics, s.stopping});
   add_api_routes(routes, api_context{s.system, s.registry, s.db_pool, &s.cfg.calendar, &s.cfg.payments, zone,
                                      s.cfg.service.api_token.reveal()});
+
+  std::vector<std::string> webhook_secrets;
+  for (const auto& secret : stripe.webhook_secrets) webhook_secrets.push_back(secret.reveal());
+  add_payment_routes(routes, payment_routes_context{s.system, s.db_pool, s.payments, s.outbox, std::move(webhook_secrets),
+                                                    s.cfg.service.api_token.reveal()});
 
   s.server = std::make_unique<net::http_server>(s.io, server_options_from(s.cfg.service),
                                                 std::move(routes), s.metrics);
@@ -174,13 +211,17 @@ void service::stop() {
     // The server's own grace timer bounds this; the extra second covers scheduling.
     done.wait_for(s.cfg.service.http.shutdown_grace + std::chrono::seconds(1));
   }
+  // Provider calls in flight end at once as `closed` (the io_context still runs their
+  // callbacks); the payment and outbox workers record them as retryable and stop after the
+  // item in hand. Every provider call is idempotent, so repeating it after a restart is safe.
+  if (s.http_client) s.http_client->shutdown();
   {
-    // Outbox handlers use the provider clients: let the item in hand finish first.
     caf::scoped_actor waiter{s.system};
-    waiter->send_exit(s.outbox, caf::exit_reason::user_shutdown);
-    waiter->wait_for(s.outbox);
+    for (auto* a : {&s.payments, &s.outbox})
+      if (*a) waiter->send_exit(*a, caf::exit_reason::user_shutdown);
+    for (auto* a : {&s.payments, &s.outbox})
+      if (*a) waiter->wait_for(*a);
   }
-  if (s.http_client) s.http_client->shutdown();  // calendar requests in flight complete as closed
   s.work.reset();
   s.io.stop();
   for (auto& t : s.threads) t.join();

@@ -1,11 +1,14 @@
 #include "db/bookings.hpp"
 
+#include <boost/json.hpp>
+
+#include "db/outbox.hpp"
 #include "db/outbox_tx.hpp"
 #include "db/pq.hpp"
+#include "db/rows.hpp"
+#include "domain/pricing.hpp"
 
 namespace tutorbot::db {
-
-namespace {
 
 using std::chrono::sys_seconds;
 
@@ -42,7 +45,7 @@ std::vector<domain::booking> to_bookings(const pqxx::result& rows) {
   return out;
 }
 
-// A malformed id cannot name a booking; asking PostgreSQL would only raise 22P02.
+// A malformed id cannot name a booking or an order; asking PostgreSQL would only raise 22P02.
 bool looks_like_uuid(const std::string& id) {
   if (id.size() != 36) return false;
   for (std::size_t i = 0; i < id.size(); ++i) {
@@ -54,6 +57,32 @@ bool looks_like_uuid(const std::string& id) {
 }
 
 long long epoch(sys_seconds t) { return t.time_since_epoch().count(); }
+
+namespace {
+
+// What the cancellation policy gives back for a confirmed booking being cancelled at `now`.
+void enqueue_cancellation_refund_in(pqxx::work& tx, const domain::booking& b, const domain::cancellation_policy& policy,
+                                    sys_seconds now) {
+  auto paid = tx.exec_params(
+      "SELECT b.paid_with, o.id::text, o.total_cents - o.refunded_cents, b.student_id::text FROM bookings b "
+      "LEFT JOIN orders o ON o.id = b.order_id AND o.status IN ('paid', 'partially_refunded') WHERE b.id = $1::uuid",
+      b.id.value)[0];
+  const std::string paid_with = paid[0].is_null() ? "" : paid[0].as<std::string>();
+  if (paid_with == "stripe" && !paid[1].is_null()) {
+    auto refund = domain::refund_for(policy, domain::cents{paid[2].as<long long>()}, b.lesson_start, now);
+    if (refund.amount.value <= 0) return;
+    boost::json::object payload{{"order_id", paid[1].as<std::string>()},
+                                {"amount_cents", refund.amount.value},
+                                {"reason", "cancelled_with_notice"}};
+    enqueue_in(tx, outbox_kind::stripe_refund, "refund:cancel:" + b.id.value, boost::json::serialize(payload), epoch(now));
+  } else if (paid_with == "credit" && !paid[3].is_null()) {
+    auto notice = std::chrono::duration_cast<std::chrono::minutes>(b.lesson_start - now);
+    if (policy.refund_percent_for(notice) < 100) return;
+    tx.exec_params("INSERT INTO credit_ledger (student_id, delta, reason, booking_id) "
+                   "VALUES ($1::uuid, 1, 'booking_cancelled', $2::uuid) ON CONFLICT DO NOTHING",
+                   paid[3].as<std::string>(), b.id.value);
+  }
+}
 
 void prepare_statements(connection& conn) {
   prepare(conn, "insert_hold",
@@ -134,6 +163,7 @@ transition_result confirm_hold(connection& conn, const domain::booking_id& id, s
     if (current->status == domain::booking_status::held) {
       // Expired but not yet swept: settle it now so the slot is free for others at once.
       tx.exec_prepared("expire_hold", id.value, epoch(now));
+      enqueue_session_expiry_in(tx, id.value);
       return hold_expired{};
     }
     if (current->status == domain::booking_status::expired) return hold_expired{};
@@ -142,14 +172,19 @@ transition_result confirm_hold(connection& conn, const domain::booking_id& id, s
 }
 
 transition_result cancel_booking(connection& conn, const domain::booking_id& id, sys_seconds now,
-                                 const std::string& reason) {
+                                 const std::string& reason, const domain::cancellation_policy* policy) {
   if (!looks_like_uuid(id.value)) return not_found{};
   prepare_statements(conn);
   return transact(conn, [&](pqxx::work& tx) -> transition_result {
     auto rows = tx.exec_prepared("cancel_booking", id.value, epoch(now), reason);
     if (!rows.empty()) {
-      if (tx.exec_prepared("was_confirmed", id.value)[0][0].as<bool>()) enqueue_calendar_sync_in(tx, id.value);
-      return to_booking(rows[0]);
+      auto cancelled = to_booking(rows[0]);
+      if (tx.exec_prepared("was_confirmed", id.value)[0][0].as<bool>()) {
+        enqueue_calendar_sync_in(tx, id.value);
+        if (policy) enqueue_cancellation_refund_in(tx, cancelled, *policy, now);
+      }
+      enqueue_session_expiry_in(tx, id.value);
+      return cancelled;
     }
     auto current = find_in(tx, id);
     if (!current) return not_found{};
@@ -191,7 +226,11 @@ void set_calendar_event(connection& conn, const domain::booking_id& id, const st
 
 std::vector<domain::booking> expire_holds(connection& conn, sys_seconds now) {
   prepare_statements(conn);
-  return transact(conn, [&](pqxx::work& tx) { return to_bookings(tx.exec_prepared("expire_holds", epoch(now))); });
+  return transact(conn, [&](pqxx::work& tx) {
+    auto expired = to_bookings(tx.exec_prepared("expire_holds", epoch(now)));
+    for (const auto& b : expired) enqueue_session_expiry_in(tx, b.id.value);
+    return expired;
+  });
 }
 
 std::vector<domain::booking> active_bookings(connection& conn, const domain::tutor_id& tutor, sys_seconds from) {

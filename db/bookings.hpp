@@ -9,6 +9,7 @@
 
 #include "db/connection.hpp"
 #include "domain/booking.hpp"
+#include "domain/catalog.hpp"
 
 namespace tutorbot::db {
 
@@ -53,8 +54,12 @@ void set_calendar_event(connection& conn, const domain::booking_id& id, const st
 
 // held or confirmed → cancelled; cancelling a cancelled booking returns it unchanged. A booking
 // that was confirmed gets its calendar event removed through the outbox.
+// With a policy, a booking paid through Stripe gets the refund its notice earns (enqueued in
+// the same transaction), and one paid from package credit gets its credit back when the
+// notice earns a full refund.
 transition_result cancel_booking(connection& conn, const domain::booking_id& id,
-                                 std::chrono::sys_seconds now, const std::string& reason);
+                                 std::chrono::sys_seconds now, const std::string& reason,
+                                 const domain::cancellation_policy* policy = nullptr);
 
 // Marks every hold past its expiry as expired and returns them.
 std::vector<domain::booking> expire_holds(connection& conn, std::chrono::sys_seconds now);

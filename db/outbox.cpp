@@ -2,12 +2,11 @@
 
 #include "db/outbox_tx.hpp"
 #include "db/pq.hpp"
+#include "db/rows.hpp"
 
 namespace tutorbot::db {
 
 namespace {
-
-long long epoch(std::chrono::sys_seconds t) { return t.time_since_epoch().count(); }
 
 void prepare_statements(connection& conn) {
   prepare(conn, "outbox_lease",
@@ -45,6 +44,16 @@ void enqueue_calendar_sync_in(pqxx::work& tx, const std::string& booking_id) {
   tx.exec_params("INSERT INTO outbox (kind, idempotency_key, payload) "
                  "VALUES ($1, 'calendar-sync:' || $2 || ':' || gen_random_uuid(), json_build_object('booking_id', $2::text))",
                  std::string(outbox_kind::calendar_sync), booking_id);
+}
+
+void enqueue_session_expiry_in(pqxx::work& tx, const std::string& booking_id) {
+  tx.exec_params("INSERT INTO outbox (kind, idempotency_key, payload) "
+                 "SELECT $2, 'expire-session:' || o.id, "
+                 "json_build_object('order_id', o.id, 'session_id', o.stripe_checkout_session_id) "
+                 "FROM orders o JOIN bookings b ON b.order_id = o.id "
+                 "WHERE b.id = $1::uuid AND o.status = 'open' AND o.stripe_checkout_session_id IS NOT NULL "
+                 "ON CONFLICT (idempotency_key) DO NOTHING",
+                 booking_id, std::string(outbox_kind::stripe_expire_session));
 }
 
 bool enqueue(connection& conn, const std::string& kind, const std::string& idempotency_key,

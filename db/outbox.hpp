@@ -18,6 +18,11 @@ namespace outbox_kind {
 // Make the tutor's Google calendar agree with the booking: an event while it is confirmed
 // (moved when the lesson moved), none once it is cancelled. Payload: {"booking_id": "…"}.
 inline constexpr const char* calendar_sync = "calendar.sync";
+// Refund (part of) a paid order. Payload: {"order_id", "amount_cents", "reason"}.
+inline constexpr const char* stripe_refund = "stripe.refund";
+// End a Checkout Session whose hold is gone, so nobody pays for a released slot.
+// Payload: {"order_id", "session_id"}.
+inline constexpr const char* stripe_expire_session = "stripe.expire_session";
 }  // namespace outbox_kind
 
 struct outbox_item {

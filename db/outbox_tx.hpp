@@ -13,4 +13,8 @@ bool enqueue_in(pqxx::work& tx, const std::string& kind, const std::string& idem
 // calendar.sync for a booking; unique per call (several changes of one booking each sync).
 void enqueue_calendar_sync_in(pqxx::work& tx, const std::string& booking_id);
 
+// stripe.expire_session for the booking's open Checkout Session, if it has one: a released
+// hold must not stay payable.
+void enqueue_session_expiry_in(pqxx::work& tx, const std::string& booking_id);
+
 }  // namespace tutorbot::db

@@ -1,0 +1,45 @@
+#pragma once
+// What the payment supervisor is asked and answers (in-process only: unsafe message types).
+#include <string>
+#include <variant>
+
+#include <caf/allowed_unsafe_message_type.hpp>
+
+#include "db/payments.hpp"
+#include "domain/language.hpp"
+
+namespace tutorbot::actors {
+
+// A Checkout Session for a held booking (the same one when asked again).
+struct lesson_checkout_request {
+  domain::booking_id booking;
+  std::string customer_email;
+  domain::language locale = domain::language::nl;
+};
+
+// A Checkout Session for a package, whose lessons go on the student's credit once paid.
+struct package_checkout_request {
+  std::string student_ref;
+  std::string product_id;
+  std::string customer_email;
+  domain::language locale = domain::language::nl;
+};
+
+enum class checkout_refusal {
+  not_found,        // no such booking, or no such package product (404)
+  hold_expired,     // the hold ended; hold the slot again (409)
+  wrong_status,     // the booking is not held (409)
+  nothing_to_pay,   // the price is 0: confirm it without Stripe (422)
+  stripe_failed,    // Stripe refused or could not be reached (502)
+};
+
+struct checkout_answer {
+  std::variant<db::order_view, checkout_refusal> outcome;
+  std::string message;  // why, for a refusal
+};
+
+}  // namespace tutorbot::actors
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::lesson_checkout_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::package_checkout_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::checkout_answer)

@@ -1,0 +1,26 @@
+#pragma once
+// Payments: the Stripe webhook (signature checked on the raw body, stored durably before the
+// 200) and the /api/v1 routes that open Checkout Sessions, confirm trials and credit
+// bookings, and show orders and credit.
+#include <string>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+
+#include "net/router.hpp"
+
+namespace tutorbot::app {
+
+struct payment_routes_context {
+  caf::actor_system& system;
+  caf::actor db_pool;
+  caf::actor payments;  // the payment supervisor; null when Stripe is not enabled
+  caf::actor outbox;
+  std::vector<std::string> webhook_secrets;  // STRIPE_WEBHOOK_SECRET, several while rotating
+  std::string api_token;
+};
+
+void add_payment_routes(net::router& routes, const payment_routes_context& context);
+
+}  // namespace tutorbot::app

@@ -1,0 +1,69 @@
+#include "db/inbox.hpp"
+
+#include "db/pq.hpp"
+#include "db/rows.hpp"
+
+namespace tutorbot::db {
+
+namespace {
+
+void prepare_statements(connection& conn) {
+  prepare(conn, "store_webhook",
+          "INSERT INTO webhook_inbox (provider, event_id, event_type, payload) VALUES ($1, $2, $3, $4::jsonb) "
+          "ON CONFLICT (provider, event_id) DO NOTHING RETURNING id");
+  prepare(conn, "lease_inbox",
+          "UPDATE webhook_inbox SET next_attempt_at = to_timestamp($2) + make_interval(secs => $4), "
+          "attempts = attempts + 1 WHERE id IN (SELECT id FROM webhook_inbox WHERE provider = $1 "
+          "AND processed_at IS NULL AND next_attempt_at <= to_timestamp($2) ORDER BY received_at, id LIMIT $3 "
+          "FOR UPDATE SKIP LOCKED) RETURNING id, event_id, event_type, payload::text, attempts");
+  prepare(conn, "mark_processed", "UPDATE webhook_inbox SET processed_at = now(), last_error = NULL WHERE id = $1");
+  prepare(conn, "defer_event",
+          "UPDATE webhook_inbox SET last_error = $2, next_attempt_at = to_timestamp($3) WHERE id = $1");
+  prepare(conn, "count_inbox",
+          "SELECT count(*) FILTER (WHERE processed_at IS NOT NULL), count(*) FILTER (WHERE processed_at IS NULL) "
+          "FROM webhook_inbox WHERE provider = $1");
+}
+
+}  // namespace
+
+bool store_webhook(connection& conn, const std::string& provider, const std::string& event_id,
+                   const std::string& event_type, const std::string& payload) {
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) {
+    return !tx.exec_prepared("store_webhook", provider, event_id, event_type, payload).empty();
+  });
+}
+
+std::vector<inbox_event> lease_inbox(connection& conn, const std::string& provider, std::chrono::sys_seconds now,
+                                     int limit, std::chrono::seconds lease) {
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) {
+    std::vector<inbox_event> out;
+    for (const auto& r :
+         tx.exec_prepared("lease_inbox", provider, epoch(now), limit, static_cast<double>(lease.count()))) {
+      out.push_back({r[0].as<long long>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(),
+                     r[4].as<int>()});
+    }
+    return out;
+  });
+}
+
+void mark_processed(connection& conn, long long id) {
+  prepare_statements(conn);
+  transact(conn, [&](pqxx::work& tx) { tx.exec_prepared("mark_processed", id); });
+}
+
+void defer_event(connection& conn, long long id, const std::string& reason, std::chrono::sys_seconds retry_at) {
+  prepare_statements(conn);
+  transact(conn, [&](pqxx::work& tx) { tx.exec_prepared("defer_event", id, reason, epoch(retry_at)); });
+}
+
+inbox_counts count_inbox(connection& conn, const std::string& provider) {
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) {
+    auto r = tx.exec_prepared("count_inbox", provider)[0];
+    return inbox_counts{r[0].as<long long>(), r[1].as<long long>()};
+  });
+}
+
+}  // namespace tutorbot::db

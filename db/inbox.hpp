@@ -1,0 +1,34 @@
+#pragma once
+// The webhook inbox: every provider event is stored (deduplicated by the provider's event id)
+// and committed before it is acknowledged, then processed by a worker that leases it. An
+// event that cannot be applied yet is deferred and tried again later.
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "db/connection.hpp"
+
+namespace tutorbot::db {
+
+// True when the event is new; false when it was stored before (a redelivery).
+bool store_webhook(connection& conn, const std::string& provider, const std::string& event_id,
+                   const std::string& event_type, const std::string& payload);
+
+struct inbox_event {
+  long long id = 0;
+  std::string event_id, event_type, payload;
+  int attempts = 0;  // including this one
+};
+
+// Leases up to `limit` unprocessed events that are due, oldest first, until now + lease.
+std::vector<inbox_event> lease_inbox(connection& conn, const std::string& provider, std::chrono::sys_seconds now,
+                                     int limit, std::chrono::seconds lease);
+void mark_processed(connection& conn, long long id);
+void defer_event(connection& conn, long long id, const std::string& reason, std::chrono::sys_seconds retry_at);
+
+struct inbox_counts {
+  long long processed = 0, pending = 0;
+};
+inbox_counts count_inbox(connection& conn, const std::string& provider);
+
+}  // namespace tutorbot::db

@@ -1,0 +1,412 @@
+#include "db/payments.hpp"
+
+#include <boost/json.hpp>
+
+#include "db/outbox_tx.hpp"
+#include "db/pq.hpp"
+#include "db/rows.hpp"
+
+namespace tutorbot::db {
+
+using std::chrono::sys_seconds;
+
+namespace {
+
+const std::string order_columns =
+    "o.id::text, o.kind, o.status, o.product_id, o.lines::text, o.total_cents, o.vat_cents, o.refunded_cents, "
+    "o.currency, o.locale, coalesce(o.customer_email, ''), extract(epoch FROM o.expires_at)::bigint, "
+    "coalesce(o.stripe_checkout_session_id, ''), coalesce(o.checkout_url, ''), "
+    "coalesce(o.stripe_payment_intent_id, ''), (SELECT b.id::text FROM bookings b WHERE b.order_id = o.id LIMIT 1), "
+    "o.student_id::text";
+
+order_view to_order(const pqxx::row& r) {
+  order_view o;
+  o.id = r[0].as<std::string>();
+  o.kind = r[1].as<std::string>();
+  o.status = r[2].as<std::string>();
+  o.product_id = r[3].as<std::string>();
+  o.lines_json = r[4].as<std::string>();
+  o.total = domain::cents{r[5].as<long long>()};
+  o.vat = domain::cents{r[6].as<long long>()};
+  o.refunded = domain::cents{r[7].as<long long>()};
+  o.currency = r[8].as<std::string>();
+  o.locale = r[9].as<std::string>();
+  o.customer_email = r[10].as<std::string>();
+  if (!r[11].is_null()) o.expires_at = seconds_at(r[11]);
+  o.session_id = r[12].as<std::string>();
+  o.checkout_url = r[13].as<std::string>();
+  o.payment_intent = r[14].as<std::string>();
+  if (!r[15].is_null()) o.booking = domain::booking_id{r[15].as<std::string>()};
+  if (!r[16].is_null()) o.student_id = r[16].as<std::string>();
+  return o;
+}
+
+// The quote's lines as shown and charged; a package line also says how many lessons it
+// credits once paid.
+std::string lines_json(const order_request& request) {
+  boost::json::array lines;
+  for (const auto& l : request.quote.lines) {
+    boost::json::object line;
+    line["product_id"] = l.product_id;
+    line["description_nl"] = l.description_nl;
+    line["description_en"] = l.description_en;
+    line["quantity"] = l.quantity;
+    line["unit_amount"] = l.unit_amount.value;
+    line["amount"] = l.amount.value;
+    line["vat_amount"] = l.vat_amount.value;
+    line["list_unit_amount"] = l.list_unit_amount.value;
+    line["discount_percent"] = l.discount_percent;
+    if (request.credits > 0) line["credits"] = request.credits;
+    lines.push_back(std::move(line));
+  }
+  return boost::json::serialize(lines);
+}
+
+void prepare_statements(connection& conn) {
+  prepare(conn, "order_by_id", "SELECT " + order_columns + " FROM orders o WHERE o.id = $1::uuid");
+  prepare(conn, "order_by_id_locked", "SELECT " + order_columns + " FROM orders o WHERE o.id = $1::uuid FOR UPDATE");
+  prepare(conn, "order_by_session", "SELECT " + order_columns + " FROM orders o WHERE o.stripe_checkout_session_id = $1");
+  prepare(conn, "order_by_payment_intent_locked",
+          "SELECT " + order_columns + " FROM orders o WHERE o.stripe_payment_intent_id = $1 FOR UPDATE");
+  prepare(conn, "insert_order",
+          "INSERT INTO orders (kind, product_id, lines, total_cents, vat_cents, currency, expires_at, customer_email, "
+          "locale, student_id) VALUES ($1, $2, $3::jsonb, $4, $5, $6, to_timestamp($7), nullif($8, ''), $9, $10::uuid) "
+          "RETURNING id::text");
+  prepare(conn, "link_booking_order", "UPDATE bookings SET order_id = $2::uuid, updated_at = now() WHERE id = $1::uuid");
+  prepare(conn, "attach_checkout",
+          "UPDATE orders SET stripe_checkout_session_id = $2, checkout_url = $3, updated_at = now() WHERE id = $1::uuid");
+  prepare(conn, "open_orders_expired_before",
+          "SELECT " + order_columns + " FROM orders o WHERE o.status = 'open' AND o.expires_at < to_timestamp($1) "
+          "ORDER BY o.expires_at LIMIT $2");
+  prepare(conn, "mark_order_paid",
+          "UPDATE orders SET status = 'paid', paid_at = to_timestamp($2), stripe_payment_intent_id = nullif($3, ''), "
+          "stripe_checkout_session_id = coalesce(stripe_checkout_session_id, nullif($4, '')), updated_at = now() "
+          "WHERE id = $1::uuid");
+  prepare(conn, "record_charge",
+          "INSERT INTO payments (order_id, kind, provider_reference, amount_cents, status) "
+          "VALUES ($1::uuid, 'charge', $2, $3, $4) ON CONFLICT (provider, kind, provider_reference) DO NOTHING");
+  prepare(conn, "booking_of_order_locked", "SELECT " + booking_columns + " FROM bookings WHERE order_id = $1::uuid FOR UPDATE");
+  prepare(conn, "confirm_paid_booking",
+          "UPDATE bookings SET status = 'confirmed', confirmed_at = to_timestamp($2), paid_with = 'stripe', "
+          "updated_at = now() WHERE id = $1::uuid RETURNING " + booking_columns);
+  prepare(conn, "end_order", "UPDATE orders SET status = $2, updated_at = now() WHERE id = $1::uuid AND status = 'open'");
+  prepare(conn, "release_held_booking",
+          "UPDATE bookings SET status = 'expired', updated_at = now(), cancel_reason = $2 "
+          "WHERE id = $1::uuid AND status = 'held'");
+  prepare(conn, "record_refund_row",
+          "INSERT INTO payments (order_id, kind, provider_reference, amount_cents, status) "
+          "VALUES ($1::uuid, 'refund', $2, $3, $4) ON CONFLICT (provider, kind, provider_reference) "
+          "DO UPDATE SET status = EXCLUDED.status, updated_at = now() WHERE payments.status <> EXCLUDED.status "
+          "RETURNING id");
+  prepare(conn, "refunded_total",
+          "SELECT coalesce(sum(amount_cents), 0) FROM payments WHERE order_id = $1::uuid AND kind = 'refund' "
+          "AND status = 'succeeded'");
+  prepare(conn, "set_refunded",
+          "UPDATE orders SET refunded_cents = LEAST(total_cents, GREATEST(refunded_cents, $2)), "
+          "status = CASE WHEN LEAST(total_cents, GREATEST(refunded_cents, $2)) >= total_cents THEN 'refunded' "
+          "ELSE 'partially_refunded' END, updated_at = now() WHERE id = $1::uuid RETURNING refunded_cents");
+  prepare(conn, "cancel_refunded_booking",
+          "UPDATE bookings SET status = 'cancelled', cancelled_at = to_timestamp($2), cancel_reason = 'refunded', "
+          "updated_at = now() WHERE id = $1::uuid AND status = 'confirmed'");
+  prepare(conn, "ensure_student",
+          "INSERT INTO students (external_ref, email) VALUES ($1, nullif($2, '')) ON CONFLICT (external_ref) "
+          "DO UPDATE SET email = coalesce(nullif(EXCLUDED.email, ''), students.email), updated_at = now() RETURNING id::text");
+  prepare(conn, "credit_balance", "SELECT coalesce(sum(delta), 0) FROM credit_ledger WHERE student_id = $1::uuid");
+  prepare(conn, "credit_balance_of",
+          "SELECT coalesce(sum(l.delta), 0) FROM credit_ledger l JOIN students s ON s.id = l.student_id "
+          "WHERE s.external_ref = $1");
+  prepare(conn, "credit_package",
+          "INSERT INTO credit_ledger (student_id, delta, reason, order_id) VALUES ($1::uuid, $2, 'package_purchase', $3::uuid) "
+          "ON CONFLICT DO NOTHING");
+  prepare(conn, "confirm_free_booking",
+          "UPDATE bookings SET status = 'confirmed', confirmed_at = to_timestamp($2), paid_with = $3, "
+          "is_trial = ($3 = 'trial'), student_id = $4::uuid, updated_at = now() "
+          "WHERE id = $1::uuid RETURNING " + booking_columns);
+  prepare(conn, "spend_credit",
+          "INSERT INTO credit_ledger (student_id, delta, reason, booking_id) VALUES ($1::uuid, -1, 'booking', $2::uuid)");
+}
+
+bool is_sqlstate(const pqxx::sql_error& e, const char* state) { return e.sqlstate() == state; }
+
+long long now_epoch() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+std::string_view to_string(payment_outcome outcome) {
+  switch (outcome) {
+    case payment_outcome::confirmed: return "confirmed";
+    case payment_outcome::rebooked_late: return "rebooked_late";
+    case payment_outcome::refund_due: return "refund_due";
+    case payment_outcome::credited: return "credited";
+    case payment_outcome::already_recorded: return "already_recorded";
+    case payment_outcome::unknown_order: return "unknown_order";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(release_outcome outcome) {
+  switch (outcome) {
+    case release_outcome::released: return "released";
+    case release_outcome::already_settled: return "already_settled";
+    case release_outcome::unknown_order: return "unknown_order";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(refund_outcome outcome) {
+  switch (outcome) {
+    case refund_outcome::booking_cancelled: return "booking_cancelled";
+    case refund_outcome::recorded: return "recorded";
+    case refund_outcome::already_recorded: return "already_recorded";
+    case refund_outcome::unknown_payment: return "unknown_payment";
+  }
+  return "unknown";
+}
+
+open_order_result open_order_for_hold(connection& conn, const domain::booking_id& booking, const order_request& request,
+                                      sys_seconds now) {
+  if (!looks_like_uuid(booking.value)) return not_found{};
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) -> open_order_result {
+    auto rows = tx.exec_params("SELECT " + booking_columns + ", order_id::text FROM bookings WHERE id = $1::uuid FOR UPDATE",
+                               booking.value);
+    if (rows.empty()) return not_found{};
+    auto b = to_booking(rows[0]);
+    if (!rows[0].back().is_null()) {
+      auto existing = tx.exec_prepared("order_by_id", rows[0].back().as<std::string>());
+      return to_order(existing[0]);
+    }
+    if (b.status == domain::booking_status::expired ||
+        (b.status == domain::booking_status::held && b.hold_expires_at && *b.hold_expires_at <= now))
+      return hold_expired{};
+    if (b.status != domain::booking_status::held) return wrong_status{b.status};
+    auto id = tx.exec_prepared("insert_order", "lesson", request.product_id, lines_json(request),
+                               request.quote.total.value, request.quote.vat_total.value, request.quote.currency,
+                               epoch(*b.hold_expires_at), request.customer_email, request.locale,
+                               static_cast<const char*>(nullptr))[0][0]
+                  .as<std::string>();
+    tx.exec_prepared("link_booking_order", booking.value, id);
+    return to_order(tx.exec_prepared("order_by_id", id)[0]);
+  });
+}
+
+order_view open_package_order(connection& conn, const std::string& student_id, const order_request& request,
+                              sys_seconds expires_at) {
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) {
+    auto id = tx.exec_prepared("insert_order", "package", request.product_id, lines_json(request),
+                               request.quote.total.value, request.quote.vat_total.value, request.quote.currency,
+                               epoch(expires_at), request.customer_email, request.locale, student_id)[0][0]
+                  .as<std::string>();
+    return to_order(tx.exec_prepared("order_by_id", id)[0]);
+  });
+}
+
+void attach_checkout(connection& conn, const std::string& order_id, const std::string& session_id,
+                     const std::string& url) {
+  prepare_statements(conn);
+  transact(conn, [&](pqxx::work& tx) { tx.exec_prepared("attach_checkout", order_id, session_id, url); });
+}
+
+std::optional<order_view> find_order(connection& conn, const std::string& order_id) {
+  if (!looks_like_uuid(order_id)) return std::nullopt;
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) -> std::optional<order_view> {
+    auto rows = tx.exec_prepared("order_by_id", order_id);
+    if (rows.empty()) return std::nullopt;
+    return to_order(rows[0]);
+  });
+}
+
+std::optional<order_view> find_order_by_session(connection& conn, const std::string& session_id) {
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) -> std::optional<order_view> {
+    auto rows = tx.exec_prepared("order_by_session", session_id);
+    if (rows.empty()) return std::nullopt;
+    return to_order(rows[0]);
+  });
+}
+
+std::vector<order_view> open_orders_expired_before(connection& conn, sys_seconds cutoff, int limit) {
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) {
+    std::vector<order_view> out;
+    for (const auto& r : tx.exec_prepared("open_orders_expired_before", epoch(cutoff), limit)) out.push_back(to_order(r));
+    return out;
+  });
+}
+
+// Invariant 4: a paid session ends as a confirmed booking or a refund. A hold that ended
+// before the money arrived is taken back when the slot is still free (the exclusion
+// constraint decides, inside a savepoint), else the whole amount goes back.
+payment_outcome record_paid_checkout(connection& conn, const paid_checkout& paid, sys_seconds now) {
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) -> payment_outcome {
+    pqxx::result rows;
+    if (looks_like_uuid(paid.order_id)) rows = tx.exec_prepared("order_by_id_locked", paid.order_id);
+    if (rows.empty() && !paid.session_id.empty()) {
+      auto by_session = tx.exec_prepared("order_by_session", paid.session_id);
+      if (!by_session.empty()) rows = tx.exec_prepared("order_by_id_locked", by_session[0][0].as<std::string>());
+    }
+    if (rows.empty()) return payment_outcome::unknown_order;
+    auto order = to_order(rows[0]);
+    if (order.status == "paid" || order.status == "refunded" || order.status == "partially_refunded")
+      return payment_outcome::already_recorded;
+    tx.exec_prepared("mark_order_paid", order.id, epoch(now), paid.payment_intent, paid.session_id);
+    if (!paid.payment_intent.empty())
+      tx.exec_prepared("record_charge", order.id, paid.payment_intent, paid.amount.value, "succeeded");
+
+    if (order.kind == "package") {
+      if (!order.student_id) return payment_outcome::credited;  // nothing to credit to; staff see the order
+      auto credits = tx.exec_params("SELECT coalesce((lines->0->>'credits')::int, 0) FROM orders WHERE id = $1::uuid",
+                                    order.id)[0][0].as<int>();
+      if (credits > 0) tx.exec_prepared("credit_package", *order.student_id, credits, order.id);
+      return payment_outcome::credited;
+    }
+
+    auto booking_rows = tx.exec_prepared("booking_of_order_locked", order.id);
+    if (booking_rows.empty()) return payment_outcome::unknown_order;
+    auto booking = to_booking(booking_rows[0]);
+    if (booking.status == domain::booking_status::held) {
+      tx.exec_prepared("confirm_paid_booking", booking.id.value, epoch(now));
+      enqueue_calendar_sync_in(tx, booking.id.value);
+      return payment_outcome::confirmed;
+    }
+    if (booking.status == domain::booking_status::confirmed) return payment_outcome::confirmed;
+    try {
+      pqxx::subtransaction retake(tx, "retake_slot");
+      retake.exec_prepared("confirm_paid_booking", booking.id.value, epoch(now));
+      retake.commit();
+      enqueue_calendar_sync_in(tx, booking.id.value);
+      return payment_outcome::rebooked_late;
+    } catch (const pqxx::sql_error& e) {
+      if (!is_sqlstate(e, "23P01")) throw;  // anything but "slot taken meanwhile" is a real error
+    }
+    enqueue_in(tx, outbox_kind::stripe_refund, "refund:slot-lost:" + order.id,
+               boost::json::serialize(boost::json::object{
+                   {"order_id", order.id}, {"amount_cents", paid.amount.value}, {"reason", "slot_no_longer_free"}}),
+               now_epoch());
+    return payment_outcome::refund_due;
+  });
+}
+
+release_outcome record_checkout_ended(connection& conn, const std::string& order_id, const std::string& session_id,
+                                      bool failed, sys_seconds) {
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) -> release_outcome {
+    pqxx::result rows;
+    if (looks_like_uuid(order_id)) rows = tx.exec_prepared("order_by_id_locked", order_id);
+    if (rows.empty() && !session_id.empty()) {
+      auto by_session = tx.exec_prepared("order_by_session", session_id);
+      if (!by_session.empty()) rows = tx.exec_prepared("order_by_id_locked", by_session[0][0].as<std::string>());
+    }
+    if (rows.empty()) return release_outcome::unknown_order;
+    auto order = to_order(rows[0]);
+    if (order.status != "open") return release_outcome::already_settled;
+    tx.exec_prepared("end_order", order.id, failed ? "failed" : "expired");
+    if (order.booking)
+      tx.exec_prepared("release_held_booking", order.booking->value, failed ? "payment_failed" : "checkout_expired");
+    return release_outcome::released;
+  });
+}
+
+bool record_payment_failure(connection& conn, const std::string& order_id, const std::string& payment_intent) {
+  if (!looks_like_uuid(order_id)) return false;
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) {
+    auto rows = tx.exec_prepared("order_by_id", order_id);
+    if (rows.empty()) return false;
+    auto order = to_order(rows[0]);
+    // A failed attempt is a fact worth keeping; the amount is what was attempted.
+    if (!payment_intent.empty())
+      tx.exec_params("INSERT INTO payments (order_id, kind, provider_reference, amount_cents, status) "
+                     "VALUES ($1::uuid, 'charge', $2, $3, 'failed') ON CONFLICT (provider, kind, provider_reference) "
+                     "DO NOTHING",
+                     order.id, payment_intent, std::max<long long>(order.total.value, 1));
+    return true;
+  });
+}
+
+refund_outcome record_refund(connection& conn, const refund_facts& refund, sys_seconds now) {
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) -> refund_outcome {
+    auto rows = tx.exec_prepared("order_by_payment_intent_locked", refund.payment_intent);
+    if (rows.empty()) return refund_outcome::unknown_payment;
+    auto order = to_order(rows[0]);
+    long long refunded_total = 0;
+    if (!refund.refund_id.empty()) {
+      if (refund.amount.value <= 0) return refund_outcome::recorded;
+      auto changed = tx.exec_prepared("record_refund_row", order.id, refund.refund_id, refund.amount.value,
+                                      refund.status == "succeeded" ? "succeeded"
+                                      : (refund.status == "failed" || refund.status == "canceled") ? "failed"
+                                                                                                     : "pending");
+      if (changed.empty()) return refund_outcome::already_recorded;
+      if (refund.status != "succeeded") return refund_outcome::recorded;
+      refunded_total = tx.exec_prepared("refunded_total", order.id)[0][0].as<long long>();
+    } else {
+      refunded_total = refund.amount.value;  // charge.refunded: the charge's amount_refunded
+    }
+    if (refunded_total <= order.refunded.value && order.status != "paid") return refund_outcome::already_recorded;
+    tx.exec_prepared("set_refunded", order.id, refunded_total);
+    if (order.booking) {
+      auto cancelled = tx.exec_prepared("cancel_refunded_booking", order.booking->value, epoch(now));
+      if (cancelled.affected_rows() > 0) {
+        enqueue_calendar_sync_in(tx, order.booking->value);
+        return refund_outcome::booking_cancelled;
+      }
+    }
+    return refund_outcome::recorded;
+  });
+}
+
+std::string ensure_student(connection& conn, const std::string& external_ref, const std::string& email) {
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) {
+    return tx.exec_prepared("ensure_student", external_ref, email)[0][0].as<std::string>();
+  });
+}
+
+long long credit_balance(connection& conn, const std::string& student_id) {
+  if (!looks_like_uuid(student_id)) return 0;
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) { return tx.exec_prepared("credit_balance", student_id)[0][0].as<long long>(); });
+}
+
+long long credit_balance_of(connection& conn, const std::string& external_ref) {
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) {
+    return tx.exec_prepared("credit_balance_of", external_ref)[0][0].as<long long>();
+  });
+}
+
+free_confirm_result confirm_without_payment(connection& conn, const domain::booking_id& booking,
+                                            const std::string& student_id, free_kind kind, sys_seconds now) {
+  if (!looks_like_uuid(booking.value) || !looks_like_uuid(student_id)) return not_found{};
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) -> free_confirm_result {
+    auto rows = tx.exec_params("SELECT " + booking_columns + " FROM bookings WHERE id = $1::uuid FOR UPDATE", booking.value);
+    if (rows.empty()) return not_found{};
+    auto b = to_booking(rows[0]);
+    if (b.status == domain::booking_status::expired ||
+        (b.status == domain::booking_status::held && b.hold_expires_at && *b.hold_expires_at <= now))
+      return hold_expired{};
+    if (b.status != domain::booking_status::held) return wrong_status{b.status};
+    try {
+      pqxx::subtransaction step(tx, "confirm_free");
+      auto confirmed = step.exec_prepared("confirm_free_booking", booking.value, epoch(now),
+                                          kind == free_kind::trial ? "trial" : "credit", student_id);
+      if (kind == free_kind::credit) step.exec_prepared("spend_credit", student_id, booking.value);
+      step.commit();
+      enqueue_calendar_sync_in(tx, booking.value);
+      return to_booking(confirmed[0]);
+    } catch (const pqxx::unique_violation&) {
+      return trial_already_used{};  // bookings_one_trial_per_student
+    } catch (const pqxx::check_violation&) {
+      return no_credit{};  // the ledger's balance trigger
+    }
+  });
+}
+
+}  // namespace tutorbot::db

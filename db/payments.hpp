@@ -1,0 +1,114 @@
+#pragma once
+// Orders and payments: each function is one transaction and idempotent, so a Stripe event
+// applied twice, or applied again after a crash before it was marked processed, changes
+// nothing the second time. Side effects (calendar events, refunds, expiring a Checkout
+// Session) are enqueued in the outbox in the same transaction, under deterministic keys.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "db/bookings.hpp"
+#include "db/connection.hpp"
+#include "db/outbox.hpp"
+#include "domain/pricing.hpp"
+
+namespace tutorbot::db {
+
+struct order_view {
+  std::string id;
+  std::string kind;    // lesson | package | series
+  std::string status;  // open | paid | failed | expired | refunded | partially_refunded | cancelled
+  std::string product_id;
+  std::string lines_json;
+  domain::cents total, vat, refunded;
+  std::string currency;
+  std::string locale;
+  std::string customer_email;
+  std::optional<std::chrono::sys_seconds> expires_at;
+  std::string session_id, checkout_url, payment_intent;
+  std::optional<domain::booking_id> booking;  // the lesson this order pays for
+  std::optional<std::string> student_id;
+};
+
+struct order_request {
+  domain::quote quote;
+  std::string product_id;
+  std::string customer_email;
+  std::string locale = "nl";
+  int credits = 0;  // a package: lessons put on the student's credit once paid
+};
+
+// The order that pays for a held booking: created on the first call (expiring with the hold),
+// the same order on later calls.
+using open_order_result = std::variant<order_view, not_found, hold_expired, wrong_status>;
+open_order_result open_order_for_hold(connection& conn, const domain::booking_id& booking, const order_request& request,
+                                      std::chrono::sys_seconds now);
+
+// A package order for a student; it expires after `lifetime` unless paid.
+order_view open_package_order(connection& conn, const std::string& student_id, const order_request& request,
+                              std::chrono::sys_seconds expires_at);
+
+// Remembers the Checkout Session created for an order.
+void attach_checkout(connection& conn, const std::string& order_id, const std::string& session_id,
+                     const std::string& url);
+
+std::optional<order_view> find_order(connection& conn, const std::string& order_id);
+std::optional<order_view> find_order_by_session(connection& conn, const std::string& session_id);
+// Open orders whose Checkout Session should have ended by `cutoff` (for the reconciler).
+std::vector<order_view> open_orders_expired_before(connection& conn, std::chrono::sys_seconds cutoff, int limit);
+
+struct paid_checkout {
+  std::string order_id;  // from the session's metadata / client_reference_id
+  std::string session_id;
+  std::string payment_intent;
+  domain::cents amount;
+};
+enum class payment_outcome {
+  confirmed,         // the held booking is confirmed
+  rebooked_late,     // paid after the hold ended, the slot was still free: confirmed
+  refund_due,        // paid after the hold ended and the slot is gone: a full refund is enqueued
+  credited,          // a package: the lessons are on the student's credit
+  already_recorded,  // this payment was applied before
+  unknown_order,
+};
+std::string_view to_string(payment_outcome outcome);
+payment_outcome record_paid_checkout(connection& conn, const paid_checkout& paid, std::chrono::sys_seconds now);
+
+enum class release_outcome { released, already_settled, unknown_order };
+std::string_view to_string(release_outcome outcome);
+// The session expired (or its delayed payment failed: `failed` = true): the order ends and
+// its hold is released.
+release_outcome record_checkout_ended(connection& conn, const std::string& order_id, const std::string& session_id,
+                                      bool failed, std::chrono::sys_seconds now);
+
+// A payment attempt failed; the session stays open for another try. False: unknown order.
+bool record_payment_failure(connection& conn, const std::string& order_id, const std::string& payment_intent);
+
+struct refund_facts {
+  std::string refund_id;       // empty when only the charge's total is known (charge.refunded)
+  std::string payment_intent;
+  domain::cents amount;        // of this refund; for charge.refunded the charge's amount_refunded
+  std::string status;          // succeeded | pending | failed | canceled | requires_action
+};
+enum class refund_outcome { booking_cancelled, recorded, already_recorded, unknown_payment };
+std::string_view to_string(refund_outcome outcome);
+refund_outcome record_refund(connection& conn, const refund_facts& refund, std::chrono::sys_seconds now);
+
+// Students named by an API caller's reference; created on first use.
+std::string ensure_student(connection& conn, const std::string& external_ref, const std::string& email);
+long long credit_balance(connection& conn, const std::string& student_id);
+// The same by the caller's reference; 0 for a student we do not know.
+long long credit_balance_of(connection& conn, const std::string& external_ref);
+
+// Confirms a held booking without Stripe: the free trial (once per student, by the database)
+// or one lesson from package credit (never below zero, by the database).
+enum class free_kind { trial, credit };
+struct trial_already_used {};
+struct no_credit {};
+using free_confirm_result =
+    std::variant<domain::booking, not_found, hold_expired, wrong_status, trial_already_used, no_credit>;
+free_confirm_result confirm_without_payment(connection& conn, const domain::booking_id& booking,
+                                            const std::string& student_id, free_kind kind, std::chrono::sys_seconds now);
+
+}  // namespace tutorbot::db

@@ -1,0 +1,26 @@
+#pragma once
+// Internal to db/: how booking rows are selected and read, shared by the repositories that
+// return bookings.
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "domain/booking.hpp"
+
+namespace tutorbot::db {
+
+// The select list that to_booking reads, in its order.
+extern const std::string booking_columns;
+
+std::chrono::sys_seconds seconds_at(const pqxx::field& f);
+domain::booking to_booking(const pqxx::row& r);
+std::vector<domain::booking> to_bookings(const pqxx::result& rows);
+
+// A malformed id cannot name a row; asking PostgreSQL would only raise 22P02.
+bool looks_like_uuid(const std::string& id);
+
+long long epoch(std::chrono::sys_seconds t);
+
+}  // namespace tutorbot::db

@@ -159,6 +159,7 @@ void service::start() {
     payments.catalog = &s.cfg.payments;
     payments.zone = zone;
     payments.outbox = s.outbox;
+    payments.reconcile_interval = stripe.reconcile;
     s.payments = actors::spawn_payment_supervisor(s.system, std::move(payments), s.metrics);
   }
   actors::tutor_registry_settings registry;

@@ -50,6 +50,9 @@ struct stripe_settings {
   std::string api_version = "2024-06-20";  // pinned: sent as Stripe-Version
   std::string success_url;
   std::string cancel_url;
+  // How often open orders past their hold are settled with Stripe and Stripe's recent events
+  // are listed, so a lost webhook is still processed.
+  std::chrono::seconds reconcile{60};
   secret secret_key;                        // STRIPE_SECRET_KEY
   std::string publishable_key;              // STRIPE_PUBLISHABLE_KEY (public by design)
   std::vector<secret> webhook_secrets;      // STRIPE_WEBHOOK_SECRET, comma-separated during rotation

@@ -46,7 +46,7 @@ bool holds_password(std::string_view url) {
 void read_stripe(const YAML::Node& node, const sink& s, const std::string& path,
                  stripe_settings& st) {
   each_entry(node, s, path,
-             {"enabled", "api_base", "api_version", "success_url", "cancel_url", "secret_key",
+             {"enabled", "api_base", "api_version", "success_url", "cancel_url", "reconcile_seconds", "secret_key",
               "publishable_key", "webhook_secret", "webhook_secrets"},
              {}, [&](const std::string& key, const YAML::Node& v) {
                const auto p = join(path, key);
@@ -60,6 +60,8 @@ void read_stripe(const YAML::Node& node, const sink& s, const std::string& path,
                  read_url(v, s, p, st.success_url);
                } else if (key == "cancel_url") {
                  read_url(v, s, p, st.cancel_url);
+               } else if (key == "reconcile_seconds") {
+                 read_seconds(v, s, p, st.reconcile, 1, 86400);
                } else if (key == "secret_key") {
                  refuse_secret(s, v, p, "STRIPE_SECRET_KEY");
                } else if (key == "publishable_key") {

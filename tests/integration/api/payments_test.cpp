@@ -1,0 +1,162 @@
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include "net/stripe_signature.hpp"
+#include "tests/integration/api/payment_service.hpp"
+
+using namespace tutorbot;
+using namespace std::chrono_literals;
+using testing::payment_service;
+namespace json = boost::json;
+
+namespace {
+
+std::string text_of(const json::object& o, const char* key) { return std::string(o.at(key).as_string()); }
+
+long events_of_booking(payment_service& s, const std::string& booking) {
+  long n = 0;
+  for (const auto& id : s.service.google.sandbox().event_ids(s.service.calendar_id)) {
+    auto event = json::parse(*s.service.google.sandbox().event_json(s.service.calendar_id, id)).as_object();
+    if (event.at("extendedProperties").at("private").at("booking_id").as_string() == booking) ++n;
+  }
+  return n;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(payments)
+
+BOOST_AUTO_TEST_CASE(a_paid_checkout_confirms_the_booking_and_creates_its_calendar_event) {
+  payment_service s("pay_happy");
+  auto booking = s.hold(s.free_start(7));
+  auto order = s.checkout(booking);
+  BOOST_TEST(text_of(order, "status") == "open");
+  BOOST_TEST(order.at("amount_cents").as_int64() > 0);
+  // Asking again gives the same session (the order id is its idempotency key).
+  auto again = s.checkout(booking);
+  BOOST_TEST(text_of(again, "session_id") == text_of(order, "session_id"));
+
+  auto paid = s.stripe_http.press(text_of(order, "session_id"), "pay");
+  BOOST_REQUIRE_MESSAGE(paid.status == 200, paid.text);
+  s.wait_until([&] { return s.booking_status(booking) == "confirmed"; }, "the booking is confirmed");
+  BOOST_TEST(s.order_status(text_of(order, "order_id")) == "paid");
+  s.wait_until([&] { return events_of_booking(s, booking) == 1; }, "the calendar event exists");
+  BOOST_TEST(s.scalar("SELECT count(*) FROM payments WHERE kind = 'charge' AND status = 'succeeded'") == 1);
+  BOOST_TEST(s.scalar("SELECT count(*) FROM bookings WHERE paid_with = 'stripe'") == 1);
+}
+
+BOOST_AUTO_TEST_CASE(webhooks_with_a_bad_signature_are_refused_and_store_nothing) {
+  payment_service s("pay_signature");
+  const std::string body = R"({"id":"evt_forged","object":"event","type":"checkout.session.completed","created":1,)"
+                           R"("data":{"object":{"id":"cs_x","object":"checkout.session","payment_status":"paid"}}})";
+  auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  auto post = [&](const std::string& payload, const std::string& header) {
+    return testing::http_request(s.port(), "POST", "/webhooks/stripe", payload,
+                                 header.empty() ? "" : "Stripe-Signature: " + header + "\r\n");
+  };
+  const auto& secret = testing::test_webhook_secret;
+  BOOST_TEST(post(body + " ", net::stripe_signature_header(body, secret, now)).status == 400);        // tampered
+  BOOST_TEST(post(body, net::stripe_signature_header(body, "whsec_wrong", now)).status == 400);       // wrong secret
+  BOOST_TEST(post(body, net::stripe_signature_header(body, secret, now - 310s)).status == 400);       // stale
+  BOOST_TEST(post(body, net::stripe_signature_header(body, secret, now + 310s)).status == 400);       // future
+  auto missing = post(body, "");
+  BOOST_TEST(missing.status == 400);
+  BOOST_TEST(missing.body.find("missing_header") != std::string::npos);
+  BOOST_TEST(s.scalar("SELECT count(*) FROM webhook_inbox") == 0);
+  // The same body, correctly signed, is stored once however often it comes.
+  BOOST_TEST(post(body, net::stripe_signature_header(body, secret, now)).status == 200);
+  BOOST_TEST(post(body, net::stripe_signature_header(body, secret, now)).status == 200);
+  BOOST_TEST(s.scalar("SELECT count(*) FROM webhook_inbox") == 1);
+}
+
+BOOST_AUTO_TEST_CASE(an_expired_checkout_releases_the_hold) {
+  payment_service s("pay_expired");
+  auto start = s.free_start(7);
+  auto booking = s.hold(start);
+  auto order = s.checkout(booking);
+  BOOST_REQUIRE(s.stripe_http.press(text_of(order, "session_id"), "expire").status == 200);
+  s.wait_until([&] { return s.booking_status(booking) == "expired"; }, "the hold is released");
+  BOOST_TEST(s.order_status(text_of(order, "order_id")) == "expired");
+  // The slot is free for the next student at once.
+  s.wait_until([&] { return s.api("POST", "/api/v1/holds",
+                                  R"({"tutor_id":"anouk","start":")" + start +
+                                      R"(","duration_minutes":60,"student_ref":"next"})").status == 201; },
+               "the slot can be held again");
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_card_keeps_the_session_open_for_another_try) {
+  payment_service s("pay_failed");
+  auto booking = s.hold(s.free_start(7));
+  auto order = s.checkout(booking);
+  BOOST_REQUIRE(s.stripe_http.press(text_of(order, "session_id"), "fail").status == 200);
+  s.wait_until([&] { return s.scalar("SELECT count(*) FROM payments WHERE status = 'failed'") == 1; },
+               "the failed attempt is recorded");
+  BOOST_TEST(s.booking_status(booking) == "held");
+  BOOST_REQUIRE(s.stripe_http.press(text_of(order, "session_id"), "pay").status == 200);
+  s.wait_until([&] { return s.booking_status(booking) == "confirmed"; }, "the retry confirms the booking");
+}
+
+BOOST_AUTO_TEST_CASE(cancelling_a_paid_lesson_early_refunds_it_and_deletes_the_event) {
+  payment_service s("pay_cancel");
+  auto booking = s.hold(s.free_start(7));  // a week ahead: the 100 % tier of the sample policy
+  auto order = s.checkout(booking);
+  s.stripe_http.press(text_of(order, "session_id"), "pay");
+  s.wait_until([&] { return events_of_booking(s, booking) == 1; }, "the calendar event exists");
+
+  auto cancelled = s.api("DELETE", "/api/v1/bookings/" + booking);
+  BOOST_REQUIRE_MESSAGE(cancelled.status == 200, cancelled.body);
+  auto order_id = text_of(order, "order_id");
+  s.wait_until([&] { return s.order_status(order_id) == "refunded"; }, "the order is refunded");
+  BOOST_TEST(s.scalar("SELECT refunded_cents - total_cents FROM orders") == 0);
+  BOOST_TEST(s.scalar("SELECT count(*) FROM payments WHERE kind = 'refund' AND status = 'succeeded'") == 1);
+  s.wait_until([&] { return events_of_booking(s, booking) == 0; }, "the calendar event is deleted");
+}
+
+BOOST_AUTO_TEST_CASE(a_refund_made_in_stripe_cancels_the_booking) {
+  payment_service s("pay_dashboard_refund");
+  auto booking = s.hold(s.free_start(7));
+  auto order = s.checkout(booking);
+  s.stripe_http.press(text_of(order, "session_id"), "pay");
+  s.wait_until([&] { return s.booking_status(booking) == "confirmed"; }, "the booking is confirmed");
+  auto session = json::parse(*s.stripe.sandbox().object_json(text_of(order, "session_id"))).as_object();
+  // As staff would in the Stripe dashboard.
+  auto refund = s.stripe_http.post("/v1/refunds", {{"payment_intent", text_of(session, "payment_intent")}});
+  BOOST_REQUIRE_MESSAGE(refund.status == 200, refund.text);
+  s.wait_until([&] { return s.booking_status(booking) == "cancelled"; }, "the booking is cancelled");
+  s.wait_until([&] { return events_of_booking(s, booking) == 0; }, "the calendar event is deleted");
+}
+
+BOOST_AUTO_TEST_CASE(a_webhook_that_never_arrives_is_found_by_the_reconciler) {
+  payment_service s("pay_dropped", [](config::config& cfg) { cfg.service.providers.stripe.reconcile = 1s; });
+  auto booking = s.hold(s.free_start(7));
+  auto order = s.checkout(booking);
+  s.stripe.sandbox().drop_next_deliveries(100);
+  s.stripe_http.press(text_of(order, "session_id"), "pay");
+  s.wait_until([&] { return s.booking_status(booking) == "confirmed"; }, "the reconciler confirms the booking");
+  BOOST_TEST(s.scalar("SELECT count(*) FROM webhook_inbox WHERE event_type = 'checkout.session.completed'") == 1);
+}
+
+BOOST_AUTO_TEST_CASE(the_free_trial_is_given_once_per_student_and_packages_pay_lessons_from_credit) {
+  payment_service s("pay_trial_credit");
+  auto first = s.hold(s.free_start(7), "maria");
+  auto trial = s.api("POST", "/api/v1/bookings/" + first + "/confirm-free", R"({"student_ref":"maria","use":"trial"})");
+  BOOST_TEST(trial.status == 200, trial.body);
+  auto second = s.hold(s.free_start(14), "maria");
+  auto again = s.api("POST", "/api/v1/bookings/" + second + "/confirm-free", R"({"student_ref":"maria","use":"trial"})");
+  BOOST_TEST(again.status == 409);
+  BOOST_TEST(again.body.find("trial_already_used") != std::string::npos);
+  auto no_credit = s.api("POST", "/api/v1/bookings/" + second + "/confirm-free", R"({"student_ref":"maria","use":"credit"})");
+  BOOST_TEST(no_credit.status == 409);
+  BOOST_TEST(no_credit.body.find("no_credit") != std::string::npos);
+
+  auto package = s.api("POST", "/api/v1/packages/checkout", R"({"product_id":"package-2x60","student_ref":"maria"})");
+  BOOST_REQUIRE_MESSAGE(package.status == 201, package.body);
+  s.stripe_http.press(text_of(json::parse(package.body).as_object(), "session_id"), "pay");
+  s.wait_until([&] { return s.api("GET", "/api/v1/students/maria/credit").body == R"({"lessons":2})"; },
+               "two lessons are on maria's credit");
+  auto from_credit = s.api("POST", "/api/v1/bookings/" + second + "/confirm-free", R"({"student_ref":"maria","use":"credit"})");
+  BOOST_TEST(from_credit.status == 200, from_credit.body);
+  BOOST_TEST(s.api("GET", "/api/v1/students/maria/credit").body == R"({"lessons":1})");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -13,12 +13,18 @@ void prepare_statements(connection& conn) {
           "ON CONFLICT (provider, event_id) DO NOTHING RETURNING id");
   prepare(conn, "lease_inbox",
           "UPDATE webhook_inbox SET next_attempt_at = to_timestamp($2) + make_interval(secs => $4), "
-          "attempts = attempts + 1 WHERE id IN (SELECT id FROM webhook_inbox WHERE provider = $1 "
-          "AND processed_at IS NULL AND next_attempt_at <= to_timestamp($2) ORDER BY received_at, id LIMIT $3 "
-          "FOR UPDATE SKIP LOCKED) RETURNING id, event_id, event_type, payload::text, attempts");
-  prepare(conn, "mark_processed", "UPDATE webhook_inbox SET processed_at = now(), last_error = NULL WHERE id = $1");
+          "attempts = attempts + 1, leased_by_pid = pg_backend_pid(), "
+          "leased_by_start = (SELECT backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()) "
+          "WHERE id IN (SELECT id FROM webhook_inbox WHERE provider = $1 AND processed_at IS NULL "
+          "AND (next_attempt_at <= to_timestamp($2) "
+          "OR (leased_by_pid IS NOT NULL AND NOT lease_holder_alive(leased_by_pid, leased_by_start))) "
+          "ORDER BY received_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) "
+          "RETURNING id, event_id, event_type, payload::text, attempts");
+  prepare(conn, "mark_processed",
+          "UPDATE webhook_inbox SET processed_at = now(), last_error = NULL, leased_by_pid = NULL WHERE id = $1");
   prepare(conn, "defer_event",
-          "UPDATE webhook_inbox SET last_error = $2, next_attempt_at = to_timestamp($3) WHERE id = $1");
+          "UPDATE webhook_inbox SET last_error = $2, next_attempt_at = to_timestamp($3), leased_by_pid = NULL "
+          "WHERE id = $1");
   prepare(conn, "count_inbox",
           "SELECT count(*) FILTER (WHERE processed_at IS NOT NULL), count(*) FILTER (WHERE processed_at IS NULL) "
           "FROM webhook_inbox WHERE provider = $1");

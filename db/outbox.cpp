@@ -10,16 +10,21 @@ namespace {
 
 void prepare_statements(connection& conn) {
   prepare(conn, "outbox_lease",
-          "UPDATE outbox SET leased_until = to_timestamp($1) + make_interval(secs => $3), attempts = attempts + 1 "
+          "UPDATE outbox SET leased_until = to_timestamp($1) + make_interval(secs => $3), attempts = attempts + 1, "
+          "leased_by_pid = pg_backend_pid(), "
+          "leased_by_start = (SELECT backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()) "
           "WHERE id IN (SELECT id FROM outbox WHERE done_at IS NULL AND gave_up_at IS NULL "
-          "AND due_at <= to_timestamp($1) AND (leased_until IS NULL OR leased_until <= to_timestamp($1)) "
+          "AND due_at <= to_timestamp($1) AND (leased_until IS NULL OR leased_until <= to_timestamp($1) "
+          "OR NOT lease_holder_alive(leased_by_pid, leased_by_start)) "
           "ORDER BY due_at, id LIMIT $2 FOR UPDATE SKIP LOCKED) "
           "RETURNING id, kind, idempotency_key, payload::text, attempts, extract(epoch FROM created_at)::bigint");
-  prepare(conn, "outbox_done", "UPDATE outbox SET done_at = now(), leased_until = NULL WHERE id = $1");
+  prepare(conn, "outbox_done", "UPDATE outbox SET done_at = now(), leased_until = NULL, leased_by_pid = NULL WHERE id = $1");
   prepare(conn, "outbox_retry",
-          "UPDATE outbox SET last_error = $2, due_at = to_timestamp($3), leased_until = NULL WHERE id = $1");
+          "UPDATE outbox SET last_error = $2, due_at = to_timestamp($3), leased_until = NULL, leased_by_pid = NULL "
+          "WHERE id = $1");
   prepare(conn, "outbox_give_up",
-          "UPDATE outbox SET last_error = $2, gave_up_at = now(), leased_until = NULL WHERE id = $1");
+          "UPDATE outbox SET last_error = $2, gave_up_at = now(), leased_until = NULL, leased_by_pid = NULL "
+          "WHERE id = $1");
   prepare(conn, "outbox_counts",
           "SELECT count(*) FILTER (WHERE done_at IS NULL AND gave_up_at IS NULL), "
           "count(*) FILTER (WHERE done_at IS NOT NULL), count(*) FILTER (WHERE gave_up_at IS NOT NULL) FROM outbox");

@@ -7,12 +7,11 @@
 #include <string>
 #include <vector>
 
-#include <date/date.h>
-
 #include "app/service.hpp"
 #include "config/config.hpp"
 #include "db/migrations.hpp"
 #include "db/tutors.hpp"
+#include "tests/support/dates.hpp"
 #include "tests/support/google/sandbox_server.hpp"
 #include "tests/support/pg.hpp"
 #include "tests/support/service_config.hpp"
@@ -20,11 +19,6 @@
 namespace tutorbot::testing {
 
 inline const std::string api_auth = "Authorization: Bearer test-api-token\r\n";
-
-// The local date `days` from today, as YYYY-MM-DD.
-inline std::string local_date_in(int days) {
-  return date::format("%F", date::floor<date::days>(std::chrono::system_clock::now()) + date::days{days});
-}
 
 struct google_service {
   explicit google_service(const std::string& purpose, const std::function<void(config::config&)>& adjust = {})

@@ -43,6 +43,21 @@ BOOST_AUTO_TEST_CASE(concurrent_leases_never_take_the_same_row) {
   BOOST_TEST(again.front().attempts == 2);
 }
 
+BOOST_AUTO_TEST_CASE(a_lease_whose_connection_is_gone_is_void_at_once) {
+  db::enqueue(conn, "test.kind", "crashed", "{}", now);
+  {
+    db::connection crashed_worker(url);
+    BOOST_REQUIRE(db::lease_due(crashed_worker, now, 10, seconds{120}).size() == 1u);
+    BOOST_TEST(db::lease_due(conn, now, 10, seconds{120}).empty());  // its holder is alive
+  }  // the worker's connection closes, as when its process is killed
+  // The server notices the closed connection within moments; poll until it has.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  std::vector<db::outbox_item> taken;
+  while (taken.empty() && std::chrono::steady_clock::now() < deadline) taken = db::lease_due(conn, now, 10, seconds{120});
+  BOOST_REQUIRE(taken.size() == 1u);
+  BOOST_TEST(taken[0].attempts == 2);
+}
+
 BOOST_AUTO_TEST_CASE(rows_not_yet_due_wait) {
   db::enqueue(conn, "test.kind", "later", "{}", now + seconds{30});
   BOOST_TEST(db::lease_due(conn, now, 10, seconds{60}).empty());

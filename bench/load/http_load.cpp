@@ -15,6 +15,7 @@
 
 #include "bench/load/load_stats.hpp"
 #include "bench/load/request_source.hpp"
+#include "net/stripe_signature.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -58,6 +59,7 @@ struct options {
   std::string results_file;
   double timeout_seconds = 10;
   std::string label = "http_load";
+  std::string stripe_secret;  // sign each body as Stripe signs webhooks
 };
 
 [[noreturn]] void usage(const std::string& problem) {
@@ -67,10 +69,13 @@ struct options {
       "                 (--duration SECONDS | --requests N | --once)\n"
       "                 (--path PATH [--method M] [--body JSON] | --requests-file FILE)\n"
       "                 [--token T] [--expect 201,409] [--results FILE] [--timeout S] [--label L]\n"
+      "                 [--stripe-secret S]\n"
       "  --requests-file: one `METHOD PATH [JSON BODY]` per line, used round-robin;\n"
       "  --once: every line exactly once, spread over the connections.\n"
       "  --token defaults to $TUTORBOT_API_TOKEN; it is sent as `Authorization: Bearer`.\n"
-      "  --results writes `line status latency_us body` per request (status 0: no response).\n";
+      "  --results writes `line status latency_us body` per request (status 0: no response).\n"
+      "  --stripe-secret S: add `Stripe-Signature` (t = now, v1 = HMAC-SHA256 of t.body) to every\n"
+      "                     request, as Stripe signs webhooks; runs must end within its 300 s tolerance.\n";
   std::exit(2);
 }
 
@@ -119,6 +124,8 @@ options parse(int argc, char** argv) {
       o.path = value();
     } else if (a == "--body") {
       o.body = value();
+    } else if (a == "--stripe-secret") {
+      o.stripe_secret = value();
     } else if (a == "--requests-file") {
       o.requests_file = value();
     } else if (a == "--once") {
@@ -338,11 +345,18 @@ int run(int argc, char** argv) {
   const auto address = loopback_address(opts.host);
   const std::string host_header = address.to_string() + ":" + std::to_string(opts.port);
   std::vector<request_line> requests;
+  header_maker sign;
+  if (!opts.stripe_secret.empty()) {
+    const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+    sign = [secret = opts.stripe_secret, now](const std::string& body) {
+      return "Stripe-Signature: " + net::stripe_signature_header(body, secret, now) + "\r\n";
+    };
+  }
   if (!opts.requests_file.empty()) {
-    requests = load_request_file(opts.requests_file, host_header, opts.token);
+    requests = load_request_file(opts.requests_file, host_header, opts.token, sign);
   } else {
     const request_template fixed{opts.method, opts.path, opts.body};
-    requests.push_back({1, serialise(fixed, host_header, opts.token)});
+    requests.push_back({1, serialise(fixed, host_header, opts.token, sign)});
   }
 
   load_run load(opts, std::move(requests));

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <fstream>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -21,8 +22,11 @@ struct request_template {
   std::string body;  // empty: no body
 };
 
+// Extra header lines ("Name: value\r\n…") for a request body, e.g. a webhook signature.
+using header_maker = std::function<std::string(const std::string& body)>;
+
 inline std::string serialise(const request_template& r, const std::string& host,
-                             const std::string& token) {
+                             const std::string& token, const header_maker& extra_headers = {}) {
   std::string out;
   out.reserve(256 + r.path.size() + r.body.size());
   out += r.method;
@@ -36,6 +40,7 @@ inline std::string serialise(const request_template& r, const std::string& host,
     out += token;
     out += "\r\n";
   }
+  if (extra_headers) out += extra_headers(r.body);
   if (!r.body.empty() || r.method == "POST" || r.method == "PUT" || r.method == "PATCH") {
     out += "Content-Type: application/json\r\nContent-Length: ";
     out += std::to_string(r.body.size());
@@ -65,7 +70,7 @@ inline request_template parse_request_line(const std::string& text, const std::s
 }
 
 inline std::vector<request_line> load_request_file(const std::string& file, const std::string& host,
-                                                   const std::string& token) {
+                                                   const std::string& token, const header_maker& extra_headers = {}) {
   std::ifstream in(file);
   if (!in) throw std::runtime_error(file + ": cannot open the request file");
   std::vector<request_line> out;
@@ -76,7 +81,7 @@ inline std::vector<request_line> load_request_file(const std::string& file, cons
     if (!text.empty() && text.back() == '\r') text.pop_back();
     if (text.empty() || text.front() == '#') continue;
     const auto r = parse_request_line(text, file + ":" + std::to_string(number));
-    out.push_back({number, serialise(r, host, token)});
+    out.push_back({number, serialise(r, host, token, extra_headers)});
   }
   if (out.empty()) throw std::runtime_error(file + ": no requests in the file");
   return out;

@@ -1,5 +1,6 @@
 #pragma once
 // What the payment supervisor is asked and answers (in-process only: unsafe message types).
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -15,6 +16,7 @@ struct lesson_checkout_request {
   domain::booking_id booking;
   std::string customer_email;
   domain::language locale = domain::language::nl;
+  std::optional<long long> conversation_id;  // told of the payment's outcome
 };
 
 // A Checkout Session for a package, whose lessons go on the student's credit once paid.
@@ -23,6 +25,7 @@ struct package_checkout_request {
   std::string product_id;
   std::string customer_email;
   domain::language locale = domain::language::nl;
+  std::optional<long long> conversation_id;
 };
 
 enum class checkout_refusal {

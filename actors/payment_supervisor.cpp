@@ -61,8 +61,7 @@ struct context {
 
 checkout_answer refused(checkout_refusal why, std::string message) { return {why, std::move(message)}; }
 
-// Creates the session for an open order without one and remembers it. The idempotency key is
-// the order id, so a retry within Stripe's 24 hours returns the same session.
+// Creates the session for an open order without one and remembers it.
 checkout_answer create_session(const context& ctx, db::connection& conn, db::order_view order,
                                const domain::quote& quote, const domain::product& product,
                                const lesson_checkout_request& who) {
@@ -84,8 +83,13 @@ checkout_answer create_session(const context& ctx, db::connection& conn, db::ord
   request.client_reference_id = order.id;
   request.metadata = {{"order_id", order.id}};
   if (order.booking) request.metadata["booking_id"] = order.booking->value;
-  request.expires_at = order.expires_at.value_or(now_seconds());
-  request.idempotency_key = "checkout-" + order.id;
+  // Stripe wants expires_at 30 min to 24 h after creation, so it is clamped from now, and the
+  // key names it: a retry in the same second replays the same session; a later one (after a
+  // crash between Stripe's answer and storing it) makes a new one — the first was never
+  // shown to anyone, so nobody can pay it, and it expires by itself.
+  request.expires_at = net::clamp_checkout_expiry(order.expires_at.value_or(now_seconds()), now_seconds(),
+                                                  ctx.settings.checkout_expiry_margin);
+  request.idempotency_key = "checkout-" + order.id + "-" + std::to_string(request.expires_at.time_since_epoch().count());
   auto created = ctx.call_stripe<net::checkout_result>(
       [&](auto done) { ctx.settings.stripe->create_checkout_session(std::move(request), std::move(done)); });
   if (!created) return refused(checkout_refusal::stripe_failed, "Stripe did not answer in time");
@@ -114,7 +118,8 @@ checkout_answer lesson_checkout(const context& ctx, db::connection& conn, const 
   const auto& quote = std::get<domain::quote>(quoted);
   if (!quote.payment_required) return refused(checkout_refusal::nothing_to_pay, "this lesson costs nothing");
 
-  db::order_request request{quote, product->id, r.customer_email, std::string(domain::to_string(r.locale)), 0};
+  db::order_request request{quote, product->id, r.customer_email, std::string(domain::to_string(r.locale)), 0,
+                            r.conversation_id};
   auto opened = db::open_order_for_hold(conn, r.booking, request, now_seconds());
   if (std::holds_alternative<db::not_found>(opened)) return refused(checkout_refusal::not_found, "no such booking");
   if (std::holds_alternative<db::hold_expired>(opened))
@@ -143,9 +148,9 @@ checkout_answer package_checkout(const context& ctx, db::connection& conn, const
   const auto& quote = std::get<domain::quote>(quoted);
   auto student = db::ensure_student(conn, r.student_ref, r.customer_email);
   db::order_request request{quote, product->id, r.customer_email, std::string(domain::to_string(r.locale)),
-                            product->lessons};
+                            product->lessons, r.conversation_id};
   auto order = db::open_package_order(conn, student, request, now_seconds() + std::chrono::hours{1});
-  return create_session(ctx, conn, std::move(order), quote, *product, {{}, r.customer_email, r.locale});
+  return create_session(ctx, conn, std::move(order), quote, *product, {{}, r.customer_email, r.locale, r.conversation_id});
 }
 
 // ---- Inbox ----------------------------------------------------------------------------

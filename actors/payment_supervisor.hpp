@@ -38,6 +38,7 @@ struct payment_settings {
   // Events created this long ago or less are listed from Stripe by the reconciler.
   std::chrono::seconds event_lookback{std::chrono::hours{3}};
   std::chrono::seconds stripe_timeout{70};  // past the client's own deadline
+  std::chrono::seconds checkout_expiry_margin{120};  // as the Stripe client's expiry_margin
 };
 
 // Answers (checkout_atom, lesson_checkout_request) and (checkout_atom,

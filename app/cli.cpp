@@ -7,7 +7,7 @@ std::string usage() {
          "  serve [--no-migrate]  run the service; applies pending migrations first\n"
          "  migrate               apply schema migrations and exit\n"
          "  check-config          validate the configuration; exit 2 on problems\n"
-         "  sandbox               run the local Stripe and Google Calendar emulators (Chatwoot follows)\n"
+         "  sandbox               run the local Stripe, Google Calendar and Chatwoot emulators\n"
          "  help                  this text\n"
          "--config DIR defaults to config/. Secrets and overrides come from the environment\n"
          "(DATABASE_URL, TUTORBOT_LISTEN, TUTORBOT_API_TOKEN, STRIPE_*, GCAL_*, CHATWOOT_*).\n";

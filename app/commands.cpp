@@ -69,10 +69,15 @@ int run_check_config(const cli_options& options) {
 }
 
 // The sandbox listens where tutorbot's configuration expects each provider (GCAL_API_BASE,
-// STRIPE_API_BASE, as scripts/sandbox_env.sh sets them), trusts the same service-account
-// key file and Stripe key, and signs the Stripe webhooks it sends to tutorbot
+// STRIPE_API_BASE, CHATWOOT_BASE_URL, as scripts/sandbox_env.sh sets them), trusts the same
+// service-account key file and Stripe key, and signs the Stripe webhooks it sends to tutorbot
 // (STRIPE_SANDBOX_WEBHOOK_URL, else TUTORBOT_LISTEN's /webhooks/stripe) with the first
 // STRIPE_WEBHOOK_SECRET. STRIPE_SANDBOX_SEED makes its ids and shuffles repeatable.
+// Chatwoot: account CHATWOOT_ACCOUNT_ID, the agent bot's token CHATWOOT_API_TOKEN, an
+// agent's token CHATWOOT_USER_TOKEN (unset: the bot token also gets an agent's reach, so one
+// token may list messages and update contacts too); webhooks go to
+// CHATWOOT_SANDBOX_WEBHOOK_URL (empty: none), else TUTORBOT_LISTEN's /webhooks/chatwoot, with
+// ?token=CHATWOOT_WEBHOOK_TOKEN, signed when CHATWOOT_SIGNING_SECRET is set.
 int run_sandbox_command(const cli_options&) {
   sandbox::sandbox_options options;
   auto loopback_base = [](const char* name, std::string& host, unsigned short& port) {
@@ -109,29 +114,41 @@ int run_sandbox_command(const cli_options&) {
     while (!first.empty() && first.front() == ' ') first.erase(0, 1);
     if (!first.empty()) options.stripe_webhook_secret = first;
   }
-  if (const char* url = std::getenv("STRIPE_SANDBOX_WEBHOOK_URL")) {
-    options.stripe_webhook_url = url;  // "" turns delivery off
-  } else if (const char* listen = std::getenv("TUTORBOT_LISTEN"); listen && *listen) {
-    // host:port, as `serve` reads it; a wildcard address is reached through loopback.
+  // Where tutorbot listens (TUTORBOT_LISTEN, host:port, as `serve` reads it), as a base URL;
+  // a wildcard address is reached through loopback. nullopt after reporting a bad value.
+  auto tutorbot_base = []() -> std::optional<std::string> {
+    const char* listen = std::getenv("TUTORBOT_LISTEN");
+    if (!listen || !*listen) return "http://127.0.0.1:8080";
     const std::string text(listen);
     const auto colon = text.rfind(':');
     std::string host = colon == std::string::npos ? std::string{} : text.substr(0, colon);
     const std::string port = colon == std::string::npos ? std::string{} : text.substr(colon + 1);
     if (host.empty() || port.empty() || port.find_first_not_of("0123456789") != std::string::npos) {
       std::cerr << "tutorbot sandbox: TUTORBOT_LISTEN is not host:port, got " << text << "\n";
-      return 2;
+      return std::nullopt;
     }
     if (host == "0.0.0.0" || host == "::" || host == "[::]") host = "127.0.0.1";
-    options.stripe_webhook_url = "http://" + host + ":" + port + "/webhooks/stripe";
-  }
-  if (!options.stripe_webhook_url.empty()) {
-    auto url = net::parse_url(options.stripe_webhook_url);
-    if (!url || (!url->tls && !net::is_loopback_host(url->host))) {
-      std::cerr << "tutorbot sandbox: the Stripe webhook URL must be https:// or a loopback http:// URL, got "
-                << options.stripe_webhook_url << "\n";
-      return 2;
+    return "http://" + host + ":" + port;
+  };
+  // The sandbox delivers to `name` when set ("" turns delivery off), else to tutorbot's `path`.
+  auto webhook_url = [&](const char* name, const char* service, const char* path, std::string& out) {
+    if (const char* url = std::getenv(name)) {
+      out = url;
+    } else {
+      auto base = tutorbot_base();
+      if (!base) return false;
+      out = *base + path;
     }
-  }
+    if (out.empty()) return true;
+    auto url = net::parse_url(out);
+    if (!url || (!url->tls && !net::is_loopback_host(url->host))) {
+      std::cerr << "tutorbot sandbox: the " << service << " webhook URL must be https:// or a loopback http:// URL, got "
+                << out << "\n";
+      return false;
+    }
+    return true;
+  };
+  if (!webhook_url("STRIPE_SANDBOX_WEBHOOK_URL", "Stripe", "/webhooks/stripe", options.stripe_webhook_url)) return 2;
   if (const char* seed = std::getenv("STRIPE_SANDBOX_SEED"); seed && *seed) {
     const std::string text(seed);
     if (text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos) {
@@ -140,6 +157,25 @@ int run_sandbox_command(const cli_options&) {
     }
     options.stripe_seed = std::stoull(text);
   }
+
+  if (!loopback_base("CHATWOOT_BASE_URL", options.chatwoot_host, options.chatwoot_port)) return 2;
+  auto setting = [](const char* name, std::string& out) {
+    if (const char* value = std::getenv(name); value && *value) out = value;
+  };
+  setting("CHATWOOT_API_TOKEN", options.chatwoot_bot_token);
+  setting("CHATWOOT_USER_TOKEN", options.chatwoot_user_token);
+  setting("CHATWOOT_WEBHOOK_TOKEN", options.chatwoot_webhook_token);
+  setting("CHATWOOT_SIGNING_SECRET", options.chatwoot_signing_secret);
+  if (const char* account = std::getenv("CHATWOOT_ACCOUNT_ID"); account && *account) {
+    const std::string text(account);
+    if (text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos || std::stoll(text) == 0) {
+      std::cerr << "tutorbot sandbox: CHATWOOT_ACCOUNT_ID must be a positive whole number, got " << text << "\n";
+      return 2;
+    }
+    options.chatwoot_account_id = std::stoll(text);
+  }
+  if (!webhook_url("CHATWOOT_SANDBOX_WEBHOOK_URL", "Chatwoot", "/webhooks/chatwoot", options.chatwoot_webhook_url))
+    return 2;
   return sandbox::run_sandbox(options);
 }
 

@@ -127,7 +127,8 @@ void add_payment_routes(net::router& routes, const payment_routes_context& ctx) 
                if (!body) return respond(server_response::error(400, "bad_json", "the body must be a JSON object"));
                auto locale = locale_of(*body);
                if (!locale) return respond(server_response::error(400, "bad_locale", "locale is nl or en"));
-               actors::lesson_checkout_request r{domain::booking_id{req.path_params.at("id")}, text(*body, "email"), *locale};
+               actors::lesson_checkout_request r{domain::booking_id{req.path_params.at("id")}, text(*body, "email"), *locale,
+                                                 std::nullopt};
                actors::ask<actors::checkout_answer>(
                    ctx.system, ctx.payments, caf::duration{checkout_timeout},
                    [respond](caf::expected<actors::checkout_answer> a) {
@@ -147,7 +148,7 @@ void add_payment_routes(net::router& routes, const payment_routes_context& ctx) 
                auto locale = locale_of(*body);
                if (!locale) return respond(server_response::error(400, "bad_locale", "locale is nl or en"));
                actors::package_checkout_request r{text(*body, "student_ref"), text(*body, "product_id"),
-                                                  text(*body, "email"), *locale};
+                                                  text(*body, "email"), *locale, std::nullopt};
                actors::ask<actors::checkout_answer>(
                    ctx.system, ctx.payments, caf::duration{checkout_timeout},
                    [respond](caf::expected<actors::checkout_answer> a) {

@@ -16,13 +16,17 @@
 #include "actors/db_pool.hpp"
 #include "actors/booking_watch.hpp"
 #include "actors/calendar_sync.hpp"
+#include "actors/chatwoot_effects.hpp"
+#include "actors/conversation.hpp"
 #include "actors/outbox_dispatcher.hpp"
 #include "actors/payment_supervisor.hpp"
 #include "actors/stripe_effects.hpp"
 #include "actors/tutor_registry.hpp"
 #include "app/api_routes.hpp"
+#include "app/chatwoot_routes.hpp"
 #include "app/ops_routes.hpp"
 #include "app/payment_routes.hpp"
+#include "net/chatwoot_client.hpp"
 #include "net/google_auth.hpp"
 #include "net/google_calendar.hpp"
 #include "net/http_client.hpp"
@@ -77,6 +81,7 @@ struct service::impl {
   caf::actor sweeper;
   caf::actor outbox;
   caf::actor payments;
+  caf::actor conversations;
   boost::asio::io_context io;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work;
   std::unique_ptr<net::http_server> server;
@@ -84,6 +89,7 @@ struct service::impl {
   std::unique_ptr<net::google_auth> google_auth;
   std::unique_ptr<net::google_calendar_client> google_calendar;
   std::unique_ptr<net::stripe_client> stripe;
+  std::unique_ptr<net::chatwoot_client> chatwoot;
   std::vector<std::thread> threads;
   std::atomic<bool> stopping{false};
   bool stopped = false;
@@ -102,7 +108,16 @@ void service::start() {
 
   const auto& google = s.cfg.service.providers.google;
   const auto& stripe = s.cfg.service.providers.stripe;
-  if (google.enabled || stripe.enabled) s.http_client = std::make_unique<net::http_client>(s.io);
+  const auto& chatwoot = s.cfg.service.providers.chatwoot;
+  if (google.enabled || stripe.enabled || chatwoot.enabled) s.http_client = std::make_unique<net::http_client>(s.io);
+  if (chatwoot.enabled) {
+    net::chatwoot_options options;
+    options.base_url = chatwoot.base_url;
+    options.account_id = chatwoot.account_id;
+    options.api_token = chatwoot.api_token.reveal();
+    options.user_token = chatwoot.user_token.reveal();
+    s.chatwoot = std::make_unique<net::chatwoot_client>(s.io, *s.http_client, options);
+  }
   if (stripe.enabled) {
     net::stripe_options options;
     options.api_base = stripe.api_base;
@@ -149,6 +164,7 @@ void service::start() {
     outbox.handlers[db::outbox_kind::stripe_refund] = actors::make_stripe_refund(*s.stripe, stripe_wait);
     outbox.handlers[db::outbox_kind::stripe_expire_session] = actors::make_session_expiry(*s.stripe, stripe_wait);
   }
+  if (s.chatwoot) outbox.handlers.merge(actors::make_chatwoot_effects(*s.chatwoot, std::chrono::seconds(40)));
   s.outbox = actors::spawn_outbox_dispatcher(s.system, std::move(outbox), s.metrics);
 
   const auto* zone = date::locate_zone(s.cfg.calendar.timezone);  // validated by the config loader
@@ -175,6 +191,17 @@ void service::start() {
   registry.cancellation = &s.cfg.payments.cancellation;
   s.registry = actors::spawn_tutor_registry(s.system, std::move(registry));
   s.listener = actors::spawn_booking_listener(s.system, pool.url, s.registry);
+  if (s.chatwoot) {
+    actors::conversation_settings conversations;
+    conversations.db_pool = s.db_pool;
+    conversations.tutors = s.registry;
+    conversations.payments = s.payments;
+    conversations.outbox = s.outbox;
+    conversations.calendar = &s.cfg.calendar;
+    conversations.catalog = &s.cfg.payments;
+    conversations.zone = zone;
+    s.conversations = actors::spawn_conversation_registry(s.system, std::move(conversations));
+  }
   s.sweeper = actors::spawn_hold_sweeper(s.system, s.db_pool, s.registry, hold_sweep_interval);
 
   net::router routes;
@@ -184,6 +211,8 @@ void service::start() {
 
   std::vector<std::string> webhook_secrets;
   for (const auto& secret : stripe.webhook_secrets) webhook_secrets.push_back(secret.reveal());
+  add_chatwoot_routes(routes, chatwoot_routes_context{s.system, s.db_pool, s.conversations, chatwoot.webhook_token.reveal(),
+                                                      chatwoot.signing_secret.reveal(), chatwoot.account_id});
   add_payment_routes(routes, payment_routes_context{s.system, s.db_pool, s.payments, s.outbox, std::move(webhook_secrets),
                                                     s.cfg.service.api_token.reveal()});
 
@@ -228,7 +257,7 @@ void service::stop() {
   for (auto& t : s.threads) t.join();
   s.threads.clear();
   s.server.reset();
-  for (auto* a : {&s.sweeper, &s.listener, &s.registry, &s.db_pool}) {
+  for (auto* a : {&s.conversations, &s.sweeper, &s.listener, &s.registry, &s.db_pool}) {
     if (*a) caf::anon_send_exit(*a, caf::exit_reason::user_shutdown);
   }
   // The calendars use the Google client and the routes' state: none may outlive this call.

@@ -75,6 +75,9 @@ struct chatwoot_settings {
   std::string base_url;                     // CHATWOOT_BASE_URL
   int account_id = 0;                       // CHATWOOT_ACCOUNT_ID
   secret api_token;                         // CHATWOOT_API_TOKEN (api_access_token header)
+  // CHATWOOT_USER_TOKEN, optional: an agent's token for what bot tokens may not do (contact
+  // updates, the message list for the catch-up); without it the bot token is tried.
+  secret user_token;
   secret webhook_token;                     // CHATWOOT_WEBHOOK_TOKEN (?token= on our webhook URL)
   secret signing_secret;                    // CHATWOOT_SIGNING_SECRET, optional
 };

@@ -161,6 +161,7 @@ void apply_environment(const environment& env, std::vector<problem>& problems,
   r.secret_into("CHATWOOT_API_TOKEN", c.api_token);
   r.secret_into("CHATWOOT_WEBHOOK_TOKEN", c.webhook_token);
   r.secret_into("CHATWOOT_SIGNING_SECRET", c.signing_secret);
+  r.secret_into("CHATWOOT_USER_TOKEN", c.user_token);
 }
 
 }  // namespace detail

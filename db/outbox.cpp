@@ -16,6 +16,8 @@ void prepare_statements(connection& conn) {
           "WHERE id IN (SELECT id FROM outbox WHERE done_at IS NULL AND gave_up_at IS NULL "
           "AND due_at <= to_timestamp($1) AND (leased_until IS NULL OR leased_until <= to_timestamp($1) "
           "OR NOT lease_holder_alive(leased_by_pid, leased_by_start)) "
+          "AND (ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM outbox earlier WHERE earlier.ordering_key = "
+          "outbox.ordering_key AND earlier.id < outbox.id AND earlier.done_at IS NULL AND earlier.gave_up_at IS NULL)) "
           "ORDER BY due_at, id LIMIT $2 FOR UPDATE SKIP LOCKED) "
           "RETURNING id, kind, idempotency_key, payload::text, attempts, extract(epoch FROM created_at)::bigint");
   prepare(conn, "outbox_done", "UPDATE outbox SET done_at = now(), leased_until = NULL, leased_by_pid = NULL WHERE id = $1");

@@ -17,7 +17,7 @@ const std::string order_columns =
     "o.currency, o.locale, coalesce(o.customer_email, ''), extract(epoch FROM o.expires_at)::bigint, "
     "coalesce(o.stripe_checkout_session_id, ''), coalesce(o.checkout_url, ''), "
     "coalesce(o.stripe_payment_intent_id, ''), (SELECT b.id::text FROM bookings b WHERE b.order_id = o.id LIMIT 1), "
-    "o.student_id::text";
+    "o.student_id::text, o.conversation_id";
 
 order_view to_order(const pqxx::row& r) {
   order_view o;
@@ -38,6 +38,7 @@ order_view to_order(const pqxx::row& r) {
   o.payment_intent = r[14].as<std::string>();
   if (!r[15].is_null()) o.booking = domain::booking_id{r[15].as<std::string>()};
   if (!r[16].is_null()) o.student_id = r[16].as<std::string>();
+  if (!r[17].is_null()) o.conversation_id = r[17].as<long long>();
   return o;
 }
 
@@ -70,8 +71,8 @@ void prepare_statements(connection& conn) {
           "SELECT " + order_columns + " FROM orders o WHERE o.stripe_payment_intent_id = $1 FOR UPDATE");
   prepare(conn, "insert_order",
           "INSERT INTO orders (kind, product_id, lines, total_cents, vat_cents, currency, expires_at, customer_email, "
-          "locale, student_id) VALUES ($1, $2, $3::jsonb, $4, $5, $6, to_timestamp($7), nullif($8, ''), $9, $10::uuid) "
-          "RETURNING id::text");
+          "locale, student_id, conversation_id) VALUES ($1, $2, $3::jsonb, $4, $5, $6, to_timestamp($7), nullif($8, ''), "
+          "$9, $10::uuid, $11::bigint) RETURNING id::text");
   prepare(conn, "link_booking_order", "UPDATE bookings SET order_id = $2::uuid, updated_at = now() WHERE id = $1::uuid");
   prepare(conn, "attach_checkout",
           "UPDATE orders SET stripe_checkout_session_id = $2, checkout_url = $3, updated_at = now() WHERE id = $1::uuid");
@@ -84,7 +85,9 @@ void prepare_statements(connection& conn) {
           "WHERE id = $1::uuid");
   prepare(conn, "record_charge",
           "INSERT INTO payments (order_id, kind, provider_reference, amount_cents, status) "
-          "VALUES ($1::uuid, 'charge', $2, $3, $4) ON CONFLICT (provider, kind, provider_reference) DO NOTHING");
+          "VALUES ($1::uuid, 'charge', $2, $3, $4) ON CONFLICT (provider, kind, provider_reference) "
+          "DO UPDATE SET status = EXCLUDED.status, amount_cents = EXCLUDED.amount_cents, updated_at = now() "
+          "WHERE payments.status <> 'succeeded'");
   prepare(conn, "booking_of_order_locked", "SELECT " + booking_columns + " FROM bookings WHERE order_id = $1::uuid FOR UPDATE");
   prepare(conn, "confirm_paid_booking",
           "UPDATE bookings SET status = 'confirmed', confirmed_at = to_timestamp($2), paid_with = 'stripe', "
@@ -97,7 +100,7 @@ void prepare_statements(connection& conn) {
           "INSERT INTO payments (order_id, kind, provider_reference, amount_cents, status) "
           "VALUES ($1::uuid, 'refund', $2, $3, $4) ON CONFLICT (provider, kind, provider_reference) "
           "DO UPDATE SET status = EXCLUDED.status, updated_at = now() WHERE payments.status <> EXCLUDED.status "
-          "RETURNING id");
+          "AND payments.status = 'pending' RETURNING id");
   prepare(conn, "refunded_total",
           "SELECT coalesce(sum(amount_cents), 0) FROM payments WHERE order_id = $1::uuid AND kind = 'refund' "
           "AND status = 'succeeded'");
@@ -127,6 +130,31 @@ void prepare_statements(connection& conn) {
 }
 
 bool is_sqlstate(const pqxx::sql_error& e, const char* state) { return e.sqlstate() == state; }
+
+std::optional<std::string> conversation_param(const order_request& request) {
+  if (!request.conversation_id) return std::nullopt;
+  return std::to_string(*request.conversation_id);
+}
+
+// Tells the conversation that asked for the order what became of it, in the same
+// transaction as the change itself (processed by its actor, once, in order).
+void tell_conversation(pqxx::work& tx, const order_view& order, const std::string& what, boost::json::object payload,
+                       const std::string& key_suffix = {}) {
+  if (!order.conversation_id) return;
+  payload["event"] = what;
+  payload["order_id"] = order.id;
+  tx.exec_params("INSERT INTO conversation_events (conversation_id, account_id, dedupe_key, kind, payload) "
+                 "SELECT $1, chatwoot_account_id, $2, 'payment', $3::jsonb FROM conversations "
+                 "WHERE chatwoot_conversation_id = $1 ON CONFLICT (dedupe_key) DO NOTHING",
+                 *order.conversation_id, "payment:" + order.id + ":" + what + key_suffix, boost::json::serialize(payload));
+}
+
+boost::json::object booking_payload(const domain::booking& b) {
+  return {{"booking_id", b.id.value},
+          {"tutor_id", b.tutor.value},
+          {"start", epoch(b.lesson_start)},
+          {"end", epoch(b.lesson_end)}};
+}
 
 long long now_epoch() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -182,10 +210,12 @@ open_order_result open_order_for_hold(connection& conn, const domain::booking_id
         (b.status == domain::booking_status::held && b.hold_expires_at && *b.hold_expires_at <= now))
       return hold_expired{};
     if (b.status != domain::booking_status::held) return wrong_status{b.status};
+    const auto conversation = conversation_param(request);
     auto id = tx.exec_prepared("insert_order", "lesson", request.product_id, lines_json(request),
                                request.quote.total.value, request.quote.vat_total.value, request.quote.currency,
                                epoch(*b.hold_expires_at), request.customer_email, request.locale,
-                               static_cast<const char*>(nullptr))[0][0]
+                               static_cast<const char*>(nullptr),
+                               conversation ? conversation->c_str() : nullptr)[0][0]
                   .as<std::string>();
     tx.exec_prepared("link_booking_order", booking.value, id);
     return to_order(tx.exec_prepared("order_by_id", id)[0]);
@@ -196,9 +226,11 @@ order_view open_package_order(connection& conn, const std::string& student_id, c
                               sys_seconds expires_at) {
   prepare_statements(conn);
   return transact(conn, [&](pqxx::work& tx) {
+    const auto conversation = conversation_param(request);
     auto id = tx.exec_prepared("insert_order", "package", request.product_id, lines_json(request),
                                request.quote.total.value, request.quote.vat_total.value, request.quote.currency,
-                               epoch(expires_at), request.customer_email, request.locale, student_id)[0][0]
+                               epoch(expires_at), request.customer_email, request.locale, student_id,
+                               conversation ? conversation->c_str() : nullptr)[0][0]
                   .as<std::string>();
     return to_order(tx.exec_prepared("order_by_id", id)[0]);
   });
@@ -263,27 +295,35 @@ payment_outcome record_paid_checkout(connection& conn, const paid_checkout& paid
       auto credits = tx.exec_params("SELECT coalesce((lines->0->>'credits')::int, 0) FROM orders WHERE id = $1::uuid",
                                     order.id)[0][0].as<int>();
       if (credits > 0) tx.exec_prepared("credit_package", *order.student_id, credits, order.id);
+      tell_conversation(tx, order, "payment_succeeded", {});
       return payment_outcome::credited;
     }
 
     auto booking_rows = tx.exec_prepared("booking_of_order_locked", order.id);
     if (booking_rows.empty()) return payment_outcome::unknown_order;
     auto booking = to_booking(booking_rows[0]);
+    tell_conversation(tx, order, "payment_succeeded", {});
     if (booking.status == domain::booking_status::held) {
       tx.exec_prepared("confirm_paid_booking", booking.id.value, epoch(now));
       enqueue_calendar_sync_in(tx, booking.id.value);
+      tell_conversation(tx, order, "booking_confirmed", booking_payload(booking));
       return payment_outcome::confirmed;
     }
     if (booking.status == domain::booking_status::confirmed) return payment_outcome::confirmed;
+    // An explicit savepoint: libpqxx 6.4's subtransaction sends none for exec_prepared, and
+    // the refused retake must leave the transaction usable for the refund below.
+    tx.exec("SAVEPOINT retake_slot");
     try {
-      pqxx::subtransaction retake(tx, "retake_slot");
-      retake.exec_prepared("confirm_paid_booking", booking.id.value, epoch(now));
-      retake.commit();
+      tx.exec_prepared("confirm_paid_booking", booking.id.value, epoch(now));
+      tx.exec("RELEASE SAVEPOINT retake_slot");
       enqueue_calendar_sync_in(tx, booking.id.value);
+      tell_conversation(tx, order, "booking_confirmed", booking_payload(booking));
       return payment_outcome::rebooked_late;
     } catch (const pqxx::sql_error& e) {
       if (!is_sqlstate(e, "23P01")) throw;  // anything but "slot taken meanwhile" is a real error
     }
+    tx.exec("ROLLBACK TO SAVEPOINT retake_slot");
+    tell_conversation(tx, order, "refund_done", {{"amount_cents", paid.amount.value}}, ":" + std::to_string(paid.amount.value));
     enqueue_in(tx, outbox_kind::stripe_refund, "refund:slot-lost:" + order.id,
                boost::json::serialize(boost::json::object{
                    {"order_id", order.id}, {"amount_cents", paid.amount.value}, {"reason", "slot_no_longer_free"}}),
@@ -306,6 +346,7 @@ release_outcome record_checkout_ended(connection& conn, const std::string& order
     auto order = to_order(rows[0]);
     if (order.status != "open") return release_outcome::already_settled;
     tx.exec_prepared("end_order", order.id, failed ? "failed" : "expired");
+    tell_conversation(tx, order, failed ? "payment_failed" : "payment_expired", {});
     if (order.booking)
       tx.exec_prepared("release_held_booking", order.booking->value, failed ? "payment_failed" : "checkout_expired");
     return release_outcome::released;
@@ -325,6 +366,8 @@ bool record_payment_failure(connection& conn, const std::string& order_id, const
                      "VALUES ($1::uuid, 'charge', $2, $3, 'failed') ON CONFLICT (provider, kind, provider_reference) "
                      "DO NOTHING",
                      order.id, payment_intent, std::max<long long>(order.total.value, 1));
+    // Keyed by the attempt, so each declined attempt is told once.
+    tell_conversation(tx, order, "payment_failed", {}, ":" + payment_intent);
     return true;
   });
 }
@@ -350,14 +393,18 @@ refund_outcome record_refund(connection& conn, const refund_facts& refund, sys_s
     }
     if (refunded_total <= order.refunded.value && order.status != "paid") return refund_outcome::already_recorded;
     tx.exec_prepared("set_refunded", order.id, refunded_total);
+    bool cancelled_now = false;
     if (order.booking) {
       auto cancelled = tx.exec_prepared("cancel_refunded_booking", order.booking->value, epoch(now));
-      if (cancelled.affected_rows() > 0) {
+      cancelled_now = cancelled.affected_rows() > 0;
+      if (cancelled_now) {
         enqueue_calendar_sync_in(tx, order.booking->value);
-        return refund_outcome::booking_cancelled;
+        tell_conversation(tx, order, "booking_cancelled", {{"booking_id", order.booking->value}});
       }
     }
-    return refund_outcome::recorded;
+    tell_conversation(tx, order, "refund_done", {{"amount_cents", refunded_total - order.refunded.value}},
+                      ":" + std::to_string(refunded_total));
+    return cancelled_now ? refund_outcome::booking_cancelled : refund_outcome::recorded;
   });
 }
 
@@ -393,17 +440,21 @@ free_confirm_result confirm_without_payment(connection& conn, const domain::book
         (b.status == domain::booking_status::held && b.hold_expires_at && *b.hold_expires_at <= now))
       return hold_expired{};
     if (b.status != domain::booking_status::held) return wrong_status{b.status};
+    // libpqxx 6.4's subtransaction only sends SAVEPOINT for exec(), not exec_prepared():
+    // an explicit savepoint keeps the outer transaction usable after a refused step.
+    tx.exec("SAVEPOINT confirm_free");
     try {
-      pqxx::subtransaction step(tx, "confirm_free");
-      auto confirmed = step.exec_prepared("confirm_free_booking", booking.value, epoch(now),
-                                          kind == free_kind::trial ? "trial" : "credit", student_id);
-      if (kind == free_kind::credit) step.exec_prepared("spend_credit", student_id, booking.value);
-      step.commit();
+      auto confirmed = tx.exec_prepared("confirm_free_booking", booking.value, epoch(now),
+                                        kind == free_kind::trial ? "trial" : "credit", student_id);
+      if (kind == free_kind::credit) tx.exec_prepared("spend_credit", student_id, booking.value);
+      tx.exec("RELEASE SAVEPOINT confirm_free");
       enqueue_calendar_sync_in(tx, booking.value);
       return to_booking(confirmed[0]);
     } catch (const pqxx::unique_violation&) {
+      tx.exec("ROLLBACK TO SAVEPOINT confirm_free");
       return trial_already_used{};  // bookings_one_trial_per_student
     } catch (const pqxx::check_violation&) {
+      tx.exec("ROLLBACK TO SAVEPOINT confirm_free");
       return no_credit{};  // the ledger's balance trigger
     }
   });

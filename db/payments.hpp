@@ -29,6 +29,7 @@ struct order_view {
   std::string session_id, checkout_url, payment_intent;
   std::optional<domain::booking_id> booking;  // the lesson this order pays for
   std::optional<std::string> student_id;
+  std::optional<long long> conversation_id;   // the chat that asked for it: told of the outcome
 };
 
 struct order_request {
@@ -37,6 +38,7 @@ struct order_request {
   std::string customer_email;
   std::string locale = "nl";
   int credits = 0;  // a package: lessons put on the student's credit once paid
+  std::optional<long long> conversation_id;
 };
 
 // The order that pays for a held booking: created on the first call (expiring with the hold),

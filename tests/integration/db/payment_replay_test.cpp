@@ -1,19 +1,24 @@
 // The Stripe event replay: 1,000 payment scenarios, their events delivered in order to one
 // database and, duplicated, shuffled and now and then applied twice (a worker that dies
 // before marking an event processed), through the webhook inbox to another. Both databases
-// must end in the same state, and every side effect (booking, calendar event, refund) must
-// exist exactly once.
+// must end in the same state, every side effect (booking, calendar event, refund, message to
+// the chat the order came from) must exist exactly once, and each kind of scenario must end
+// as it should whatever the order.
 //
-// TUTORBOT_REPLAY_SEED=<n> replays one run; the seed is printed at the start.
+// TUTORBOT_REPLAY_SEED=<n> replays one run (the seed is printed at the start);
+// TUTORBOT_REPLAY_REPORT_ALL=1 reports every scenario that went wrong, not the first 20.
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <deque>
+#include <future>
 #include <iostream>
 #include <map>
 #include <random>
 #include <sstream>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include <boost/json.hpp>
@@ -102,6 +107,7 @@ struct scenario {
   sys_seconds start;             // of the lesson
   bool competitor_confirmed = false;  // slot taken: by a confirmed booking, else by a live hold
   int reference_style = 0;  // 0: metadata.order_id + client_reference_id, 1: client_reference_id only, 2: neither
+  bool conversation = false;  // the order came from a chat, which is told what became of it
   long long amount = lesson_cents;
   std::vector<planned_event> events;
 
@@ -109,6 +115,7 @@ struct scenario {
   std::string session() const { return "cs_test_" + n(); }
   std::string intent() const { return "pi_" + n(); }
   std::string label() const { return "#" + n() + " (" + name_of(k) + ")"; }
+  long long conversation_id() const { return 900000 + index; }
 };
 
 // Builds the Stripe-shaped events of one scenario, in the order Stripe sends them.
@@ -228,6 +235,7 @@ std::vector<scenario> plan_scenarios(std::mt19937_64& rng, sys_seconds first_day
     s.start = first_day + std::chrono::days{i / 2} + 10h;
     s.competitor_confirmed = std::bernoulli_distribution(0.5)(rng);
     s.reference_style = s.k == kind::package_paid ? 0 : pick_style(rng);
+    s.conversation = std::bernoulli_distribution(0.5)(rng);
     s.amount = s.k == kind::package_paid ? package_cents : lesson_cents;
 
     event_builder b(s, rng, created + i * 600);
@@ -337,6 +345,12 @@ struct replay_db {
   std::vector<std::vector<std::string>> problems;  // per scenario: events that threw or never applied
 };
 
+// Preparation and delivery run in two threads (one per database), where Boost.Test's
+// assertions may not be used: what cannot go on throws, and the test fails with it.
+void require(bool ok, const std::string& what) {
+  if (!ok) throw std::runtime_error("payment_replay: " + what);
+}
+
 db::order_request request_for(const scenario& s) {
   db::order_request r;
   domain::quote_line line;
@@ -371,27 +385,46 @@ void prepare(replay_db& d, const std::vector<scenario>& plan, sys_seconds now) {
       ids.order = db::open_package_order(d.conn, ids.student, request_for(s), now + 24h).id;
     } else {
       auto held = db::insert_hold(d.conn, hold_for(s, "student-" + s.n(), is_late(s.k) ? now + 10min : now + 7 * 24h));
-      BOOST_REQUIRE_MESSAGE(std::holds_alternative<domain::booking>(held), "hold for " << s.label());
+      require(std::holds_alternative<domain::booking>(held), "no hold for " + s.label());
       ids.booking = std::get<domain::booking>(held).id.value;
       auto order = db::open_order_for_hold(d.conn, domain::booking_id{ids.booking}, request_for(s), now);
-      BOOST_REQUIRE_MESSAGE(std::holds_alternative<db::order_view>(order), "order for " << s.label());
+      require(std::holds_alternative<db::order_view>(order), "no order for " + s.label());
       ids.order = std::get<db::order_view>(order).id;
     }
     db::attach_checkout(d.conn, ids.order, s.session(), "https://checkout.stripe.com/c/pay/" + s.session());
   }
+  {
+    // Half the orders were asked for in a chat (by SQL: schema 002 has the columns).
+    pqxx::connection c(d.url);
+    pqxx::work tx(c);
+    for (const auto& s : plan) {
+      if (!s.conversation) continue;
+      tx.exec_params("INSERT INTO conversations (chatwoot_conversation_id, chatwoot_account_id) VALUES ($1, 1)",
+                     s.conversation_id());
+      tx.exec_params("UPDATE orders SET conversation_id = $1 WHERE id = $2::uuid", s.conversation_id(), d.ids[s.index].order);
+    }
+    tx.commit();
+  }
   auto swept = db::expire_holds(d.conn, now + 20min);
   auto late = std::count_if(plan.begin(), plan.end(), [](const scenario& s) { return is_late(s.k); });
-  BOOST_REQUIRE_EQUAL(static_cast<long>(swept.size()), static_cast<long>(late));
+  require(static_cast<long>(swept.size()) == static_cast<long>(late), "the sweep expired other holds than the late ones");
   for (const auto& s : plan) {
     if (!slot_taken(s.k)) continue;
     auto other = db::insert_hold(d.conn, hold_for(s, "competitor-" + s.n(), now + 7 * 24h));
-    BOOST_REQUIRE_MESSAGE(std::holds_alternative<domain::booking>(other), "competitor for " << s.label());
+    require(std::holds_alternative<domain::booking>(other), "no competitor for " + s.label());
     d.ids[s.index].competitor = std::get<domain::booking>(other).id.value;
     if (s.competitor_confirmed) {
       auto confirmed = db::confirm_hold(d.conn, domain::booking_id{d.ids[s.index].competitor}, now + 20min);
-      BOOST_REQUIRE(std::holds_alternative<domain::booking>(confirmed));
+      require(std::holds_alternative<domain::booking>(confirmed), "competitor of " + s.label() + " not confirmed");
     }
   }
+}
+
+// An exception's message on one line (PostgreSQL's end in a newline).
+std::string message_of(const std::exception& e) {
+  std::string text = e.what();
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
 }
 
 net::stripe_event parse(const std::string& body) {
@@ -422,7 +455,7 @@ void deliver_in_order(replay_db& d, const std::vector<scenario>& plan, sys_secon
         d.problems[s.index].push_back(planned->id + " " + planned->type + " deferred for ever: " + verdict.outcome);
       } catch (const std::exception& e) {
         d.outcomes[s.index].push_back("threw");
-        d.problems[s.index].push_back(planned->id + " " + planned->type + " threw: " + e.what());
+        d.problems[s.index].push_back(planned->id + " " + planned->type + " threw: " + message_of(e));
       }
     }
   }
@@ -430,6 +463,7 @@ void deliver_in_order(replay_db& d, const std::vector<scenario>& plan, sys_secon
 
 struct inbox_stats {
   std::size_t deliveries = 0, stored = 0, refused_duplicates = 0, applied = 0, deferred = 0, crashed = 0, threw = 0;
+  std::size_t killed_workers = 0;
   std::size_t given_up = 0;  // events that threw or were deferred too often: parked, still pending
 };
 
@@ -437,8 +471,9 @@ int scenario_of(const std::string& event_id) { return std::stoi(event_id.substr(
 
 // Every event two or three times, all scenarios mixed, through the webhook inbox: stored as
 // the webhook endpoint does, leased in small batches while deliveries still arrive, deferred
-// when it cannot be applied yet, and one time in ten applied without being marked processed
-// (the worker died), so that it is leased and applied again once its lease runs out.
+// (with backoff) when it cannot be applied yet, and now and then applied without being marked
+// processed because its worker died, so that it is leased and applied again: after its lease
+// runs out, or at once when the worker's connection died with it.
 inbox_stats deliver_shuffled(replay_db& d, const std::vector<scenario>& plan, std::mt19937_64& rng) {
   struct delivery {
     int scenario;
@@ -457,37 +492,43 @@ inbox_stats deliver_shuffled(replay_db& d, const std::vector<scenario>& plan, st
   // Inbox rows are due from the wall clock's now() at storing; the worker's clock starts
   // after that and moves on by itself.
   auto clock = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) + 2h;
-  std::bernoulli_distribution crash(0.1);
   bool draining = false;
+  // As the supervisor backs off: 30 s, 1 min, 2 min, … up to 16 min; 30 s once all is in.
+  auto backoff = [&](int attempts) {
+    return std::chrono::seconds{draining ? 30 : 30 << std::min(attempts - 1, 5)};
+  };
   std::map<long long, int> drain_deferrals;  // inbox id → deferrals after the last delivery
-  auto work_batch = [&](int limit) {
-    auto batch = db::lease_inbox(d.conn, "stripe", clock, limit, 60s);
+  // One batch of a worker that, with probability `dies`, applies an event and stops before
+  // marking it processed.
+  auto work_batch = [&](db::connection& worker, int limit, double dies) {
+    std::bernoulli_distribution crash(dies);
+    auto batch = db::lease_inbox(worker, "stripe", clock, limit, 60s);
     for (const auto& item : batch) {
       // Parked for the rest of the run: the event is still pending at the end.
       auto give_up = [&](const std::string& why) {
         ++stats.given_up;
         d.problems[scenario_of(item.event_id)].push_back(item.event_id + " " + item.event_type + " " + why);
-        db::defer_event(d.conn, item.id, why, clock + 24h * 365);
+        db::defer_event(worker, item.id, why, clock + 24h * 365);
       };
       actors::event_verdict verdict;
       try {
-        verdict = actors::apply_stripe_event(parse(item.payload), d.conn, clock);
+        verdict = actors::apply_stripe_event(parse(item.payload), worker, clock);
         ++stats.applied;
       } catch (const std::exception& e) {
         // As the payment supervisor does: the event stays leased and comes again after the lease.
         ++stats.threw;
-        if (item.attempts >= 5) give_up(std::string("threw on every attempt: ") + e.what());
+        if (item.attempts >= 5) give_up("threw on every attempt: " + message_of(e));
         continue;
       }
       if (!verdict.processed) {
         ++stats.deferred;
         // Once every delivery is in, what its event waits for is in the inbox too.
         if (draining && ++drain_deferrals[item.id] > 20) give_up("deferred for ever: " + verdict.outcome);
-        else db::defer_event(d.conn, item.id, verdict.outcome, clock + 30s);
+        else db::defer_event(worker, item.id, verdict.outcome, clock + backoff(item.attempts));
       } else if (crash(rng)) {
-        ++stats.crashed;  // applied, never marked: the lease runs out and it comes again
+        ++stats.crashed;  // applied, never marked: it is leased and applied again
       } else {
-        db::mark_processed(d.conn, item.id);
+        db::mark_processed(worker, item.id);
       }
     }
     return batch.size();
@@ -503,14 +544,23 @@ inbox_stats deliver_shuffled(replay_db& d, const std::vector<scenario>& plan, st
       else
         ++stats.refused_duplicates;
     }
-    work_batch(chunk(rng));
+    if (std::bernoulli_distribution(0.1)(rng)) {
+      // A worker process that is killed: what it leased and did not mark is taken over as soon
+      // as its connection is gone (or, should the server not have noticed yet, after the lease).
+      ++stats.killed_workers;
+      db::connection doomed(d.url);
+      work_batch(doomed, chunk(rng), 0.5);
+    } else {
+      // The steady worker dies now and then too, but its connection lives on: the lease runs out.
+      work_batch(d.conn, chunk(rng), 0.1);
+    }
     clock += 7s;
   }
   draining = true;
   for (int idle = 0;;) {
-    if (work_batch(200) > 0) continue;
+    if (work_batch(d.conn, 200, 0.1) > 0) continue;
     if (db::count_inbox(d.conn, "stripe").pending == static_cast<long long>(stats.given_up)) break;
-    BOOST_REQUIRE_MESSAGE(++idle < 500, "the inbox never empties: events are deferred for ever");
+    require(++idle < 500, "the inbox never empties: events are deferred for ever");
     clock += 61s;  // past every deferral and lease
   }
   return stats;
@@ -529,12 +579,30 @@ struct scenario_state {
   std::vector<std::string> outbox_details;  // what a refund or expiry asks for, sorted
   std::vector<std::string> ledger;          // "reason delta", sorted
   std::string competitor_status;
+  // What the order's conversation was told (conversation_events of kind payment): how often
+  // each event, and for refund_done the amounts told in all (when and in how many messages
+  // a refund is told may follow what Stripe said first); `messages` lists them for reading.
+  std::map<std::string, int> told;
+  long long refund_told = 0;
+  std::vector<std::string> messages;
 
-  bool operator==(const scenario_state&) const = default;
+  bool operator==(const scenario_state& o) const {
+    auto key = [](const scenario_state& s) {
+      return std::tie(s.booking_status, s.paid_with, s.cancel_reason, s.order_status, s.refunded, s.payment_intent,
+                      s.paid_at, s.payments, s.outbox, s.outbox_details, s.ledger, s.competitor_status, s.told,
+                      s.refund_told);
+    };
+    return key(*this) == key(o);
+  }
 
   int count(const std::string& kind) const {
     auto it = outbox.find(kind);
     return it == outbox.end() ? 0 : it->second;
+  }
+
+  int times_told(const std::string& event) const {
+    auto it = told.find(event);
+    return it == told.end() ? 0 : it->second;
   }
 
   std::string describe() const {
@@ -555,12 +623,18 @@ struct scenario_state {
       out << "]";
     }
     if (!competitor_status.empty()) out << "; competitor " << competitor_status;
+    if (!messages.empty()) {
+      out << "; told [";
+      for (std::size_t i = 0; i < messages.size(); ++i) out << (i ? ", " : "") << messages[i];
+      out << "]";
+    }
     return out.str();
   }
 };
 
 struct database_state {
   std::vector<scenario_state> scenarios;
+  bool messages = false;  // the schema has conversation_events
   std::vector<std::string> unattributed;  // outbox or ledger rows that belong to no scenario
 };
 
@@ -644,7 +718,32 @@ database_state read_state(replay_db& d) {
     if (n < 0) state.unattributed.push_back("ledger " + row);
     else st[n].ledger.push_back(row);
   }
+  state.messages = tx.exec("SELECT to_regclass('conversation_events') IS NOT NULL")[0][0].as<bool>();
+  if (state.messages) {
+    for (const auto& r : tx.exec("SELECT conversation_id, dedupe_key, payload::text FROM conversation_events "
+                                 "WHERE kind = 'payment'")) {
+      const auto n = r[0].as<long long>() - 900000;
+      if (n < 0 || n >= static_cast<long long>(st.size())) {
+        state.unattributed.push_back("conversation event " + r[1].as<std::string>());
+        continue;
+      }
+      auto& s = st[n];
+      auto payload = json::parse(r[2].as<std::string>()).as_object();
+      const auto* event = payload.if_contains("event");
+      const std::string what = event && event->is_string() ? std::string(event->as_string()) : "?";
+      auto message = r[1].as<std::string>();
+      if (auto at = message.find(d.ids[n].order); at != std::string::npos)
+        message.replace(at, d.ids[n].order.size(), "<order>");
+      if (const auto* amount = payload.if_contains("amount_cents"); amount && amount->is_int64()) {
+        message += " " + std::to_string(amount->as_int64());
+        if (what == "refund_done") s.refund_told += amount->as_int64();
+      }
+      if (what != "refund_done") ++s.told[what];
+      s.messages.push_back(message);
+    }
+  }
   for (auto& s : st) {
+    std::sort(s.messages.begin(), s.messages.end());
     std::sort(s.payments.begin(), s.payments.end());
     std::sort(s.outbox_details.begin(), s.outbox_details.end());
     std::sort(s.ledger.begin(), s.ledger.end());
@@ -655,7 +754,7 @@ database_state read_state(replay_db& d) {
 
 // ---- What each kind must end as, whatever the delivery order -------------------------------
 
-std::vector<std::string> violations(const scenario& s, const scenario_state& st) {
+std::vector<std::string> violations(const scenario& s, const scenario_state& st, bool messages) {
   std::vector<std::string> out;
   auto expect = [&](bool ok, const std::string& what) {
     if (!ok) out.push_back(what);
@@ -667,6 +766,8 @@ std::vector<std::string> violations(const scenario& s, const scenario_state& st)
     long long sum = 0;
     for (const auto& p : st.payments)
       if (p.rfind("refund ", 0) == 0) {
+        // KNOWN BUG (refund_pending_then_succeeded): record_refund_row lets a late
+        // refund.created (pending) overwrite the 'succeeded' of an earlier refund.updated.
         expect(p.ends_with(" succeeded"), "every refund row succeeded (" + p + ")");
         std::istringstream in(p);
         std::string kind, ref;
@@ -682,6 +783,8 @@ std::vector<std::string> violations(const scenario& s, const scenario_state& st)
     expect(st.order_status == "paid", "order paid");
     expect(st.refunded == 0, "nothing refunded");
     // The payment that succeeded is the one row of its intent, whatever failed before it.
+    // KNOWN BUG (failed_then_paid): record_charge's ON CONFLICT DO NOTHING keeps the 'failed'
+    // row that record_payment_failure wrote for the same payment intent.
     expect(st.payments == std::vector<std::string>{charge_ok}, "payments = [" + charge_ok + "]");
     expect(st.count("calendar.sync") == 1, "one calendar.sync for the confirmation");
     expect(st.count("stripe.refund") == 0, "no refund");
@@ -741,6 +844,9 @@ std::vector<std::string> violations(const scenario& s, const scenario_state& st)
       break;
     case kind::late_slot_taken:
     case kind::late_slot_taken_refunded: {
+      // KNOWN BUG: record_paid_checkout throws here ("current transaction is aborted"): its
+      // pqxx::subtransaction never issues SAVEPOINT (libpqxx 6.4 begins it lazily, and
+      // exec_prepared does not), so the exclusion violation aborts the whole transaction.
       expect(st.booking_status == "expired", "booking stays expired (its slot is someone else's)");
       expect(has(charge_ok), "the charge succeeded");
       expect(st.count("calendar.sync") == 0, "no calendar event for the lost booking");
@@ -773,6 +879,29 @@ std::vector<std::string> violations(const scenario& s, const scenario_state& st)
   }
   if (s.k != kind::package_paid) expect(st.ledger.empty(), "no credit changes");
   expect(st.count("stripe.refund") <= 1, "never two refunds");
+  if (messages) {
+    // The chat hears of each outcome once (and a chat-less order is told nothing).
+    const bool c = s.conversation;
+    const bool paid = s.k != kind::expired && s.k != kind::expired_after_failure && s.k != kind::async_failed &&
+                      s.k != kind::untouched;
+    const bool confirmed = paid && !slot_taken(s.k) && s.k != kind::package_paid;
+    const bool cancelled = s.k == kind::refunded || s.k == kind::refund_pending_then_succeeded ||
+                           s.k == kind::refunded_in_two_parts || st.cancel_reason == "refunded";
+    const long long refund = slot_taken(s.k) ? s.amount : st.refunded;
+    expect(st.times_told("payment_succeeded") == (c && paid ? 1 : 0), "told payment_succeeded once");
+    expect(st.times_told("booking_confirmed") == (c && confirmed ? 1 : 0), "told booking_confirmed once");
+    expect(st.times_told("booking_cancelled") == (c && cancelled ? 1 : 0), "told booking_cancelled once");
+    expect(st.times_told("payment_expired") == (c && (s.k == kind::expired || s.k == kind::expired_after_failure) ? 1 : 0),
+           "told payment_expired once");
+    // A refund still on its way may be told now or once Stripe has made it, but only once.
+    // KNOWN BUG (late_slot_taken_refunded, chat): record_paid_checkout tells refund_done
+    // (key …:refund_done) and record_refund tells it again (key …:refund_done:4500).
+    if (s.k == kind::late_slot_taken && c)
+      expect(st.refund_told == 0 || st.refund_told == refund, "told of the refund at most once (" + std::to_string(refund) + ")");
+    else
+      expect(st.refund_told == (c ? refund : 0), "told of the money refunded once (" + std::to_string(c ? refund : 0) + ")");
+    if (!c) expect(st.messages.empty(), "nothing told without a chat");
+  }
   return out;
 }
 
@@ -781,27 +910,33 @@ std::uint64_t replay_seed() {
   return std::random_device{}() * 0x100000000ull + std::random_device{}();
 }
 
-// Failures are reported as they come up to a limit; the rest only counted, per kind.
+// One report per scenario that went wrong, at most 20 (and 5 per kind, so that every kind
+// of failure shows); the rest are counted per kind. TUTORBOT_REPLAY_REPORT_ALL=1 shows all.
 class mismatch_report {
  public:
   explicit mismatch_report(std::uint64_t seed) : seed_(seed) {}
 
-  void add(const scenario& s, const std::string& what) {
-    ++per_kind_[name_of(s.k)];
-    if (++total_ <= limit_) BOOST_ERROR("seed " << seed_ << ", scenario " << s.label() << ": " << what);
+  void add(const scenario& s, const std::vector<std::string>& issues) {
+    if (issues.empty()) return;
+    ++total_;
+    if (++per_kind_[name_of(s.k)] > per_kind_limit_ || ++shown_ > limit_) return;
+    std::ostringstream text;
+    for (const auto& issue : issues) text << "\n  " << issue;
+    BOOST_ERROR("seed " << seed_ << ", scenario " << s.label() << ":" << text.str());
   }
 
   void finish() {
     std::ostringstream summary;
-    for (const auto& [k, n] : per_kind_) summary << " " << k << ": " << n << ";";
-    BOOST_TEST(total_ == 0, "seed " << seed_ << ": " << total_ << " mismatches in all (the first 20 above), per kind:"
-                                   << summary.str());
+    for (const auto& [k, n] : per_kind_) summary << " " << k << " " << n << ";";
+    BOOST_TEST(total_ == 0, "seed " << seed_ << ": " << total_ << " scenarios went wrong, per kind:" << summary.str());
   }
 
  private:
   std::uint64_t seed_;
-  int limit_ = std::getenv("TUTORBOT_REPLAY_REPORT_ALL") ? 1000000 : 20;
-  int total_ = 0;
+  bool all_ = std::getenv("TUTORBOT_REPLAY_REPORT_ALL") != nullptr;
+  int limit_ = all_ ? 1000000 : 20;
+  int per_kind_limit_ = all_ ? 1000000 : 5;
+  int total_ = 0, shown_ = 0;
   std::map<std::string, int> per_kind_;
 };
 
@@ -835,17 +970,25 @@ BOOST_AUTO_TEST_CASE(duplicated_shuffled_delivery_ends_in_the_in_order_state_wit
 
   replay_db in_order("replay_in_order");
   replay_db shuffled("replay_shuffled");
-  prepare(in_order, plan, now);
+  // The two databases are independent: each is prepared and fed on its own thread.
+  auto in_order_run = std::async(std::launch::async, [&] {
+    prepare(in_order, plan, now);
+    deliver_in_order(in_order, plan, now + 1h);
+    return seconds_since(started);
+  });
   prepare(shuffled, plan, now);
-  BOOST_TEST_MESSAGE("payment_replay: prepared both databases in " << seconds_since(started) << " s");
-
-  deliver_in_order(in_order, plan, now + 1h);
+  const double prepared = seconds_since(started);
   auto stats = deliver_shuffled(shuffled, plan, rng);
+  const double shuffled_done = seconds_since(started);
+  const double in_order_done = in_order_run.get();
+  BOOST_TEST_MESSAGE("payment_replay: in order done after " << in_order_done << " s; shuffled prepared after "
+                                                         << prepared << " s, done after " << shuffled_done << " s");
   BOOST_TEST_MESSAGE("payment_replay: " << stats.deliveries << " deliveries, " << stats.stored << " stored, "
                                         << stats.refused_duplicates << " refused as duplicates, " << stats.applied
                                         << " applications, " << stats.deferred << " deferred, " << stats.crashed
-                                        << " applied without being marked, " << stats.threw << " threw, "
-                                        << stats.given_up << " given up; " << seconds_since(started) << " s");
+                                        << " applied without being marked (" << stats.killed_workers
+                                        << " workers killed), " << stats.threw << " threw, "
+                                        << stats.given_up << " given up");
 
   // The inbox kept each event once and processed all of them.
   BOOST_TEST(stats.stored == events);
@@ -861,18 +1004,25 @@ BOOST_AUTO_TEST_CASE(duplicated_shuffled_delivery_ends_in_the_in_order_state_wit
 
   mismatch_report report(seed);
   for (const auto& s : plan) {
+    std::vector<std::string> issues;
     const auto& a = expected.scenarios[s.index];
     const auto& b = actual.scenarios[s.index];
     for (const auto& [d, name] : {std::pair{&in_order, "in order"}, std::pair{&shuffled, "shuffled"}})
-      for (const auto& p : d->problems[s.index]) report.add(s, std::string(name) + ": " + p);
-    if (!(a == b)) report.add(s, "in order: " + a.describe() + "\n  shuffled: " + b.describe());
-    for (const auto& [state, name] : {std::pair{&a, "in order"}, std::pair{&b, "shuffled"}})
-      for (const auto& v : violations(s, *state)) report.add(s, std::string(name) + ": expected " + v + "; is " + state->describe());
-    // What the payment did, as apply_stripe_event said it in order.
+      for (const auto& p : d->problems[s.index]) issues.push_back(std::string(name) + ": " + p);
+    if (!(a == b)) issues.push_back("states differ\n    in order: " + a.describe() + "\n    shuffled: " + b.describe());
+    for (const auto& [state, name] : {std::pair{&a, "in order"}, std::pair{&b, "shuffled"}}) {
+      auto wrong = violations(s, *state, expected.messages);
+      if (wrong.empty()) continue;
+      std::string text = std::string(name) + " ends as " + state->describe() + "\n    expected:";
+      for (const auto& w : wrong) text += " " + w + ";";
+      issues.push_back(text);
+    }
+    // What the payment did, as apply_stripe_event said in order.
     const auto& outcomes = in_order.outcomes[s.index];
     auto said = [&](const char* outcome) { return std::count(outcomes.begin(), outcomes.end(), outcome) == 1; };
-    if (s.k == kind::late_slot_free && !said("rebooked_late")) report.add(s, "in order: the payment was not rebooked_late");
-    if (slot_taken(s.k) && !said("refund_due")) report.add(s, "in order: the payment was not refund_due");
+    if (s.k == kind::late_slot_free && !said("rebooked_late")) issues.push_back("in order: the payment was not rebooked_late");
+    if (slot_taken(s.k) && !said("refund_due")) issues.push_back("in order: the payment was not refund_due");
+    report.add(s, issues);
   }
   report.finish();
   BOOST_TEST_MESSAGE("payment_replay: done in " << seconds_since(started) << " s");

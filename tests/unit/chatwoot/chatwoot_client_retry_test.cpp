@@ -114,7 +114,7 @@ struct env_settings {
   int max_attempts = 4;
   milliseconds attempt_timeout{3000};
   milliseconds deadline{10000};
-  std::string user_token;
+  std::string user_token = {};
   int max_pages = 50;
 };
 

@@ -1,0 +1,38 @@
+#pragma once
+// One actor per Chatwoot conversation, spawned by the conversation registry when the
+// conversation has events, passivated after being idle. It processes the conversation's
+// stored events in order: each one is stepped through the domain dialogue; effects that ask
+// the world (slots, holds, payment links, trial and credit bookings, cancellations) are run
+// through the tutor registry, the payment supervisor and the database, and their answers
+// stepped in turn; the new state, the messages, labels, notes and attributes to send (as
+// outbox work, in order) and the event's processed mark are saved in one transaction.
+#include <chrono>
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+
+#include "domain/calendar_rules.hpp"
+#include "domain/catalog.hpp"
+
+namespace date {
+class time_zone;
+}
+
+namespace tutorbot::actors {
+
+struct conversation_settings {
+  caf::actor db_pool;
+  caf::actor tutors;    // the tutor registry
+  caf::actor payments;  // the payment supervisor; null without Stripe
+  caf::actor outbox;    // nudged after every saved step
+  const domain::calendar_rules* calendar = nullptr;
+  const domain::payment_catalog* catalog = nullptr;
+  const date::time_zone* zone = nullptr;
+  std::chrono::seconds idle_passivation{300};  // an idle conversation actor stops
+  std::chrono::seconds sweep_interval{2};       // the registry looks for unprocessed events
+};
+
+// Takes (nudge_atom, int64 conversation id): that conversation has new events.
+caf::actor spawn_conversation_registry(caf::actor_system& system, conversation_settings settings);
+
+}  // namespace tutorbot::actors

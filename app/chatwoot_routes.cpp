@@ -1,0 +1,113 @@
+#include "app/chatwoot_routes.hpp"
+
+#include <boost/json.hpp>
+
+#include "actors/ask.hpp"
+#include "actors/atoms.hpp"
+#include "actors/db_pool.hpp"
+#include "app/api_routes.hpp"
+#include "db/conversations.hpp"
+#include "net/chatwoot_json.hpp"
+#include "obs/log.hpp"
+
+namespace tutorbot::app {
+
+namespace json = boost::json;
+using net::server_response;
+
+namespace {
+
+constexpr auto store_timeout = std::chrono::seconds(4);  // inside Chatwoot's 5 s
+
+bool same_secret(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+struct stored_event {
+  long long conversation_id = 0;
+  long long account_id = 0;
+  std::string dedupe_key, kind, payload;
+};
+
+// What tutorbot acts on: a student's own message, or staff resolving / handing back.
+std::optional<stored_event> to_store(const net::chatwoot_event& event, const net::server_request& req) {
+  if (!event.conversation || event.conversation->id.value == 0) return std::nullopt;
+  stored_event out;
+  out.conversation_id = event.conversation->id.value;
+  out.account_id = event.conversation->account_id;
+  if (net::is_from_student(event) && event.message) {
+    const auto& m = *event.message;
+    json::object payload{{"message_id", m.id}, {"content", m.content}, {"account_id", out.account_id}};
+    if (m.content.empty() && !m.attachments.empty()) payload["attachment"] = m.attachments.front().file_type;
+    if (m.sender) {
+      json::object contact{{"id", m.sender->id}, {"name", m.sender->name}, {"email", m.sender->email},
+                           {"phone_number", m.sender->phone_number}};
+      json::object attributes;
+      for (const auto& [k, v] : m.sender->custom_attributes) attributes[k] = v;
+      contact["custom_attributes"] = attributes;
+      if (auto it = m.sender->additional_attributes.find("locale"); it != m.sender->additional_attributes.end())
+        contact["locale"] = it->second;
+      payload["contact"] = contact;
+    }
+    out.dedupe_key = "message:" + std::to_string(m.id);
+    out.kind = "message";
+    out.payload = json::serialize(payload);
+    return out;
+  }
+  const auto status = event.conversation->status;
+  const bool status_event = event.kind == net::chatwoot_event_kind::conversation_status_changed ||
+                            event.kind == net::chatwoot_event_kind::conversation_resolved;
+  if (status_event && (status == net::chatwoot_status::resolved || status == net::chatwoot_status::pending)) {
+    auto delivery = req.header("X-Chatwoot-Delivery").value_or(req.request_id);
+    out.dedupe_key = "status:" + std::to_string(out.conversation_id) + ":" + delivery;
+    out.kind = "status";
+    out.payload = json::serialize(json::object{{"status", std::string(net::to_string(status))},
+                                               {"account_id", out.account_id}});
+    return out;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+void add_chatwoot_routes(net::router& routes, const chatwoot_routes_context& ctx) {
+  routes.add("POST", "/webhooks/chatwoot", [ctx](net::server_request&& req, net::respond_fn respond) {
+    auto token = req.query_param("token").value_or("");
+    if (ctx.webhook_token.empty() || !same_secret(token, ctx.webhook_token))
+      return respond(server_response::error(401, "bad_token", "the webhook token is missing or wrong"));
+    if (!ctx.signing_secret.empty()) {
+      auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+      auto verdict = net::verify_chatwoot_signature(req.header("X-Chatwoot-Signature").value_or(""),
+                                                    req.header("X-Chatwoot-Timestamp").value_or(""), req.body,
+                                                    ctx.signing_secret, now);
+      if (verdict != net::chatwoot_signature_verdict::valid)
+        return respond(server_response::error(401, "bad_signature", std::string(net::to_string(verdict))));
+    }
+    auto parsed = net::parse_chatwoot_webhook(req.body);
+    if (auto* bad = std::get_if<net::chatwoot_parse_error>(&parsed))
+      return respond(server_response::error(400, "bad_payload", bad->message));
+    auto event = to_store(std::get<net::chatwoot_event>(parsed), req);
+    if (!event) return respond(server_response::json(200, R"({"received":true,"ignored":true})"));
+    if (ctx.account_id != 0 && event->account_id != 0 && event->account_id != ctx.account_id)
+      return respond(server_response::error(401, "wrong_account", "this webhook is for another Chatwoot account"));
+    if (event->account_id == 0) event->account_id = ctx.account_id;
+    auto job = actors::make_db_job([e = *event](db::connection& conn) {
+      return db::store_conversation_event(conn, e.conversation_id, e.account_id, e.dedupe_key, e.kind, e.payload);
+    });
+    auto conversations = ctx.conversations;
+    auto conversation = event->conversation_id;
+    actors::ask<bool>(
+        ctx.system, ctx.db_pool, caf::duration{store_timeout},
+        [respond, conversations, conversation](caf::expected<bool> stored) {
+          if (!stored) return respond(unavailable(stored.error()));
+          respond(server_response::json(200, *stored ? R"({"received":true})" : R"({"received":true,"duplicate":true})"));
+          if (*stored && conversations) caf::anon_send(conversations, actors::nudge_atom::value, conversation);
+        },
+        actors::run_atom::value, job);
+  });
+}
+
+}  // namespace tutorbot::app

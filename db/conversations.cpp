@@ -1,0 +1,146 @@
+#include "db/conversations.hpp"
+
+#include "db/pq.hpp"
+#include "db/rows.hpp"
+
+namespace tutorbot::db {
+
+namespace {
+
+void prepare_statements(connection& conn) {
+  prepare(conn, "store_conversation_event",
+          "INSERT INTO conversation_events (conversation_id, account_id, dedupe_key, kind, payload) "
+          "VALUES ($1, $2, $3, $4, $5::jsonb) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id");
+  prepare(conn, "conversations_with_pending_events",
+          "SELECT conversation_id FROM conversation_events WHERE processed_at IS NULL "
+          "GROUP BY conversation_id ORDER BY min(id) LIMIT $1");
+  prepare(conn, "pending_events",
+          "SELECT id, conversation_id, kind, payload::text FROM conversation_events "
+          "WHERE conversation_id = $1 AND processed_at IS NULL ORDER BY id LIMIT $2");
+  prepare(conn, "ensure_student_by_contact",
+          "INSERT INTO students (chatwoot_contact_id) VALUES ($1) ON CONFLICT (chatwoot_contact_id) "
+          "DO UPDATE SET updated_at = students.updated_at RETURNING id::text");
+  prepare(conn, "ensure_conversation",
+          "INSERT INTO conversations (chatwoot_conversation_id, chatwoot_account_id, student_id, contact_id) "
+          "VALUES ($1, $2, $3::uuid, $4) ON CONFLICT (chatwoot_conversation_id) DO UPDATE SET "
+          "student_id = coalesce(conversations.student_id, EXCLUDED.student_id), "
+          "contact_id = coalesce(conversations.contact_id, EXCLUDED.contact_id) "
+          "RETURNING chatwoot_conversation_id, chatwoot_account_id, state::text, version, student_id::text, "
+          "contact_id, extract(epoch FROM last_incoming_at)::bigint, handed_off");
+  prepare(conn, "save_step",
+          "UPDATE conversations SET state = $3::jsonb, version = version + 1, handed_off = $4, updated_at = now(), "
+          "last_incoming_at = CASE WHEN $5 THEN now() ELSE last_incoming_at END "
+          "WHERE chatwoot_conversation_id = $1 AND version = $2");
+  prepare(conn, "mark_conversation_event",
+          "UPDATE conversation_events SET processed_at = now(), attempts = attempts + 1 WHERE id = $1");
+  prepare(conn, "defer_conversation_event",
+          "UPDATE conversation_events SET attempts = attempts + 1, last_error = $2, "
+          "processed_at = CASE WHEN attempts + 1 >= 5 THEN now() END WHERE id = $1");
+  prepare(conn, "enqueue_ordered",
+          "INSERT INTO outbox (kind, idempotency_key, payload, ordering_key) VALUES ($1, $2, $3::jsonb, $4)");
+  prepare(conn, "student_trial_used",
+          "SELECT EXISTS (SELECT 1 FROM bookings WHERE student_id = $1::uuid AND is_trial "
+          "AND status IN ('held', 'confirmed'))");
+  prepare(conn, "student_credits", "SELECT coalesce(sum(delta), 0) FROM credit_ledger WHERE student_id = $1::uuid");
+  prepare(conn, "student_upcoming",
+          "SELECT " + booking_columns + ", coalesce((SELECT o.total_cents - o.refunded_cents FROM orders o "
+          "WHERE o.id = bookings.order_id AND o.status IN ('paid', 'partially_refunded')), 0), coalesce(paid_with, '') "
+          "FROM bookings WHERE (student_id = $1::uuid OR student_ref = $2) AND status = 'confirmed' "
+          "AND lower(lesson) > to_timestamp($3) ORDER BY lower(lesson)");
+}
+
+}  // namespace
+
+bool store_conversation_event(connection& conn, long long conversation_id, long long account_id,
+                              const std::string& dedupe_key, const std::string& kind, const std::string& payload) {
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) {
+    return !tx.exec_prepared("store_conversation_event", conversation_id, account_id, dedupe_key, kind, payload).empty();
+  });
+}
+
+std::vector<long long> conversations_with_pending_events(connection& conn, int limit) {
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) {
+    std::vector<long long> out;
+    for (const auto& r : tx.exec_prepared("conversations_with_pending_events", limit)) out.push_back(r[0].as<long long>());
+    return out;
+  });
+}
+
+std::vector<conversation_event> pending_events(connection& conn, long long conversation_id, int limit) {
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) {
+    std::vector<conversation_event> out;
+    for (const auto& r : tx.exec_prepared("pending_events", conversation_id, limit))
+      out.push_back({r[0].as<long long>(), r[1].as<long long>(), r[2].as<std::string>(), r[3].as<std::string>()});
+    return out;
+  });
+}
+
+conversation_row load_conversation(connection& conn, long long conversation_id, long long account_id,
+                                   std::optional<long long> contact_id) {
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) {
+    std::optional<std::string> student;
+    if (contact_id) student = tx.exec_prepared("ensure_student_by_contact", *contact_id)[0][0].as<std::string>();
+    const char* student_param = student ? student->c_str() : nullptr;
+    std::optional<long long> contact = contact_id;
+    auto r = contact ? tx.exec_prepared("ensure_conversation", conversation_id, account_id, student_param, *contact)[0]
+                     : tx.exec_prepared("ensure_conversation", conversation_id, account_id, student_param,
+                                        static_cast<const char*>(nullptr))[0];
+    conversation_row row;
+    row.id = r[0].as<long long>();
+    row.account_id = r[1].as<long long>();
+    row.state_json = r[2].as<std::string>();
+    row.version = r[3].as<long long>();
+    if (!r[4].is_null()) row.student_id = r[4].as<std::string>();
+    if (!r[5].is_null()) row.contact_id = r[5].as<long long>();
+    if (!r[6].is_null()) row.last_incoming_at = seconds_at(r[6]);
+    row.handed_off = r[7].as<bool>();
+    return row;
+  });
+}
+
+student_facts facts_of(connection& conn, const std::string& student_id, const std::string& student_ref,
+                       std::chrono::sys_seconds now) {
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) {
+    student_facts facts;
+    if (looks_like_uuid(student_id)) {
+      facts.trial_used = tx.exec_prepared("student_trial_used", student_id)[0][0].as<bool>();
+      facts.credits = tx.exec_prepared("student_credits", student_id)[0][0].as<int>();
+    }
+    const char* id_param = looks_like_uuid(student_id) ? student_id.c_str() : nullptr;
+    for (const auto& r : tx.exec_prepared("student_upcoming", id_param, student_ref, epoch(now))) {
+      auto b = to_booking(r);
+      facts.paid.emplace_back(b.id.value, r[12].as<std::string>() == "stripe" ? r[11].as<long long>() : 0);
+      facts.upcoming.push_back(std::move(b));
+    }
+    return facts;
+  });
+}
+
+bool save_step(connection& conn, const step_save& save) {
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) {
+    auto updated = tx.exec_prepared("save_step", save.conversation_id, save.expected_version, save.state_json,
+                                    save.handed_off, save.incoming);
+    if (updated.affected_rows() == 0) return false;
+    const std::string ordering = "conversation:" + std::to_string(save.conversation_id);
+    for (std::size_t i = 0; i < save.work.size(); ++i) {
+      // Unique per step and position: a step is saved once, so its work is written once.
+      auto key = ordering + ":" + std::to_string(save.expected_version + 1) + ":" + std::to_string(i);
+      tx.exec_prepared("enqueue_ordered", save.work[i].kind, key, save.work[i].payload, ordering);
+    }
+    tx.exec_prepared("mark_conversation_event", save.event_id);
+    return true;
+  });
+}
+
+void defer_conversation_event(connection& conn, long long event_id, const std::string& error) {
+  prepare_statements(conn);
+  transact(conn, [&](pqxx::work& tx) { tx.exec_prepared("defer_conversation_event", event_id, error); });
+}
+
+}  // namespace tutorbot::db

@@ -1,0 +1,75 @@
+#pragma once
+// Conversations: the dialogue state per Chatwoot conversation (versioned), the events that
+// drive it (stored once by dedupe key, processed in order), and what the dialogue needs to
+// know about the student. Saving a step writes the new state, the outbox work the step
+// causes and the event's processed mark in one transaction: a crash repeats a step whole or
+// not at all, and no message is written twice.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/connection.hpp"
+#include "domain/booking.hpp"
+
+namespace tutorbot::db {
+
+struct conversation_event {
+  long long id = 0;
+  long long conversation_id = 0;
+  std::string kind;     // message | payment | status
+  std::string payload;  // JSON
+};
+
+// True when new; false when the dedupe key was seen before.
+bool store_conversation_event(connection& conn, long long conversation_id, long long account_id,
+                              const std::string& dedupe_key, const std::string& kind, const std::string& payload);
+
+// Conversations with unprocessed events, oldest event first.
+std::vector<long long> conversations_with_pending_events(connection& conn, int limit);
+std::vector<conversation_event> pending_events(connection& conn, long long conversation_id, int limit);
+
+struct conversation_row {
+  long long id = 0;
+  long long account_id = 0;
+  std::string state_json;  // "{}" for a new conversation
+  long long version = 0;
+  std::optional<std::string> student_id;
+  std::optional<long long> contact_id;
+  std::optional<std::chrono::sys_seconds> last_incoming_at;
+  bool handed_off = false;
+};
+// The conversation, created (with its student, by Chatwoot contact) on first use.
+conversation_row load_conversation(connection& conn, long long conversation_id, long long account_id,
+                                   std::optional<long long> contact_id);
+
+struct student_facts {
+  bool trial_used = false;
+  int credits = 0;
+  std::vector<domain::booking> upcoming;  // confirmed, not yet started, by start
+  std::vector<std::pair<std::string, long long>> paid;  // booking id → cents paid through Stripe
+};
+student_facts facts_of(connection& conn, const std::string& student_id, const std::string& student_ref,
+                       std::chrono::sys_seconds now);
+
+struct outbox_work {
+  std::string kind;
+  std::string payload;  // JSON
+};
+struct step_save {
+  long long conversation_id = 0;
+  long long expected_version = 0;
+  std::string state_json;
+  long long event_id = 0;  // the conversation event this step processed
+  bool incoming = false;   // a student's message: WhatsApp's 24-hour window starts again
+  bool handed_off = false;
+  std::vector<outbox_work> work;  // in order; run in that order for this conversation
+};
+// False when another step saved first (version moved on): reload and process again.
+bool save_step(connection& conn, const step_save& save);
+
+// An event that cannot be processed now (a provider down, a bug) is tried again by the next
+// sweep; after its fifth failed attempt it is set aside (processed, with last_error kept).
+void defer_conversation_event(connection& conn, long long event_id, const std::string& error);
+
+}  // namespace tutorbot::db

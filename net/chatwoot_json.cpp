@@ -1,0 +1,487 @@
+#include "net/chatwoot_json.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+#include <openssl/crypto.h>
+#include <boost/json.hpp>
+
+#include "domain/instant.hpp"
+#include "net/hex.hpp"
+#include "net/stripe_signature.hpp"
+
+namespace tutorbot::net {
+
+namespace json = boost::json;
+using namespace std::chrono;
+
+std::string_view to_string(chatwoot_message_type t) {
+  switch (t) {
+    case chatwoot_message_type::incoming: return "incoming";
+    case chatwoot_message_type::outgoing: return "outgoing";
+    case chatwoot_message_type::activity: return "activity";
+    case chatwoot_message_type::template_message: return "template";
+    case chatwoot_message_type::unknown: break;
+  }
+  return "unknown";
+}
+
+std::string_view to_string(chatwoot_sender_type t) {
+  switch (t) {
+    case chatwoot_sender_type::contact: return "contact";
+    case chatwoot_sender_type::user: return "user";
+    case chatwoot_sender_type::agent_bot: return "agent_bot";
+    case chatwoot_sender_type::unknown: break;
+  }
+  return "unknown";
+}
+
+std::string_view to_string(chatwoot_status s) {
+  switch (s) {
+    case chatwoot_status::open: return "open";
+    case chatwoot_status::pending: return "pending";
+    case chatwoot_status::resolved: return "resolved";
+    case chatwoot_status::snoozed: return "snoozed";
+    case chatwoot_status::unknown: break;
+  }
+  return "unknown";
+}
+
+std::string_view to_string(chatwoot_event_kind kind) {
+  switch (kind) {
+    case chatwoot_event_kind::message_created: return "message_created";
+    case chatwoot_event_kind::message_updated: return "message_updated";
+    case chatwoot_event_kind::conversation_created: return "conversation_created";
+    case chatwoot_event_kind::conversation_status_changed: return "conversation_status_changed";
+    case chatwoot_event_kind::conversation_opened: return "conversation_opened";
+    case chatwoot_event_kind::conversation_resolved: return "conversation_resolved";
+    case chatwoot_event_kind::conversation_updated: return "conversation_updated";
+    case chatwoot_event_kind::webwidget_triggered: return "webwidget_triggered";
+    case chatwoot_event_kind::other: break;
+  }
+  return "other";
+}
+
+std::string_view to_string(chatwoot_signature_verdict verdict) {
+  switch (verdict) {
+    case chatwoot_signature_verdict::valid: return "valid";
+    case chatwoot_signature_verdict::no_secret: return "no_secret";
+    case chatwoot_signature_verdict::missing_signature: return "missing_signature";
+    case chatwoot_signature_verdict::missing_timestamp: return "missing_timestamp";
+    case chatwoot_signature_verdict::malformed_signature: return "malformed_signature";
+    case chatwoot_signature_verdict::malformed_timestamp: return "malformed_timestamp";
+    case chatwoot_signature_verdict::mismatch: return "mismatch";
+    case chatwoot_signature_verdict::timestamp_too_old: return "timestamp_too_old";
+    case chatwoot_signature_verdict::timestamp_in_future: return "timestamp_in_future";
+  }
+  return "mismatch";
+}
+
+namespace {
+
+std::optional<std::int64_t> integer_text(std::string_view text) {
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+std::optional<std::int64_t> as_int(const json::value& v) {
+  if (v.is_int64()) return v.as_int64();
+  if (v.is_uint64() && v.as_uint64() <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+    return static_cast<std::int64_t>(v.as_uint64());
+  if (v.is_double()) {
+    double d = v.as_double();
+    if (std::isfinite(d) && d == std::floor(d) && std::abs(d) < 9.0e15) return static_cast<std::int64_t>(d);
+  }
+  if (v.is_string()) return integer_text(v.as_string());  // ids relayed as text by a proxy
+  return std::nullopt;
+}
+
+std::int64_t int_at(const json::object& o, std::string_view name) {
+  const json::value* v = o.if_contains(name);
+  return v ? as_int(*v).value_or(0) : 0;
+}
+
+std::string string_at(const json::object& o, std::string_view name) {
+  const json::value* v = o.if_contains(name);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string{};
+}
+
+const json::object* object_at(const json::object& o, std::string_view name) {
+  const json::value* v = o.if_contains(name);
+  return v && v->is_object() ? &v->as_object() : nullptr;
+}
+
+bool bool_at(const json::object& o, std::string_view name) {
+  const json::value* v = o.if_contains(name);
+  return v && v->is_bool() && v->as_bool();
+}
+
+chatwoot_attributes attributes_at(const json::object& o, std::string_view name) {
+  chatwoot_attributes out;
+  if (const auto* m = object_at(o, name))
+    for (const auto& [k, v] : *m) {
+      if (v.is_null()) continue;
+      out[std::string(k)] = v.is_string() ? std::string(v.as_string()) : json::serialize(v);
+    }
+  return out;
+}
+
+std::vector<std::string> strings_of(const json::value* v) {
+  std::vector<std::string> out;
+  if (v && v->is_array())
+    for (const auto& item : v->as_array())
+      if (item.is_string()) out.emplace_back(item.as_string());
+  return out;
+}
+
+// Unix seconds (the API, conversation.messages[]) or ISO 8601 with milliseconds (the
+// webhook's top-level created_at, "2021-07-23T18:02:48.000Z"); epoch when neither.
+sys_seconds time_at(const json::object& o, std::string_view name) {
+  const json::value* v = o.if_contains(name);
+  if (!v) return {};
+  if (v->is_string()) {
+    std::string text(v->as_string());
+    if (auto number = integer_text(text)) return sys_seconds{seconds{*number}};
+    if (text.size() > 20 && text[19] == '.') {  // parse_rfc3339 takes whole seconds only
+      std::size_t end = 20;
+      while (end < text.size() && text[end] >= '0' && text[end] <= '9') ++end;
+      text.erase(19, end - 19);
+    }
+    return domain::parse_rfc3339(text).value_or(sys_seconds{});
+  }
+  return sys_seconds{seconds{as_int(*v).value_or(0)}};
+}
+
+chatwoot_message_type message_type_of(const json::value* v) {
+  if (!v) return chatwoot_message_type::unknown;
+  if (v->is_string()) return parse_chatwoot_message_type(v->as_string());
+  if (auto n = as_int(*v)) return parse_chatwoot_message_type(std::to_string(*n));
+  return chatwoot_message_type::unknown;
+}
+
+chatwoot_sender_type sender_type_of(std::string_view text) {
+  // push_event_data says "contact"/"user"/"agent_bot"; messages[].sender_type the class name.
+  if (text == "contact" || text == "Contact") return chatwoot_sender_type::contact;
+  if (text == "user" || text == "User") return chatwoot_sender_type::user;
+  if (text == "agent_bot" || text == "AgentBot") return chatwoot_sender_type::agent_bot;
+  return chatwoot_sender_type::unknown;
+}
+
+chatwoot_sender sender_from(const json::object& o) {
+  chatwoot_sender s;
+  s.id = int_at(o, "id");
+  s.name = string_at(o, "name");
+  s.email = string_at(o, "email");
+  s.phone_number = string_at(o, "phone_number");
+  s.identifier = string_at(o, "identifier");
+  s.custom_attributes = attributes_at(o, "custom_attributes");
+  s.additional_attributes = attributes_at(o, "additional_attributes");
+  s.type = sender_type_of(string_at(o, "type"));
+  // Contact#webhook_data has no "type" (User and AgentBot say theirs): recognise a contact
+  // by fields only contacts have.
+  if (s.type == chatwoot_sender_type::unknown && !o.contains("type"))
+    for (std::string_view key : {"phone_number", "identifier", "custom_attributes", "thumbnail", "blocked"})
+      if (o.contains(key)) s.type = chatwoot_sender_type::contact;
+  return s;
+}
+
+// The old webhook sender {id, name, avatar, type} lacks the contact's details; the
+// conversation's meta.sender has them when it is the same contact.
+void complete_from(chatwoot_sender& sender, const chatwoot_sender& contact) {
+  if (sender.id == 0 || sender.id != contact.id) return;
+  if (sender.type == chatwoot_sender_type::unknown) sender.type = contact.type;
+  if (sender.type != chatwoot_sender_type::contact || contact.type != chatwoot_sender_type::contact) return;
+  if (sender.name.empty()) sender.name = contact.name;
+  if (sender.email.empty()) sender.email = contact.email;
+  if (sender.phone_number.empty()) sender.phone_number = contact.phone_number;
+  if (sender.identifier.empty()) sender.identifier = contact.identifier;
+  sender.custom_attributes.insert(contact.custom_attributes.begin(), contact.custom_attributes.end());
+  sender.additional_attributes.insert(contact.additional_attributes.begin(), contact.additional_attributes.end());
+}
+
+chatwoot_conversation conversation_from(const json::object& o) {
+  chatwoot_conversation c;
+  c.id = domain::conversation_id{int_at(o, "id")};
+  c.account_id = int_at(o, "account_id");
+  if (const auto* account = object_at(o, "account"); account && c.account_id == 0) c.account_id = int_at(*account, "id");
+  c.inbox_id = int_at(o, "inbox_id");
+  c.status = parse_chatwoot_status(string_at(o, "status"));
+  c.channel = string_at(o, "channel");
+  c.labels = strings_of(o.if_contains("labels"));
+  c.custom_attributes = attributes_at(o, "custom_attributes");
+  if (const auto* inbox = object_at(o, "contact_inbox")) {
+    c.source_id = string_at(*inbox, "source_id");
+    c.contact_id = int_at(*inbox, "contact_id");
+    if (c.inbox_id == 0) c.inbox_id = int_at(*inbox, "inbox_id");
+  }
+  if (const auto* meta = object_at(o, "meta")) {
+    if (c.channel.empty()) c.channel = string_at(*meta, "channel");  // the API puts it in meta
+    if (const auto* sender = object_at(*meta, "sender")) {
+      c.contact = sender_from(*sender);
+      if (c.contact->type == chatwoot_sender_type::unknown) c.contact->type = chatwoot_sender_type::contact;
+      if (c.contact_id == 0) c.contact_id = c.contact->id;
+    }
+  }
+  return c;
+}
+
+chatwoot_message message_from(const json::object& o) {
+  chatwoot_message m;
+  m.id = int_at(o, "id");
+  m.conversation_id = domain::conversation_id{int_at(o, "conversation_id")};
+  m.content = string_at(o, "content");
+  m.message_type = message_type_of(o.if_contains("message_type"));
+  if (auto type = string_at(o, "content_type"); !type.empty()) m.content_type = std::move(type);
+  m.private_note = bool_at(o, "private");
+  m.created_at = time_at(o, "created_at");
+  m.source_id = string_at(o, "source_id");
+  if (const auto* sender = object_at(o, "sender")) m.sender = sender_from(*sender);
+  if (const auto* list = o.if_contains("attachments"); list && list->is_array())
+    for (const auto& item : list->as_array())
+      if (item.is_object()) {
+        const auto& a = item.as_object();
+        m.attachments.push_back({int_at(a, "id"), string_at(a, "file_type"), string_at(a, "data_url")});
+      }
+  return m;
+}
+
+std::variant<json::object, chatwoot_parse_error> parse_object(std::string_view body, std::string_view what) {
+  boost::system::error_code ec;
+  json::value doc = json::parse(body, ec);
+  if (ec) return chatwoot_parse_error{std::string(what) + " is not JSON: " + ec.message()};
+  if (!doc.is_object()) return chatwoot_parse_error{std::string(what) + " is not a JSON object"};
+  return std::move(doc.as_object());
+}
+
+chatwoot_event_kind kind_of(std::string_view name) {
+  for (auto kind : {chatwoot_event_kind::message_created, chatwoot_event_kind::message_updated,
+                    chatwoot_event_kind::conversation_created, chatwoot_event_kind::conversation_status_changed,
+                    chatwoot_event_kind::conversation_opened, chatwoot_event_kind::conversation_resolved,
+                    chatwoot_event_kind::conversation_updated, chatwoot_event_kind::webwidget_triggered})
+    if (name == to_string(kind)) return kind;
+  return chatwoot_event_kind::other;
+}
+
+bool is_message_event(chatwoot_event_kind kind) {
+  return kind == chatwoot_event_kind::message_created || kind == chatwoot_event_kind::message_updated;
+}
+
+}  // namespace
+
+chatwoot_message_type parse_chatwoot_message_type(std::string_view text) {
+  if (text == "incoming" || text == "0") return chatwoot_message_type::incoming;
+  if (text == "outgoing" || text == "1") return chatwoot_message_type::outgoing;
+  if (text == "activity" || text == "2") return chatwoot_message_type::activity;
+  if (text == "template" || text == "3") return chatwoot_message_type::template_message;
+  return chatwoot_message_type::unknown;
+}
+
+chatwoot_status parse_chatwoot_status(std::string_view text) {
+  for (auto s : {chatwoot_status::open, chatwoot_status::pending, chatwoot_status::resolved, chatwoot_status::snoozed})
+    if (text == to_string(s)) return s;
+  return chatwoot_status::unknown;
+}
+
+std::variant<chatwoot_event, chatwoot_parse_error> parse_chatwoot_webhook(std::string_view body) {
+  auto doc = parse_object(body, "webhook");
+  if (auto* error = std::get_if<chatwoot_parse_error>(&doc)) return std::move(*error);
+  const auto& o = std::get<json::object>(doc);
+  chatwoot_event e;
+  e.name = string_at(o, "event");
+  if (e.name.empty()) return chatwoot_parse_error{"webhook without an event name"};
+  e.kind = kind_of(e.name);
+  std::int64_t account_id = 0;
+  if (const auto* account = object_at(o, "account")) account_id = int_at(*account, "id");
+
+  if (is_message_event(e.kind)) {
+    chatwoot_message m = message_from(o);
+    if (m.id == 0) return chatwoot_parse_error{e.name + " without a message id"};
+    const auto* conversation = object_at(o, "conversation");
+    if (!conversation) return chatwoot_parse_error{e.name + " " + std::to_string(m.id) + " without a conversation"};
+    chatwoot_conversation c = conversation_from(*conversation);
+    if (c.id.value == 0)
+      return chatwoot_parse_error{e.name + " " + std::to_string(m.id) + " without a conversation id"};
+    if (c.account_id == 0) c.account_id = account_id;
+    m.conversation_id = c.id;
+    if (m.sender && c.contact) complete_from(*m.sender, *c.contact);
+    e.message = std::move(m);
+    e.conversation = std::move(c);
+    return e;
+  }
+
+  if (e.kind == chatwoot_event_kind::webwidget_triggered) {
+    if (const auto* current = object_at(o, "current_conversation")) {
+      chatwoot_conversation c = conversation_from(*current);
+      if (c.account_id == 0) c.account_id = account_id;
+      if (c.id.value != 0) e.conversation = std::move(c);
+    }
+    return e;
+  }
+
+  if (e.kind != chatwoot_event_kind::other) {
+    // Conversation events carry Conversation#webhook_data at the top level.
+    chatwoot_conversation c = conversation_from(o);
+    if (c.id.value == 0) return chatwoot_parse_error{e.name + " without a conversation id"};
+    if (c.account_id == 0) c.account_id = account_id;
+    e.changed_attributes = [&] {
+      std::vector<std::string> names;
+      // [{"status": {"previous_value": …, "current_value": …}}, …]
+      if (const auto* list = o.if_contains("changed_attributes"); list && list->is_array())
+        for (const auto& item : list->as_array())
+          if (item.is_object())
+            for (const auto& [k, v] : item.as_object()) names.emplace_back(k);
+      return names;
+    }();
+    e.conversation = std::move(c);
+  }
+  return e;
+}
+
+bool is_from_student(const chatwoot_event& event) {
+  return event.kind == chatwoot_event_kind::message_created && event.message &&
+         event.message->message_type == chatwoot_message_type::incoming && !event.message->private_note &&
+         event.message->sender && event.message->sender->type == chatwoot_sender_type::contact;
+}
+
+// ---- signatures --------------------------------------------------------------------------
+
+std::string chatwoot_signature_header(std::string_view body, std::string_view secret, sys_seconds timestamp) {
+  std::string payload = std::to_string(timestamp.time_since_epoch().count());
+  payload += '.';
+  payload += body;
+  return "sha256=" + hmac_sha256_hex(secret, payload);
+}
+
+chatwoot_signature_verdict verify_chatwoot_signature(std::string_view signature_header,
+                                                     std::string_view timestamp_header, std::string_view body,
+                                                     std::string_view secret, sys_seconds now, seconds tolerance) {
+  if (secret.empty()) return chatwoot_signature_verdict::no_secret;
+  if (signature_header.empty()) return chatwoot_signature_verdict::missing_signature;
+  if (timestamp_header.empty()) return chatwoot_signature_verdict::missing_timestamp;
+  constexpr std::string_view scheme = "sha256=";
+  if (!signature_header.starts_with(scheme)) return chatwoot_signature_verdict::malformed_signature;
+  std::string candidate(signature_header.substr(scheme.size()));
+  if (candidate.size() != 64) return chatwoot_signature_verdict::malformed_signature;
+  for (auto& c : candidate) {
+    if (hex_digit_value(c) < 0) return chatwoot_signature_verdict::malformed_signature;
+    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+  }
+  auto t = integer_text(timestamp_header);
+  if (!t) return chatwoot_signature_verdict::malformed_timestamp;
+
+  std::string payload(timestamp_header);
+  payload += '.';
+  payload += body;
+  const std::string expected = hmac_sha256_hex(secret, payload);
+  if (CRYPTO_memcmp(candidate.data(), expected.data(), expected.size()) != 0)
+    return chatwoot_signature_verdict::mismatch;
+  const std::int64_t age = now.time_since_epoch().count() - *t;
+  if (age > tolerance.count()) return chatwoot_signature_verdict::timestamp_too_old;
+  if (-age > tolerance.count()) return chatwoot_signature_verdict::timestamp_in_future;
+  return chatwoot_signature_verdict::valid;
+}
+
+// ---- API answers ---------------------------------------------------------------------------
+
+namespace chatwoot_json {
+
+std::variant<chatwoot_message_page, chatwoot_parse_error> parse_message_page(std::string_view body) {
+  auto doc = parse_object(body, "message list");
+  if (auto* error = std::get_if<chatwoot_parse_error>(&doc)) return std::move(*error);
+  const auto& o = std::get<json::object>(doc);
+  const json::value* payload = o.if_contains("payload");
+  if (!payload || !payload->is_array()) return chatwoot_parse_error{"message list without a payload array"};
+  chatwoot_message_page page;
+  if (const auto* meta = object_at(o, "meta")) {
+    page.labels = strings_of(meta->if_contains("labels"));
+    page.contact_id = int_at(*meta, "contact_id");
+    if (const auto* contact = object_at(*meta, "contact"); contact && page.contact_id == 0)
+      page.contact_id = int_at(*contact, "id");
+  }
+  for (const auto& item : payload->as_array()) {
+    if (!item.is_object()) return chatwoot_parse_error{"message list item is not an object"};
+    chatwoot_message m = message_from(item.as_object());
+    if (m.id == 0) return chatwoot_parse_error{"message list item without an id"};
+    page.messages.push_back(std::move(m));
+  }
+  return page;
+}
+
+std::variant<chatwoot_message, chatwoot_parse_error> parse_message(std::string_view body) {
+  auto doc = parse_object(body, "message");
+  if (auto* error = std::get_if<chatwoot_parse_error>(&doc)) return std::move(*error);
+  chatwoot_message m = message_from(std::get<json::object>(doc));
+  if (m.id == 0) return chatwoot_parse_error{"message without an id"};
+  return m;
+}
+
+std::variant<chatwoot_conversation, chatwoot_parse_error> parse_conversation(std::string_view body) {
+  auto doc = parse_object(body, "conversation");
+  if (auto* error = std::get_if<chatwoot_parse_error>(&doc)) return std::move(*error);
+  chatwoot_conversation c = conversation_from(std::get<json::object>(doc));
+  if (c.id.value == 0) return chatwoot_parse_error{"conversation without an id"};
+  return c;
+}
+
+std::variant<std::vector<std::string>, chatwoot_parse_error> parse_labels(std::string_view body) {
+  boost::system::error_code ec;
+  json::value doc = json::parse(body, ec);
+  if (ec) return chatwoot_parse_error{"labels answer is not JSON: " + ec.message()};
+  const json::value* list = doc.is_object() ? doc.as_object().if_contains("payload") : &doc;
+  if (!list || !list->is_array()) return chatwoot_parse_error{"labels answer without a payload array"};
+  return strings_of(list);
+}
+
+std::variant<chatwoot_status, chatwoot_parse_error> parse_toggle_status(std::string_view body) {
+  auto doc = parse_object(body, "toggle_status answer");
+  if (auto* error = std::get_if<chatwoot_parse_error>(&doc)) return std::move(*error);
+  const auto* payload = object_at(std::get<json::object>(doc), "payload");
+  if (!payload) return chatwoot_parse_error{"toggle_status answer without a payload"};
+  return parse_chatwoot_status(string_at(*payload, "current_status"));
+}
+
+std::variant<chatwoot_attributes, chatwoot_parse_error> parse_custom_attributes(std::string_view body) {
+  auto doc = parse_object(body, "custom_attributes answer");
+  if (auto* error = std::get_if<chatwoot_parse_error>(&doc)) return std::move(*error);
+  return attributes_at(std::get<json::object>(doc), "custom_attributes");
+}
+
+std::variant<chatwoot_sender, chatwoot_parse_error> parse_contact(std::string_view body) {
+  auto doc = parse_object(body, "contact");
+  if (auto* error = std::get_if<chatwoot_parse_error>(&doc)) return std::move(*error);
+  const auto& o = std::get<json::object>(doc);
+  const json::object* contact = object_at(o, "payload");
+  if (!contact) contact = &o;
+  chatwoot_sender s = sender_from(*contact);
+  if (s.id == 0) return chatwoot_parse_error{"contact without an id"};
+  s.type = chatwoot_sender_type::contact;
+  return s;
+}
+
+std::string error_message(std::string_view body) {
+  boost::system::error_code ec;
+  json::value doc = json::parse(body, ec);
+  if (ec || !doc.is_object()) return {};
+  const auto& o = doc.as_object();
+  if (auto text = string_at(o, "error"); !text.empty()) return text;
+  if (const auto* error = object_at(o, "error"))
+    if (auto text = string_at(*error, "message"); !text.empty()) return text;
+  if (auto text = string_at(o, "message"); !text.empty()) return text;
+  std::string joined;
+  if (const auto* errors = o.if_contains("errors"); errors && errors->is_array())
+    for (const auto& item : errors->as_array()) {
+      std::string text = item.is_string()   ? std::string(item.as_string())
+                         : item.is_object() ? string_at(item.as_object(), "message")
+                                            : std::string{};
+      if (text.empty()) continue;
+      if (!joined.empty()) joined += "; ";
+      joined += text;
+    }
+  return joined;
+}
+
+}  // namespace chatwoot_json
+}  // namespace tutorbot::net

@@ -1,0 +1,166 @@
+#include "sandbox/chatwoot_webhooks.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include "net/form.hpp"
+#include "net/stripe_signature.hpp"
+#include "sandbox/chatwoot_protocol.hpp"
+
+namespace tutorbot::sandbox::chatwoot {
+
+namespace {
+
+net::client_options client_options() {
+  net::client_options o;
+  // Webhooks::Trigger posts with RestClient, which names itself so.
+  o.user_agent = "rest-client/2.1.0 (linux x86_64) ruby/3.3.3p89";
+  o.max_idle_per_host = 2;
+  return o;
+}
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string with_token(const std::string& url, const std::string& token) {
+  if (token.empty()) return url;
+  const auto fragment = url.find('#');
+  const std::string base = url.substr(0, fragment);
+  return base + (base.find('?') == std::string::npos ? "?" : "&") + "token=" + net::form_encode(token);
+}
+
+}  // namespace
+
+webhook_dispatcher::webhook_dispatcher(boost::asio::io_context& io, webhook_settings settings,
+                                       std::chrono::milliseconds timeout, std::optional<std::uint64_t> seed,
+                                       std::function<void(const delivery_record&)> on_failed)
+    : io_(io),
+      client_(std::make_unique<net::http_client>(io, client_options())),
+      timeout_(timeout),
+      on_failed_(std::move(on_failed)),
+      settings_(std::move(settings)),
+      random_(seed ? *seed : std::random_device{}()) {}
+
+void webhook_dispatcher::enqueue(const std::vector<outgoing_webhook>& webhooks) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopped_ || settings_.url.empty()) return;
+    for (const auto& w : webhooks) {
+      delivery_record record;
+      record.delivery_id = new_uuid(random_);
+      record.event = w.event;
+      record.message_id = w.message_id;
+      record.conversation_id = w.conversation_id;
+      record.payload = w.payload;
+      if (settings_.drop_next > 0) {
+        --settings_.drop_next;
+        record.outcome = "dropped";
+        records_.push_back(std::move(record));
+      } else {
+        record.outcome = "queued";
+        records_.push_back(std::move(record));
+        queue_.push_back(records_.size() - 1);
+      }
+    }
+  }
+  send_next();
+}
+
+void webhook_dispatcher::send_next() {
+  net::client_request request;
+  std::size_t record = 0;
+  {
+    std::lock_guard lock(mutex_);
+    if (sending_ || queue_.empty() || !client_) return;
+    if (stopped_) {
+      for (auto index : queue_) {
+        records_[index].outcome = "failed";
+        records_[index].error = "closed: the sandbox stopped";
+      }
+      queue_.clear();
+      return;
+    }
+    sending_ = true;
+    record = queue_.front();
+    queue_.pop_front();
+    auto& r = records_[record];
+    r.outcome = "sending";
+    r.at = unix_now();
+    request.url = with_token(settings_.url, settings_.token);
+    if (!settings_.secret.empty()) {
+      const auto timestamp = std::to_string(r.at);
+      request.headers.push_back(
+          {"X-Chatwoot-Signature", "sha256=" + net::hmac_sha256_hex(settings_.secret, timestamp + "." + r.payload)});
+      request.headers.push_back({"X-Chatwoot-Timestamp", timestamp});
+      request.headers.push_back({"X-Chatwoot-Delivery", r.delivery_id});
+    }
+    request.body = r.payload;
+  }
+  request.method = "POST";
+  request.headers.push_back({"Content-Type", "application/json"});
+  request.headers.push_back({"Accept", "application/json"});
+  request.timeout = timeout_;
+  client_->send(std::move(request), [self = shared_from_this(), record](net::client_result result) {
+    if (auto* response = std::get_if<net::client_response>(&result)) {
+      self->finish(record, response->status, {});
+    } else {
+      const auto& error = std::get<net::client_error>(result);
+      self->finish(record, 0, std::string(net::to_string(error.kind)) + ": " + error.message);
+    }
+  });
+}
+
+void webhook_dispatcher::finish(std::size_t record, int status, std::string error) {
+  delivery_record copy;
+  bool failed = false;
+  {
+    std::lock_guard lock(mutex_);
+    auto& r = records_[record];
+    r.status = status;
+    r.error = std::move(error);
+    // RestClient raises on anything but 2xx (and on 3xx for a POST): a failure either way.
+    failed = status < 200 || status >= 300;
+    r.outcome = failed ? "failed" : "delivered";
+    copy = r;
+    sending_ = false;
+  }
+  if (failed && on_failed_) on_failed_(copy);
+  send_next();
+}
+
+void webhook_dispatcher::set_endpoint(std::string url, std::string token, std::string secret) {
+  std::lock_guard lock(mutex_);
+  settings_.url = std::move(url);
+  settings_.token = std::move(token);
+  settings_.secret = std::move(secret);
+}
+
+void webhook_dispatcher::drop_next(int count) {
+  std::lock_guard lock(mutex_);
+  settings_.drop_next = std::max(count, 0);
+}
+
+webhook_settings webhook_dispatcher::settings() const {
+  std::lock_guard lock(mutex_);
+  return settings_;
+}
+
+std::vector<delivery_record> webhook_dispatcher::deliveries() const {
+  std::lock_guard lock(mutex_);
+  return {records_.begin(), records_.end()};
+}
+
+void webhook_dispatcher::shutdown() {
+  {
+    std::lock_guard lock(mutex_);
+    stopped_ = true;
+  }
+  client_->shutdown();
+}
+
+void webhook_dispatcher::release_client() {
+  std::lock_guard lock(mutex_);
+  client_.reset();
+}
+
+}  // namespace tutorbot::sandbox::chatwoot

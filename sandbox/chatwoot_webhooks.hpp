@@ -1,0 +1,93 @@
+#pragma once
+// Webhook delivery as Chatwoot does it (Webhooks::Trigger): each event POSTed once as JSON
+// with a 5 s timeout and never retried, whatever the answer. When a signing secret is set,
+// each request carries X-Chatwoot-Signature: sha256=<hex HMAC-SHA256(secret,
+// "<timestamp>.<body>")>, X-Chatwoot-Timestamp and a fresh X-Chatwoot-Delivery id. The
+// URL is the configured one with `token=<webhook token>` added to its query, as tutorbot's
+// /webhooks/chatwoot expects it.
+//
+// Sandbox rule: deliveries go out one at a time in the order emitted (Chatwoot's Sidekiq
+// jobs promise no order; one worker keeps tests repeatable). A test can drop the next N
+// deliveries: the messages stay recorded and listable, as after a lost Sidekiq job.
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "net/http_client.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace tutorbot::sandbox::chatwoot {
+
+struct outgoing_webhook {
+  std::string event;    // message_created, conversation_status_changed
+  std::string payload;  // the JSON body, exactly as signed and sent
+  std::int64_t message_id = 0;
+  std::int64_t conversation_id = 0;
+};
+
+struct delivery_record {
+  std::string delivery_id;  // X-Chatwoot-Delivery (also without a secret, for the record)
+  std::string event;
+  std::int64_t message_id = 0;
+  std::int64_t conversation_id = 0;
+  // dropped (never sent), queued, sending, delivered (2xx), failed (anything else; not retried)
+  std::string outcome;
+  int status = 0;     // the endpoint's HTTP status; 0 when no answer came
+  std::string error;  // the transport failure, when there was one
+  std::int64_t at = 0;  // unix seconds of the attempt
+  std::string payload;
+};
+
+struct webhook_settings {
+  std::string url;     // "" → nothing is delivered or recorded
+  std::string token;   // added as ?token=…
+  std::string secret;  // "" → unsigned, as Chatwoot before signing existed
+  int drop_next = 0;
+};
+
+class webhook_dispatcher : public std::enable_shared_from_this<webhook_dispatcher> {
+ public:
+  // `on_failed` runs on `io`, without the dispatcher's lock, after a delivery failed.
+  webhook_dispatcher(boost::asio::io_context& io, webhook_settings settings, std::chrono::milliseconds timeout,
+                     std::optional<std::uint64_t> seed, std::function<void(const delivery_record&)> on_failed);
+
+  // Thread-safe.
+  void enqueue(const std::vector<outgoing_webhook>& webhooks);
+  void set_endpoint(std::string url, std::string token, std::string secret);
+  void drop_next(int count);
+  webhook_settings settings() const;
+  std::vector<delivery_record> deliveries() const;
+  // No new attempts after this; one in flight ends with `closed`.
+  void shutdown();
+  // Once `io` no longer runs: drops the HTTP client while `io` still exists.
+  void release_client();
+
+ private:
+  void send_next();
+  void finish(std::size_t record, int status, std::string error);
+
+  boost::asio::io_context& io_;
+  std::unique_ptr<net::http_client> client_;
+  std::chrono::milliseconds timeout_;
+  std::function<void(const delivery_record&)> on_failed_;
+
+  mutable std::mutex mutex_;
+  webhook_settings settings_;
+  std::mt19937_64 random_;
+  std::deque<delivery_record> records_;
+  std::deque<std::size_t> queue_;
+  bool sending_ = false;
+  bool stopped_ = false;
+};
+
+}  // namespace tutorbot::sandbox::chatwoot

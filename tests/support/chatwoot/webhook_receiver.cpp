@@ -1,0 +1,108 @@
+#include "tests/support/chatwoot/webhook_receiver.hpp"
+
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <thread>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "net/http_server.hpp"
+#include "obs/metrics.hpp"
+
+namespace tutorbot::testing {
+
+struct chatwoot_webhook_receiver::impl {
+  impl() : work(io.get_executor()) {}
+
+  mutable std::mutex mutex;
+  mutable std::condition_variable arrived;
+  std::vector<received_chatwoot_webhook> received;
+  int failures_left = 0;
+  int failure_status = 500;
+  std::chrono::milliseconds delay{0};
+
+  boost::asio::io_context io;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work;
+  obs::metrics metrics;
+  std::unique_ptr<net::http_server> server;
+  std::thread thread;
+};
+
+chatwoot_webhook_receiver::chatwoot_webhook_receiver() : impl_(std::make_unique<impl>()) {
+  auto& s = *impl_;
+  net::router routes;
+  routes.add("POST", "/webhooks/chatwoot", [&s](net::server_request&& request, net::respond_fn respond) {
+    received_chatwoot_webhook w;
+    w.body = request.body;
+    w.token = request.query_param("token").value_or("");
+    w.signature = request.header("X-Chatwoot-Signature").value_or("");
+    w.timestamp = request.header("X-Chatwoot-Timestamp").value_or("");
+    w.delivery = request.header("X-Chatwoot-Delivery").value_or("");
+    w.content_type = request.header("Content-Type").value_or("");
+    w.user_agent = request.header("User-Agent").value_or("");
+    std::chrono::milliseconds delay;
+    {
+      std::lock_guard lock(s.mutex);
+      if (s.failures_left > 0) {
+        --s.failures_left;
+        w.answered = s.failure_status;
+      }
+      delay = s.delay;
+      s.received.push_back(w);
+    }
+    s.arrived.notify_all();
+    auto response = net::server_response::json(w.answered, w.answered == 200 ? "{}" : R"({"error":"x"})");
+    if (delay.count() <= 0) return respond(std::move(response));
+    auto timer = std::make_shared<boost::asio::steady_timer>(s.io, delay);
+    timer->async_wait([timer, respond, response](const boost::system::error_code&) { respond(response); });
+  });
+  net::server_options options;
+  options.port = 0;
+  options.shutdown_grace = std::chrono::seconds(1);
+  s.server = std::make_unique<net::http_server>(s.io, options, std::move(routes), s.metrics);
+  s.server->start();
+  s.thread = std::thread([&io = s.io] { io.run(); });
+}
+
+chatwoot_webhook_receiver::~chatwoot_webhook_receiver() {
+  auto& s = *impl_;
+  auto drained = std::make_shared<std::promise<void>>();
+  auto done = drained->get_future();
+  s.server->shutdown([drained] { drained->set_value(); });
+  done.wait_for(std::chrono::seconds(5));
+  s.work.reset();
+  s.io.stop();
+  s.thread.join();
+}
+
+std::string chatwoot_webhook_receiver::url() const {
+  return "http://127.0.0.1:" + std::to_string(impl_->server->port()) + "/webhooks/chatwoot";
+}
+
+void chatwoot_webhook_receiver::fail_next(int count, int status) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->failures_left = count;
+  impl_->failure_status = status;
+}
+
+void chatwoot_webhook_receiver::set_answer_delay(std::chrono::milliseconds delay) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->delay = delay;
+}
+
+std::vector<received_chatwoot_webhook> chatwoot_webhook_receiver::received() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->received;
+}
+
+std::vector<received_chatwoot_webhook> chatwoot_webhook_receiver::wait_for(std::size_t count,
+                                                                           std::chrono::milliseconds deadline) const {
+  std::unique_lock lock(impl_->mutex);
+  impl_->arrived.wait_for(lock, deadline, [&] { return impl_->received.size() >= count; });
+  return impl_->received;
+}
+
+}  // namespace tutorbot::testing

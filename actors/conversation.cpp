@@ -52,6 +52,7 @@ long long int_at(const json::object& o, const char* key) {
 struct decoded_event {
   std::optional<domain::dialogue_event> event;
   bool incoming = false;                      // a student's message
+  std::optional<long long> message_id;
   domain::contact_info contact;               // from the message's sender
   std::optional<long long> contact_id;
 };
@@ -64,6 +65,7 @@ decoded_event decode(const db::conversation_event& stored) {
   const auto& o = value.as_object();
   if (stored.kind == "message") {
     d.incoming = true;
+    if (auto id = int_at(o, "message_id")) d.message_id = id;
     if (const auto* c = o.if_contains("contact"); c && c->is_object()) {
       const auto& contact = c->as_object();
       if (auto id = int_at(contact, "id")) d.contact_id = id;
@@ -161,6 +163,7 @@ struct conversation_state {
   int inflight = 0;
   std::vector<db::outbox_work> work;
   bool incoming = false;
+  std::optional<long long> message_id;
   std::optional<long long> contact_id;
   std::chrono::steady_clock::time_point last_active = std::chrono::steady_clock::now();
   static inline const char* name = "conversation";
@@ -199,6 +202,7 @@ void save(conversation_actor* self) {
                      domain::serialize_dialogue_state(s.dialogue),
                      s.current->id,
                      s.incoming,
+                     s.message_id,
                      s.dialogue.phase == domain::dialogue_phase::handoff,
                      std::move(s.work)};
   s.work.clear();
@@ -414,6 +418,7 @@ void begin(conversation_actor* self, db::conversation_event stored) {
   auto decoded = decode(stored);
   s.current = stored;
   s.incoming = decoded.incoming;
+  s.message_id = decoded.message_id;
   if (decoded.contact_id) s.contact_id = decoded.contact_id;
   auto contact_id = s.contact_id;
   auto id = s.id;

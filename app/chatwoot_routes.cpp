@@ -4,6 +4,7 @@
 
 #include "actors/ask.hpp"
 #include "actors/atoms.hpp"
+#include "actors/chatwoot_catchup.hpp"
 #include "actors/db_pool.hpp"
 #include "app/api_routes.hpp"
 #include "db/conversations.hpp"
@@ -40,21 +41,9 @@ std::optional<stored_event> to_store(const net::chatwoot_event& event, const net
   out.account_id = event.conversation->account_id;
   if (net::is_from_student(event) && event.message) {
     const auto& m = *event.message;
-    json::object payload{{"message_id", m.id}, {"content", m.content}, {"account_id", out.account_id}};
-    if (m.content.empty() && !m.attachments.empty()) payload["attachment"] = m.attachments.front().file_type;
-    if (m.sender) {
-      json::object contact{{"id", m.sender->id}, {"name", m.sender->name}, {"email", m.sender->email},
-                           {"phone_number", m.sender->phone_number}};
-      json::object attributes;
-      for (const auto& [k, v] : m.sender->custom_attributes) attributes[k] = v;
-      contact["custom_attributes"] = attributes;
-      if (auto it = m.sender->additional_attributes.find("locale"); it != m.sender->additional_attributes.end())
-        contact["locale"] = it->second;
-      payload["contact"] = contact;
-    }
     out.dedupe_key = "message:" + std::to_string(m.id);
     out.kind = "message";
-    out.payload = json::serialize(payload);
+    out.payload = actors::student_message_payload(m, out.account_id);
     return out;
   }
   const auto status = event.conversation->status;

@@ -16,6 +16,7 @@
 #include "actors/db_pool.hpp"
 #include "actors/booking_watch.hpp"
 #include "actors/calendar_sync.hpp"
+#include "actors/chatwoot_catchup.hpp"
 #include "actors/chatwoot_effects.hpp"
 #include "actors/conversation.hpp"
 #include "actors/outbox_dispatcher.hpp"
@@ -82,6 +83,7 @@ struct service::impl {
   caf::actor outbox;
   caf::actor payments;
   caf::actor conversations;
+  caf::actor catchup;
   boost::asio::io_context io;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work;
   std::unique_ptr<net::http_server> server;
@@ -201,6 +203,8 @@ void service::start() {
     conversations.catalog = &s.cfg.payments;
     conversations.zone = zone;
     s.conversations = actors::spawn_conversation_registry(s.system, std::move(conversations));
+    s.catchup = actors::spawn_chatwoot_catchup(
+        s.system, actors::catchup_settings{pool.url, s.chatwoot.get(), s.conversations, chatwoot.catchup});
   }
   s.sweeper = actors::spawn_hold_sweeper(s.system, s.db_pool, s.registry, hold_sweep_interval);
 
@@ -247,9 +251,9 @@ void service::stop() {
   if (s.http_client) s.http_client->shutdown();
   {
     caf::scoped_actor waiter{s.system};
-    for (auto* a : {&s.payments, &s.outbox})
+    for (auto* a : {&s.catchup, &s.payments, &s.outbox})
       if (*a) waiter->send_exit(*a, caf::exit_reason::user_shutdown);
-    for (auto* a : {&s.payments, &s.outbox})
+    for (auto* a : {&s.catchup, &s.payments, &s.outbox})
       if (*a) waiter->wait_for(*a);
   }
   s.work.reset();

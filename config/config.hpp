@@ -74,6 +74,9 @@ struct chatwoot_settings {
   bool enabled = false;
   std::string base_url;                     // CHATWOOT_BASE_URL
   int account_id = 0;                       // CHATWOOT_ACCOUNT_ID
+  // How often the messages of active conversations are listed, to answer any whose webhook
+  // was lost (Chatwoot never redelivers).
+  std::chrono::seconds catchup{30};
   secret api_token;                         // CHATWOOT_API_TOKEN (api_access_token header)
   // CHATWOOT_USER_TOKEN, optional: an agent's token for what bot tokens may not do (contact
   // updates, the message list for the catch-up); without it the bot token is tried.

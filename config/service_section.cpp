@@ -105,8 +105,8 @@ void read_google(const YAML::Node& node, const sink& s, const std::string& path,
 void read_chatwoot(const YAML::Node& node, const sink& s, const std::string& path,
                    chatwoot_settings& c) {
   each_entry(node, s, path,
-             {"enabled", "base_url", "account_id", "api_token", "webhook_token",
-              "signing_secret"},
+             {"enabled", "base_url", "account_id", "catchup_seconds", "api_token", "webhook_token",
+              "signing_secret", "user_token"},
              {}, [&](const std::string& key, const YAML::Node& v) {
                const auto p = join(path, key);
                if (key == "enabled") {
@@ -115,6 +115,10 @@ void read_chatwoot(const YAML::Node& node, const sink& s, const std::string& pat
                  read_url(v, s, p, c.base_url);
                } else if (key == "account_id") {
                  if (auto n = get_int(v, s, p, 1, 1'000'000'000)) c.account_id = static_cast<int>(*n);
+               } else if (key == "catchup_seconds") {
+                 read_seconds(v, s, p, c.catchup, 1, 3600);
+               } else if (key == "user_token") {
+                 refuse_secret(s, v, p, "CHATWOOT_USER_TOKEN");
                } else if (key == "api_token") {
                  refuse_secret(s, v, p, "CHATWOOT_API_TOKEN");
                } else if (key == "webhook_token") {

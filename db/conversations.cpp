@@ -29,8 +29,12 @@ void prepare_statements(connection& conn) {
           "contact_id, extract(epoch FROM last_incoming_at)::bigint, handed_off");
   prepare(conn, "save_step",
           "UPDATE conversations SET state = $3::jsonb, version = version + 1, handed_off = $4, updated_at = now(), "
-          "last_incoming_at = CASE WHEN $5 THEN now() ELSE last_incoming_at END "
+          "last_incoming_at = CASE WHEN $5 THEN now() ELSE last_incoming_at END, "
+          "last_message_id = GREATEST(last_message_id, $6::bigint) "
           "WHERE chatwoot_conversation_id = $1 AND version = $2");
+  prepare(conn, "active_conversations",
+          "SELECT chatwoot_conversation_id, chatwoot_account_id, last_message_id FROM conversations "
+          "WHERE last_incoming_at >= to_timestamp($1) AND NOT handed_off ORDER BY last_incoming_at DESC LIMIT 500");
   prepare(conn, "mark_conversation_event",
           "UPDATE conversation_events SET processed_at = now(), attempts = attempts + 1 WHERE id = $1");
   prepare(conn, "defer_conversation_event",
@@ -124,8 +128,9 @@ student_facts facts_of(connection& conn, const std::string& student_id, const st
 bool save_step(connection& conn, const step_save& save) {
   prepare_statements(conn);
   return transact(conn, [&](pqxx::work& tx) {
+    const auto message = save.message_id ? std::optional<std::string>(std::to_string(*save.message_id)) : std::nullopt;
     auto updated = tx.exec_prepared("save_step", save.conversation_id, save.expected_version, save.state_json,
-                                    save.handed_off, save.incoming);
+                                    save.handed_off, save.incoming, message ? message->c_str() : nullptr);
     if (updated.affected_rows() == 0) return false;
     const std::string ordering = "conversation:" + std::to_string(save.conversation_id);
     for (std::size_t i = 0; i < save.work.size(); ++i) {
@@ -135,6 +140,19 @@ bool save_step(connection& conn, const step_save& save) {
     }
     tx.exec_prepared("mark_conversation_event", save.event_id);
     return true;
+  });
+}
+
+std::vector<active_conversation> active_conversations(connection& conn, std::chrono::sys_seconds since) {
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) {
+    std::vector<active_conversation> out;
+    for (const auto& r : tx.exec_prepared("active_conversations", epoch(since))) {
+      active_conversation a{r[0].as<long long>(), r[1].as<long long>(), std::nullopt};
+      if (!r[2].is_null()) a.last_message_id = r[2].as<long long>();
+      out.push_back(a);
+    }
+    return out;
   });
 }
 

@@ -62,11 +62,20 @@ struct step_save {
   std::string state_json;
   long long event_id = 0;  // the conversation event this step processed
   bool incoming = false;   // a student's message: WhatsApp's 24-hour window starts again
+  std::optional<long long> message_id;  // its Chatwoot id: the catch-up lists only newer ones
   bool handed_off = false;
   std::vector<outbox_work> work;  // in order; run in that order for this conversation
 };
 // False when another step saved first (version moved on): reload and process again.
 bool save_step(connection& conn, const step_save& save);
+
+struct active_conversation {
+  long long id = 0;
+  long long account_id = 0;
+  std::optional<long long> last_message_id;
+};
+// Conversations a student wrote in since `since`, not handed to staff.
+std::vector<active_conversation> active_conversations(connection& conn, std::chrono::sys_seconds since);
 
 // An event that cannot be processed now (a provider down, a bug) is tried again by the next
 // sweep; after its fifth failed attempt it is set aside (processed, with last_error kept).

@@ -340,10 +340,13 @@ std::variant<chatwoot_event, chatwoot_parse_error> parse_chatwoot_webhook(std::s
   return e;
 }
 
+bool is_student_message(const chatwoot_message& message) {
+  return message.message_type == chatwoot_message_type::incoming && !message.private_note && message.sender &&
+         message.sender->type == chatwoot_sender_type::contact;
+}
+
 bool is_from_student(const chatwoot_event& event) {
-  return event.kind == chatwoot_event_kind::message_created && event.message &&
-         event.message->message_type == chatwoot_message_type::incoming && !event.message->private_note &&
-         event.message->sender && event.message->sender->type == chatwoot_sender_type::contact;
+  return event.kind == chatwoot_event_kind::message_created && event.message && is_student_message(*event.message);
 }
 
 // ---- signatures --------------------------------------------------------------------------

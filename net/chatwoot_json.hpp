@@ -119,6 +119,9 @@ std::variant<chatwoot_event, chatwoot_parse_error> parse_chatwoot_webhook(std::s
 // by a contact. Chatwoot also posts the bot's own replies, agents' messages and private
 // notes to the same webhook, and message_updated for status changes of any message.
 bool is_from_student(const chatwoot_event& event);
+// The same rule for one message (from a webhook or the message list): incoming, public,
+// written by a contact.
+bool is_student_message(const chatwoot_message& message);
 
 // ---- X-Chatwoot-Signature -------------------------------------------------------------
 

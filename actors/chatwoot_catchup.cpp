@@ -1,0 +1,93 @@
+#include "actors/chatwoot_catchup.hpp"
+
+#include <memory>
+
+#include <boost/json.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "actors/atoms.hpp"
+#include "actors/blocking_call.hpp"
+#include "db/conversations.hpp"
+#include "net/chatwoot_client.hpp"
+#include "obs/log.hpp"
+
+namespace tutorbot::actors {
+
+namespace json = boost::json;
+
+std::string student_message_payload(const net::chatwoot_message& m, long long account_id) {
+  json::object payload{{"message_id", m.id}, {"content", m.content}, {"account_id", account_id}};
+  if (m.content.empty() && !m.attachments.empty()) payload["attachment"] = m.attachments.front().file_type;
+  if (m.sender) {
+    json::object contact{{"id", m.sender->id},
+                         {"name", m.sender->name},
+                         {"email", m.sender->email},
+                         {"phone_number", m.sender->phone_number}};
+    json::object attributes;
+    for (const auto& [k, v] : m.sender->custom_attributes) attributes[k] = v;
+    contact["custom_attributes"] = attributes;
+    if (auto it = m.sender->additional_attributes.find("locale"); it != m.sender->additional_attributes.end())
+      contact["locale"] = it->second;
+    payload["contact"] = contact;
+  }
+  return json::serialize(payload);
+}
+
+namespace {
+
+struct catchup_state {
+  std::unique_ptr<db::connection> conn;
+  static inline const char* name = "chatwoot_catchup";
+};
+
+void catch_up(const catchup_settings& settings, db::connection& conn) {
+  auto since = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()) -
+               std::chrono::duration_cast<std::chrono::seconds>(settings.active_within);
+  for (const auto& active : db::active_conversations(conn, since)) {
+    auto listed = wait_for_result<net::chatwoot_result<std::vector<net::chatwoot_message>>>(
+        std::chrono::seconds(60), [&](auto done) {
+          settings.chatwoot->list_messages(domain::conversation_id{active.id}, active.last_message_id, std::move(done));
+        });
+    if (!listed) continue;
+    if (auto* e = std::get_if<net::chatwoot_error>(&*listed)) {
+      obs::log_warn("chatwoot_catchup_failed", {{"conversation_id", static_cast<std::int64_t>(active.id)},
+                                                {"error", e->message}});
+      continue;
+    }
+    int found = 0;
+    for (const auto& m : std::get<std::vector<net::chatwoot_message>>(*listed)) {
+      if (!net::is_student_message(m)) continue;
+      if (db::store_conversation_event(conn, active.id, active.account_id, "message:" + std::to_string(m.id), "message",
+                                       student_message_payload(m, active.account_id)))
+        ++found;
+    }
+    if (found == 0) continue;
+    obs::log_warn("chatwoot_messages_recovered", {{"conversation_id", static_cast<std::int64_t>(active.id)},
+                                                  {"count", found}});
+    caf::anon_send(settings.conversations, nudge_atom::value, active.id);
+  }
+}
+
+caf::behavior chatwoot_catchup(caf::stateful_actor<catchup_state>* self, catchup_settings settings) {
+  self->state.conn = std::make_unique<db::connection>(settings.database_url);
+  self->send(self, tick_atom::value);
+  return {
+      [=](tick_atom) {
+        try {
+          catch_up(settings, *self->state.conn);
+        } catch (const std::exception& e) {
+          obs::log_warn("chatwoot_catchup_failed", {{"error", e.what()}});
+        }
+        self->delayed_send(self, settings.interval, tick_atom::value);
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_chatwoot_catchup(caf::actor_system& system, catchup_settings settings) {
+  return system.spawn<caf::detached>(chatwoot_catchup, std::move(settings));
+}
+
+}  // namespace tutorbot::actors

@@ -4,24 +4,13 @@
 // and the agent's token, and a poll-with-deadline helper.
 #include <chrono>
 #include <string>
-#include <thread>
 
 #include "tests/support/chatwoot/chatwoot_api.hpp"
 #include "tests/support/chatwoot/sandbox_server.hpp"
 #include "tests/support/chatwoot/webhook_receiver.hpp"
+#include "tests/support/eventually.hpp"
 
 namespace tutorbot::testing {
-
-// Polls `p` until it holds or the deadline passes; true when it held.
-template <class Predicate>
-bool poll_until(Predicate p, std::chrono::milliseconds deadline = std::chrono::seconds(5)) {
-  const auto until = std::chrono::steady_clock::now() + deadline;
-  while (!p()) {
-    if (std::chrono::steady_clock::now() > until) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return true;
-}
 
 struct chatwoot_sandbox_fixture {
   // Declared first so that it outlives the sandbox delivering to it.

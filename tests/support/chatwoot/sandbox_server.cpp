@@ -1,26 +1,15 @@
 #include "tests/support/chatwoot/sandbox_server.hpp"
 
-#include <future>
-#include <thread>
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
 
-#include "net/http_server.hpp"
-#include "obs/metrics.hpp"
+#include "tests/support/loopback_server.hpp"
 
 namespace tutorbot::testing {
 
 struct chatwoot_sandbox_server::impl {
-  impl() : work(io.get_executor()) {}
-
-  boost::asio::io_context io;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work;
-  obs::metrics metrics;
   sandbox::chatwoot_sandbox_options options;
   std::unique_ptr<sandbox::chatwoot_sandbox> sandbox;
-  std::unique_ptr<net::http_server> server;
-  std::thread thread;
+  std::unique_ptr<loopback_server> server;
 };
 
 sandbox::chatwoot_sandbox_options chatwoot_sandbox_server::test_options(const std::string& webhook_url) {
@@ -43,23 +32,11 @@ chatwoot_sandbox_server::chatwoot_sandbox_server(sandbox::chatwoot_sandbox_optio
   s.sandbox = std::make_unique<sandbox::chatwoot_sandbox>(std::move(options));
   net::router routes;
   s.sandbox->add_routes(routes);
-  net::server_options server_options;
-  server_options.port = 0;
-  server_options.shutdown_grace = std::chrono::seconds(1);
-  s.server = std::make_unique<net::http_server>(s.io, server_options, std::move(routes), s.metrics);
-  s.server->start();
-  s.thread = std::thread([&io = s.io] { io.run(); });
+  s.server = std::make_unique<loopback_server>(std::move(routes), 0);
 }
 
 chatwoot_sandbox_server::~chatwoot_sandbox_server() {
   auto& s = *impl_;
-  auto drained = std::make_shared<std::promise<void>>();
-  auto done = drained->get_future();
-  s.server->shutdown([drained] { drained->set_value(); });
-  done.wait_for(std::chrono::seconds(5));
-  s.work.reset();
-  s.io.stop();
-  s.thread.join();
   s.server.reset();
   s.sandbox.reset();
 }

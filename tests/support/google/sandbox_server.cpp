@@ -1,31 +1,19 @@
 #include "tests/support/google/sandbox_server.hpp"
 
-#include <future>
 #include <random>
 #include <stdexcept>
-#include <thread>
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-
-#include "net/http_server.hpp"
-#include "obs/metrics.hpp"
+#include "tests/support/loopback_server.hpp"
 #include "tests/support/process.hpp"
 
 namespace tutorbot::testing {
 
 struct google_sandbox_server::impl {
-  impl() : work(io.get_executor()) {}
-
   std::filesystem::path dir;
   std::string key_path;
   unsigned short port = 0;
-  boost::asio::io_context io;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work;
-  obs::metrics metrics;
   std::unique_ptr<sandbox::google_calendar_sandbox> sandbox;
-  std::unique_ptr<net::http_server> server;
-  std::thread thread;
+  std::unique_ptr<loopback_server> server;
 };
 
 google_sandbox_server::google_sandbox_server() : impl_(std::make_unique<impl>()) {
@@ -41,23 +29,11 @@ google_sandbox_server::google_sandbox_server() : impl_(std::make_unique<impl>())
   s.sandbox = std::make_unique<sandbox::google_calendar_sandbox>(s.key_path);
   net::router routes;
   s.sandbox->add_routes(routes);
-  net::server_options options;
-  options.port = s.port;
-  options.shutdown_grace = std::chrono::seconds(1);
-  s.server = std::make_unique<net::http_server>(s.io, options, std::move(routes), s.metrics);
-  s.server->start();
-  s.thread = std::thread([&io = s.io] { io.run(); });
+  s.server = std::make_unique<loopback_server>(std::move(routes), s.port);
 }
 
 google_sandbox_server::~google_sandbox_server() {
   auto& s = *impl_;
-  auto drained = std::make_shared<std::promise<void>>();
-  auto done = drained->get_future();
-  s.server->shutdown([drained] { drained->set_value(); });
-  done.wait_for(std::chrono::seconds(5));
-  s.work.reset();
-  s.io.stop();
-  s.thread.join();
   s.server.reset();
   s.sandbox.reset();
   std::error_code ignored;

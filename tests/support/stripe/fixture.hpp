@@ -3,24 +3,13 @@
 // receiver it delivers to) per test case, and a poll-with-deadline helper.
 #include <chrono>
 #include <string>
-#include <thread>
 
 #include "tests/support/stripe/sandbox_server.hpp"
 #include "tests/support/stripe/stripe_api.hpp"
 #include "tests/support/stripe/webhook_receiver.hpp"
+#include "tests/support/eventually.hpp"
 
 namespace tutorbot::testing {
-
-// Polls `p` until it holds or the deadline passes; true when it held.
-template <class Predicate>
-bool eventually(Predicate p, std::chrono::milliseconds deadline = std::chrono::seconds(5)) {
-  const auto until = std::chrono::steady_clock::now() + deadline;
-  while (!p()) {
-    if (std::chrono::steady_clock::now() > until) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return true;
-}
 
 struct stripe_sandbox_fixture {
   stripe_sandbox_server server;

@@ -1,32 +1,21 @@
 #include "tests/support/stripe/webhook_receiver.hpp"
 
 #include <condition_variable>
-#include <future>
 #include <mutex>
-#include <thread>
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
 
-#include "net/http_server.hpp"
-#include "obs/metrics.hpp"
+#include "tests/support/loopback_server.hpp"
 
 namespace tutorbot::testing {
 
 struct webhook_receiver::impl {
-  impl() : work(io.get_executor()) {}
-
   mutable std::mutex mutex;
   mutable std::condition_variable arrived;
   std::vector<received_webhook> received;
   int failures_left = 0;
   int failure_status = 500;
 
-  boost::asio::io_context io;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work;
-  obs::metrics metrics;
-  std::unique_ptr<net::http_server> server;
-  std::thread thread;
+  std::unique_ptr<loopback_server> server;
 };
 
 webhook_receiver::webhook_receiver() : impl_(std::make_unique<impl>()) {
@@ -49,23 +38,12 @@ webhook_receiver::webhook_receiver() : impl_(std::make_unique<impl>()) {
     s.arrived.notify_all();
     respond(net::server_response::json(w.answered, w.answered == 200 ? R"({"received":true})" : R"({"error":"x"})"));
   });
-  net::server_options options;
-  options.port = 0;
-  options.shutdown_grace = std::chrono::seconds(1);
-  s.server = std::make_unique<net::http_server>(s.io, options, std::move(routes), s.metrics);
-  s.server->start();
-  s.thread = std::thread([&io = s.io] { io.run(); });
+  s.server = std::make_unique<loopback_server>(std::move(routes), 0);
 }
 
 webhook_receiver::~webhook_receiver() {
   auto& s = *impl_;
-  auto drained = std::make_shared<std::promise<void>>();
-  auto done = drained->get_future();
-  s.server->shutdown([drained] { drained->set_value(); });
-  done.wait_for(std::chrono::seconds(5));
-  s.work.reset();
-  s.io.stop();
-  s.thread.join();
+  s.server.reset();
 }
 
 std::string webhook_receiver::url() const {

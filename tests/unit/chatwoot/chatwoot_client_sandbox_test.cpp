@@ -230,7 +230,7 @@ BOOST_FIXTURE_TEST_CASE(handoff_opens_the_conversation_and_the_status_webhook_sa
   BOOST_CHECK(conversation.status == net::chatwoot_status::open);
   BOOST_TEST(conversation.contact_id == opened.contact_id);
 
-  BOOST_TEST(testing::poll_until([&] {
+  BOOST_TEST(testing::eventually([&] {
     for (const auto& e : parsed_webhooks(receiver.received()))
       if (e.kind == net::chatwoot_event_kind::conversation_status_changed && e.conversation &&
           e.conversation->status == net::chatwoot_status::open)

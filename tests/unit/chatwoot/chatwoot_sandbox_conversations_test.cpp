@@ -10,7 +10,7 @@
 using namespace tutorbot;
 namespace json = boost::json;
 using testing::chatwoot_sandbox_fixture;
-using testing::poll_until;
+using testing::eventually;
 
 namespace {
 
@@ -77,7 +77,7 @@ BOOST_FIXTURE_TEST_CASE(toggle_status_answers_chatwoots_shape_and_fires_status_c
   BOOST_TEST(text(a.body.at("payload").at("current_status")) == "resolved");
   BOOST_TEST(a.body.at("payload").at("conversation_id").as_int64() == c);
 
-  BOOST_TEST_REQUIRE(poll_until([&] { return !webhooks_of(receiver, "conversation_status_changed").empty(); }));
+  BOOST_TEST_REQUIRE(eventually([&] { return !webhooks_of(receiver, "conversation_status_changed").empty(); }));
   const auto event = webhooks_of(receiver, "conversation_status_changed").front();
   BOOST_TEST(event.at("id").as_int64() == c);
   BOOST_TEST(text(event.at("status")) == "resolved");

@@ -10,7 +10,7 @@
 using namespace tutorbot;
 namespace json = boost::json;
 using testing::chatwoot_sandbox_fixture;
-using testing::poll_until;
+using testing::eventually;
 
 namespace {
 
@@ -128,16 +128,16 @@ BOOST_FIXTURE_TEST_CASE(a_failed_delivery_is_never_retried_and_the_conversation_
   receiver.fail_next(1, 500);
   const auto c = bot.open_conversation();
   bot.student_writes(c, "hoi");
-  BOOST_TEST_REQUIRE(poll_until([&] { return delivery_finished(sandbox, 0); }));
+  BOOST_TEST_REQUIRE(eventually([&] { return delivery_finished(sandbox, 0); }));
   const auto first = sandbox.deliveries().at(0);
   BOOST_TEST(first.outcome == "failed");
   BOOST_TEST(first.status == 500);
 
   // The failure hands the conversation to humans, which is itself a webhook; the one
   // after it arrives, and nothing in between is the first one again.
-  BOOST_TEST_REQUIRE(poll_until([&] { return sandbox.transcript(c)->status == "open"; }));
+  BOOST_TEST_REQUIRE(eventually([&] { return sandbox.transcript(c)->status == "open"; }));
   bot.student_writes(c, "hallo?");
-  BOOST_TEST_REQUIRE(poll_until([&] { return delivery_finished(sandbox, 2); }));
+  BOOST_TEST_REQUIRE(eventually([&] { return delivery_finished(sandbox, 2); }));
   const auto received = receiver.received();
   BOOST_TEST_REQUIRE(received.size() == 3u);
   BOOST_TEST(text(body_of(received[1]).at("event")) == "conversation_status_changed");
@@ -163,7 +163,7 @@ BOOST_AUTO_TEST_CASE(an_answer_slower_than_the_timeout_is_a_failed_delivery) {
   receiver.set_answer_delay(std::chrono::milliseconds(800));
   const auto c = sandbox.open_conversation("+31612345678", "Sanne").conversation_id;
   sandbox.student_writes(c, "hoi");
-  BOOST_TEST_REQUIRE(poll_until([&] { return delivery_finished(sandbox, 0); }));
+  BOOST_TEST_REQUIRE(eventually([&] { return delivery_finished(sandbox, 0); }));
   const auto d = sandbox.deliveries().at(0);
   BOOST_TEST(d.outcome == "failed");
   BOOST_TEST(d.status == 0);
@@ -216,7 +216,7 @@ BOOST_FIXTURE_TEST_CASE(the_legacy_sender_knob_sends_only_id_name_avatar_and_typ
 BOOST_FIXTURE_TEST_CASE(deliveries_are_listed_over_http_with_their_payload, chatwoot_sandbox_fixture) {
   const auto c = bot.open_conversation();
   bot.student_writes(c, "hoi");
-  BOOST_TEST_REQUIRE(poll_until([&] { return delivery_finished(sandbox, 0); }));
+  BOOST_TEST_REQUIRE(eventually([&] { return delivery_finished(sandbox, 0); }));
   auto a = bot.control("GET", "/deliveries?conversation=" + std::to_string(c));
   BOOST_TEST_REQUIRE(a.status == 200);
   const auto& d = a.body.at("deliveries").at(0);

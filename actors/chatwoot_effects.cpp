@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "actors/blocking_call.hpp"
+#include "db/conversations.hpp"
 #include "domain/whatsapp_text.hpp"
 #include "net/chatwoot_client.hpp"
 #include "obs/log.hpp"
@@ -69,13 +70,24 @@ net::chatwoot_outgoing_message render(const json::object& p) {
 
 class chatwoot_effects {
  public:
-  chatwoot_effects(net::chatwoot_client& chatwoot, std::chrono::seconds timeout) : chatwoot_(chatwoot), timeout_(timeout) {}
+  chatwoot_effects(net::chatwoot_client& chatwoot, std::chrono::seconds timeout, whatsapp_template_settings window)
+      : chatwoot_(chatwoot), timeout_(timeout), window_(std::move(window)) {}
 
-  outbox_outcome message(const db::outbox_item& item) {
+  outbox_outcome message(const db::outbox_item& item, db::connection& conn) {
     auto p = payload_of(item);
     if (!p) return outbox_outcome::give_up("payload is not a JSON object");
     auto conversation = conversation_of(*p);
     auto message = render(*p);
+    if (!message.private_note && outside_window(conn, conversation)) {
+      // Buttons are not allowed in a template: the numbered text carries the choices.
+      if (message.content_type == net::chatwoot_content_type::input_select) {
+        message.content = domain::make_quick_reply(text_at(*p, "content"), strings_at(*p, "options")).numbered_text;
+        message.content_type = net::chatwoot_content_type::text;
+        message.items.clear();
+      }
+      message.whatsapp_template = net::chatwoot_template{window_.name, window_.category, window_.language,
+                                                         {{"1", message.content}}};
+    }
     // Chatwoot has no idempotency key: after an attempt whose message may have landed, look
     // whether it did before sending it again.
     if (item.attempts > 1 && already_sent(conversation, message, item.created_at)) return outbox_outcome::done();
@@ -134,6 +146,11 @@ class chatwoot_effects {
   }
 
  private:
+  bool outside_window(db::connection& conn, domain::conversation_id conversation) {
+    auto last = db::last_incoming_at(conn, conversation.value);
+    return last && std::chrono::system_clock::now() - *last > std::chrono::hours(24);
+  }
+
   bool already_sent(domain::conversation_id conversation, const net::chatwoot_outgoing_message& message,
                     std::chrono::sys_seconds since) {
     auto listed = wait_for_result<net::chatwoot_result<std::vector<net::chatwoot_message>>>(
@@ -148,14 +165,16 @@ class chatwoot_effects {
 
   net::chatwoot_client& chatwoot_;
   std::chrono::seconds timeout_;
+  whatsapp_template_settings window_;
 };
 
 }  // namespace
 
-std::map<std::string, outbox_handler> make_chatwoot_effects(net::chatwoot_client& chatwoot, std::chrono::seconds timeout) {
-  auto effects = std::make_shared<chatwoot_effects>(chatwoot, timeout);
+std::map<std::string, outbox_handler> make_chatwoot_effects(net::chatwoot_client& chatwoot, std::chrono::seconds timeout,
+                                                            whatsapp_template_settings outside_window) {
+  auto effects = std::make_shared<chatwoot_effects>(chatwoot, timeout, std::move(outside_window));
   return {
-      {"chatwoot.message", [effects](const db::outbox_item& i, db::connection&) { return effects->message(i); }},
+      {"chatwoot.message", [effects](const db::outbox_item& i, db::connection& c) { return effects->message(i, c); }},
       {"chatwoot.labels", [effects](const db::outbox_item& i, db::connection&) { return effects->labels(i); }},
       {"chatwoot.contact", [effects](const db::outbox_item& i, db::connection&) { return effects->contact(i); }},
       {"chatwoot.status", [effects](const db::outbox_item& i, db::connection&) { return effects->status(i); }},

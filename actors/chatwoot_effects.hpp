@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 
+
 #include "actors/outbox_dispatcher.hpp"
 
 namespace tutorbot::net {
@@ -16,7 +17,16 @@ class chatwoot_client;
 
 namespace tutorbot::actors {
 
+// WhatsApp accepts free text only within 24 hours of the student's last message; later ones
+// go out as this approved template, the text as its body parameter {{1}}.
+struct whatsapp_template_settings {
+  std::string name = "tutorbot_update";
+  std::string language = "nl";
+  std::string category = "UTILITY";
+};
+
 // The handlers by outbox kind; the client must outlive the outbox workers.
-std::map<std::string, outbox_handler> make_chatwoot_effects(net::chatwoot_client& chatwoot, std::chrono::seconds timeout);
+std::map<std::string, outbox_handler> make_chatwoot_effects(net::chatwoot_client& chatwoot, std::chrono::seconds timeout,
+                                                            whatsapp_template_settings outside_window = {});
 
 }  // namespace tutorbot::actors

@@ -166,7 +166,12 @@ void service::start() {
     outbox.handlers[db::outbox_kind::stripe_refund] = actors::make_stripe_refund(*s.stripe, stripe_wait);
     outbox.handlers[db::outbox_kind::stripe_expire_session] = actors::make_session_expiry(*s.stripe, stripe_wait);
   }
-  if (s.chatwoot) outbox.handlers.merge(actors::make_chatwoot_effects(*s.chatwoot, std::chrono::seconds(40)));
+  if (s.chatwoot) {
+    actors::whatsapp_template_settings outside_window;
+    outside_window.name = chatwoot.whatsapp_template_name;
+    outside_window.language = chatwoot.whatsapp_template_language;
+    outbox.handlers.merge(actors::make_chatwoot_effects(*s.chatwoot, std::chrono::seconds(40), outside_window));
+  }
   s.outbox = actors::spawn_outbox_dispatcher(s.system, std::move(outbox), s.metrics);
 
   const auto* zone = date::locate_zone(s.cfg.calendar.timezone);  // validated by the config loader

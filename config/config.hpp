@@ -77,6 +77,10 @@ struct chatwoot_settings {
   // How often the messages of active conversations are listed, to answer any whose webhook
   // was lost (Chatwoot never redelivers).
   std::chrono::seconds catchup{30};
+  // The approved WhatsApp template (one body parameter, the text) for messages sent more than
+  // 24 hours after the student's last message, when WhatsApp refuses free text.
+  std::string whatsapp_template_name = "tutorbot_update";
+  std::string whatsapp_template_language = "nl";
   secret api_token;                         // CHATWOOT_API_TOKEN (api_access_token header)
   // CHATWOOT_USER_TOKEN, optional: an agent's token for what bot tokens may not do (contact
   // updates, the message list for the catch-up); without it the bot token is tried.

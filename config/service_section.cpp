@@ -105,8 +105,8 @@ void read_google(const YAML::Node& node, const sink& s, const std::string& path,
 void read_chatwoot(const YAML::Node& node, const sink& s, const std::string& path,
                    chatwoot_settings& c) {
   each_entry(node, s, path,
-             {"enabled", "base_url", "account_id", "catchup_seconds", "api_token", "webhook_token",
-              "signing_secret", "user_token"},
+             {"enabled", "base_url", "account_id", "catchup_seconds", "whatsapp_template_name",
+              "whatsapp_template_language", "api_token", "webhook_token", "signing_secret", "user_token"},
              {}, [&](const std::string& key, const YAML::Node& v) {
                const auto p = join(path, key);
                if (key == "enabled") {
@@ -117,6 +117,10 @@ void read_chatwoot(const YAML::Node& node, const sink& s, const std::string& pat
                  if (auto n = get_int(v, s, p, 1, 1'000'000'000)) c.account_id = static_cast<int>(*n);
                } else if (key == "catchup_seconds") {
                  read_seconds(v, s, p, c.catchup, 1, 3600);
+               } else if (key == "whatsapp_template_name") {
+                 if (auto t = get_string(v, s, p)) c.whatsapp_template_name = *t;
+               } else if (key == "whatsapp_template_language") {
+                 if (auto t = get_string(v, s, p)) c.whatsapp_template_language = *t;
                } else if (key == "user_token") {
                  refuse_secret(s, v, p, "CHATWOOT_USER_TOKEN");
                } else if (key == "api_token") {

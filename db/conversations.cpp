@@ -32,6 +32,8 @@ void prepare_statements(connection& conn) {
           "last_incoming_at = CASE WHEN $5 THEN now() ELSE last_incoming_at END, "
           "last_message_id = GREATEST(last_message_id, $6::bigint) "
           "WHERE chatwoot_conversation_id = $1 AND version = $2");
+  prepare(conn, "last_incoming_at",
+          "SELECT extract(epoch FROM last_incoming_at)::bigint FROM conversations WHERE chatwoot_conversation_id = $1");
   prepare(conn, "active_conversations",
           "SELECT chatwoot_conversation_id, chatwoot_account_id, last_message_id FROM conversations "
           "WHERE last_incoming_at >= to_timestamp($1) AND NOT handed_off ORDER BY last_incoming_at DESC LIMIT 500");
@@ -140,6 +142,15 @@ bool save_step(connection& conn, const step_save& save) {
     }
     tx.exec_prepared("mark_conversation_event", save.event_id);
     return true;
+  });
+}
+
+std::optional<std::chrono::sys_seconds> last_incoming_at(connection& conn, long long conversation_id) {
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) -> std::optional<std::chrono::sys_seconds> {
+    auto rows = tx.exec_prepared("last_incoming_at", conversation_id);
+    if (rows.empty() || rows[0][0].is_null()) return std::nullopt;
+    return seconds_at(rows[0][0]);
   });
 }
 

@@ -77,6 +77,9 @@ struct active_conversation {
 // Conversations a student wrote in since `since`, not handed to staff.
 std::vector<active_conversation> active_conversations(connection& conn, std::chrono::sys_seconds since);
 
+// When the student last wrote (WhatsApp's 24-hour window for free text counts from it).
+std::optional<std::chrono::sys_seconds> last_incoming_at(connection& conn, long long conversation_id);
+
 // An event that cannot be processed now (a provider down, a bug) is tried again by the next
 // sweep; after its fifth failed attempt it is set aside (processed, with last_error kept).
 void defer_conversation_event(connection& conn, long long event_id, const std::string& error);

@@ -1,3 +1,4 @@
+#include "app/chat.hpp"
 #include "app/commands.hpp"
 
 namespace tutorbot::app {
@@ -8,6 +9,9 @@ std::string usage() {
          "  migrate               apply schema migrations and exit\n"
          "  check-config          validate the configuration; exit 2 on problems\n"
          "  sandbox               run the local Stripe, Google Calendar and Chatwoot emulators\n"
+         "  chat [--phone +316…] [--name N] [--email E]\n"
+         "                        be a WhatsApp student in this terminal, against the Chatwoot\n"
+         "                        sandbox (CHATWOOT_BASE_URL) and a running service\n"
          "  help                  this text\n"
          "--config DIR defaults to config/. Secrets and overrides come from the environment\n"
          "(DATABASE_URL, TUTORBOT_LISTEN, TUTORBOT_API_TOKEN, STRIPE_*, GCAL_*, CHATWOOT_*).\n";
@@ -21,9 +25,13 @@ bool parse_cli(const std::vector<std::string>& args, cli_options& out, std::stri
   out.command = args[0];
   if (out.command == "--help" || out.command == "-h") out.command = "help";
   if (out.command != "serve" && out.command != "migrate" && out.command != "check-config" && out.command != "sandbox" &&
-      out.command != "help") {
+      out.command != "chat" && out.command != "help") {
     error = "tutorbot: unknown command '" + out.command + "'";
     return false;
+  }
+  if (out.command == "chat") {  // its own options (app/chat.hpp); run_chat_command reads them again
+    chat_options chat;
+    return parse_chat_args(args, chat, error);
   }
   for (std::size_t i = 1; i < args.size(); ++i) {
     if (args[i] == "--config" && i + 1 < args.size()) {

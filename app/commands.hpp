@@ -19,5 +19,6 @@ int run_serve(const cli_options& options);
 int run_migrate(const cli_options& options);
 int run_check_config(const cli_options& options);
 int run_sandbox_command(const cli_options& options);
+int run_chat_command(const std::vector<std::string>& args);  // args as main has them (app/chat.hpp)
 
 }  // namespace tutorbot::app

@@ -18,5 +18,6 @@ int main(int argc, char** argv) {
   if (options.command == "serve") return run_serve(options);
   if (options.command == "migrate") return run_migrate(options);
   if (options.command == "sandbox") return run_sandbox_command(options);
+  if (options.command == "chat") return run_chat_command(args);
   return run_check_config(options);
 }

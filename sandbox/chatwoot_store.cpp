@@ -127,7 +127,18 @@ std::string input_select_problem(const json::object& content_attributes) {
 }  // namespace
 
 chatwoot_store::chatwoot_store(store_settings settings)
-    : settings_(std::move(settings)), random_(settings_.seed ? *settings_.seed : std::random_device{}()) {}
+    : settings_(std::move(settings)), random_(settings_.seed ? *settings_.seed : std::random_device{}()) {
+  // Unseeded (a demo, `tutorbot sandbox`): ids continue from the clock, as a real account's
+  // never repeat, so a restarted sandbox does not hand tutorbot ids it has already seen.
+  if (!settings_.seed) {
+    const auto base = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count() % 100'000'000;
+    next_contact_ += base;
+    next_contact_inbox_ += base;
+    next_conversation_ += base;
+    next_message_ += base * 100;
+  }
+}
 
 conversation* chatwoot_store::find(std::int64_t id) {
   auto it = conversations_.find(id);

@@ -37,10 +37,23 @@ int decode_status(int status) {
 }  // namespace
 
 child_process::child_process(std::vector<std::string> argv, std::map<std::string, std::string> env,
-                             std::string log_path) {
+                             std::string log_path, bool pipe_stdin) {
+  int in[2] = {-1, -1};
+  if (pipe_stdin) {
+    // Close-on-exec, so that no other child inherits the writing end and keeps the pipe open.
+    if (pipe2(in, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+    std::signal(SIGPIPE, SIG_IGN);
+  }
   pid_ = fork();
-  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ < 0) {
+    if (pipe_stdin) {
+      close(in[0]);
+      close(in[1]);
+    }
+    throw std::runtime_error("fork failed");
+  }
   if (pid_ == 0) {
+    if (pipe_stdin) dup2(in[0], STDIN_FILENO);  // dup2 clears close-on-exec on the copy
     if (!log_path.empty()) {
       int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       if (fd >= 0) {
@@ -51,14 +64,35 @@ child_process::child_process(std::vector<std::string> argv, std::map<std::string
     }
     exec_child(argv, env);
   }
+  if (pipe_stdin) {
+    close(in[0]);
+    stdin_fd_ = in[1];
+  }
 }
 
 child_process::~child_process() {
+  close_stdin();
   if (!reaped_ && pid_ > 0) {
     kill(pid_, SIGKILL);
     int status = 0;
     waitpid(pid_, &status, 0);
   }
+}
+
+bool child_process::write_stdin(const std::string& bytes) {
+  std::size_t done = 0;
+  while (stdin_fd_ >= 0 && done < bytes.size()) {
+    const auto n = write(stdin_fd_, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<std::size_t>(n);
+  }
+  return stdin_fd_ >= 0;
+}
+
+void child_process::close_stdin() {
+  if (stdin_fd_ >= 0) close(stdin_fd_);
+  stdin_fd_ = -1;
 }
 
 void child_process::signal(int sig) {

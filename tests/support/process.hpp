@@ -14,12 +14,19 @@ namespace tutorbot::testing {
 class child_process {
  public:
   // Starts argv[0] with the current environment plus `env`; stdout and stderr go to
-  // `log_path` when given.
+  // `log_path` when given. With `pipe_stdin` the child reads its stdin from a pipe that
+  // write_stdin() feeds and close_stdin() ends (the child sees end of input); without, it
+  // inherits this process's stdin.
   child_process(std::vector<std::string> argv, std::map<std::string, std::string> env,
-                std::string log_path = {});
+                std::string log_path = {}, bool pipe_stdin = false);
   ~child_process();  // kills the child if it is still running
   child_process(const child_process&) = delete;
   child_process& operator=(const child_process&) = delete;
+
+  // All of `bytes` to the child's stdin; false when there is no pipe or the child closed
+  // it (SIGPIPE is ignored in this process once a stdin pipe was made).
+  bool write_stdin(const std::string& bytes);
+  void close_stdin();
 
   void signal(int sig);
   // The exit code once the child has exited within the deadline; nullopt otherwise.
@@ -30,6 +37,7 @@ class child_process {
  private:
   pid_t pid_ = -1;
   bool reaped_ = false;
+  int stdin_fd_ = -1;  // the pipe's writing end, when there is one
 };
 
 // Runs a command to completion and returns its exit code and everything it printed.

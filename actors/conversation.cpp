@@ -316,9 +316,10 @@ void run_free_booking(conversation_actor* self, const domain::booking_id& bookin
   });
   self->request(s.settings.db_pool, caf::duration{ask_timeout}, run_atom::value, job)
       .then(
-          [self, chosen](db::free_confirm_result& r) {
+          [self, chosen, kind](db::free_confirm_result& r) {
             if (auto* b = std::get_if<domain::booking>(&r)) {
               domain::offered_slot slot = chosen.value_or(domain::offered_slot{b->tutor, {b->lesson_start, b->lesson_end}});
+              if (kind == db::free_kind::credit && self->state.context.credits > 0) --self->state.context.credits;
               if (self->state.settings.outbox) self->send(self->state.settings.outbox, nudge_atom::value);
               return answer(self, domain::booking_confirmed{b->id, slot});
             }
@@ -373,9 +374,10 @@ void run_effect(conversation_actor* self, const domain::effect& effect) {
             return std::vector<domain::dialogue_event>{domain::booking_cancelled{b.id}};
           });
         } else if constexpr (std::is_same_v<E, domain::reschedule>) {
-          run_transition(self, reschedule_atom::value, {e.booking, "", e.new_hold}, [](const domain::booking& b) {
+          // The dialogue waits for the hold it asked to move onto; the moved booking keeps its id.
+          run_transition(self, reschedule_atom::value, {e.booking, "", e.new_hold}, [hold = e.new_hold](const domain::booking& b) {
             return std::vector<domain::dialogue_event>{
-                domain::booking_confirmed{b.id, {b.tutor, {b.lesson_start, b.lesson_end}}}};
+                domain::booking_confirmed{hold, {b.tutor, {b.lesson_start, b.lesson_end}}}};
           });
         } else {
           --s.inflight;

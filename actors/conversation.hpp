@@ -29,7 +29,9 @@ struct conversation_settings {
   const domain::payment_catalog* catalog = nullptr;
   const date::time_zone* zone = nullptr;
   std::chrono::seconds idle_passivation{300};  // an idle conversation actor stops
-  std::chrono::seconds sweep_interval{2};       // the registry looks for unprocessed events
+  // The registry looks for unprocessed events this often: payment outcomes written by the
+  // supervisor, and events stored by other instances, are picked up this way.
+  std::chrono::milliseconds sweep_interval{500};
 };
 
 // Takes (nudge_atom, int64 conversation id): that conversation has new events.

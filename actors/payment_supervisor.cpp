@@ -11,6 +11,7 @@
 #include "actors/payment_events.hpp"
 #include "actors/payment_messages.hpp"
 #include "actors/worker_group.hpp"
+#include "db/conversations.hpp"
 #include "db/inbox.hpp"
 #include "db/payments.hpp"
 #include "domain/pricing.hpp"
@@ -146,10 +147,13 @@ checkout_answer package_checkout(const context& ctx, db::connection& conn, const
   auto quoted = domain::quote_booking(catalog, q);
   if (auto* e = std::get_if<domain::pricing_error>(&quoted)) return refused(checkout_refusal::not_found, e->message);
   const auto& quote = std::get<domain::quote>(quoted);
-  auto student = db::ensure_student(conn, r.student_ref, r.customer_email);
+  // A package bought in a chat is credited to the chat's student (its Chatwoot contact).
+  std::optional<std::string> student;
+  if (r.conversation_id) student = db::student_of_conversation(conn, *r.conversation_id);
+  if (!student) student = db::ensure_student(conn, r.student_ref, r.customer_email);
   db::order_request request{quote, product->id, r.customer_email, std::string(domain::to_string(r.locale)),
                             product->lessons, r.conversation_id};
-  auto order = db::open_package_order(conn, student, request, now_seconds() + std::chrono::hours{1});
+  auto order = db::open_package_order(conn, *student, request, now_seconds() + std::chrono::hours{1});
   return create_session(ctx, conn, std::move(order), quote, *product, {{}, r.customer_email, r.locale, r.conversation_id});
 }
 

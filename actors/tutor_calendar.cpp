@@ -68,6 +68,10 @@ struct tutor_calendar_state {
     if (busy_stale) {
       busy.clear();
       for (const auto& [id, b] : active) busy.push_back({b.lesson_start, b.lesson_end, true});
+      // Holds still being written count too: a slot one student is taking is not offered to
+      // the next (by lesson times; the rules add the buffers).
+      for (const auto& [start, end] : pending)
+        busy.push_back({start + settings.rules.buffer_before, end - settings.rules.buffer_after, true});
       std::sort(busy.begin(), busy.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
       busy_stale = false;
     }
@@ -118,6 +122,7 @@ struct tutor_calendar_state {
   void settle_pending(sys_seconds blocked_start, sys_seconds blocked_end) {
     auto it = std::find(pending.begin(), pending.end(), std::make_pair(blocked_start, blocked_end));
     if (it != pending.end()) pending.erase(it);
+    busy_stale = true;
   }
 };
 
@@ -221,6 +226,7 @@ void place_hold(caf::stateful_actor<tutor_calendar_state>* self, const hold_requ
     return;
   }
   self->state.pending.emplace_back(hold.blocked_start, hold.blocked_end);
+  self->state.busy_stale = true;
   auto job = make_db_job([hold](db::connection& conn) { return db::insert_hold(conn, hold); });
   self->request(self->state.settings.db_pool, caf::duration{self->state.settings.db_timeout}, run_atom::value, job)
       .then(

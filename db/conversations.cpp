@@ -32,6 +32,8 @@ void prepare_statements(connection& conn) {
           "last_incoming_at = CASE WHEN $5 THEN now() ELSE last_incoming_at END, "
           "last_message_id = GREATEST(last_message_id, $6::bigint) "
           "WHERE chatwoot_conversation_id = $1 AND version = $2");
+  prepare(conn, "student_of_conversation",
+          "SELECT student_id::text FROM conversations WHERE chatwoot_conversation_id = $1 AND student_id IS NOT NULL");
   prepare(conn, "last_incoming_at",
           "SELECT extract(epoch FROM last_incoming_at)::bigint FROM conversations WHERE chatwoot_conversation_id = $1");
   prepare(conn, "active_conversations",
@@ -120,7 +122,8 @@ student_facts facts_of(connection& conn, const std::string& student_id, const st
     const char* id_param = looks_like_uuid(student_id) ? student_id.c_str() : nullptr;
     for (const auto& r : tx.exec_prepared("student_upcoming", id_param, student_ref, epoch(now))) {
       auto b = to_booking(r);
-      facts.paid.emplace_back(b.id.value, r[12].as<std::string>() == "stripe" ? r[11].as<long long>() : 0);
+      // After the booking's 12 columns: what is left of its order, and how it was paid.
+      facts.paid.emplace_back(b.id.value, r[13].as<std::string>() == "stripe" ? r[12].as<long long>() : 0);
       facts.upcoming.push_back(std::move(b));
     }
     return facts;
@@ -142,6 +145,15 @@ bool save_step(connection& conn, const step_save& save) {
     }
     tx.exec_prepared("mark_conversation_event", save.event_id);
     return true;
+  });
+}
+
+std::optional<std::string> student_of_conversation(connection& conn, long long conversation_id) {
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) -> std::optional<std::string> {
+    auto rows = tx.exec_prepared("student_of_conversation", conversation_id);
+    if (rows.empty()) return std::nullopt;
+    return rows[0][0].as<std::string>();
   });
 }
 

@@ -77,6 +77,9 @@ struct active_conversation {
 // Conversations a student wrote in since `since`, not handed to staff.
 std::vector<active_conversation> active_conversations(connection& conn, std::chrono::sys_seconds since);
 
+// The student a conversation belongs to (by its Chatwoot contact), if known.
+std::optional<std::string> student_of_conversation(connection& conn, long long conversation_id);
+
 // When the student last wrote (WhatsApp's 24-hour window for free text counts from it).
 std::optional<std::chrono::sys_seconds> last_incoming_at(connection& conn, long long conversation_id);
 

@@ -16,7 +16,7 @@ void prepare_statements(connection& conn) {
           "attempts = attempts + 1, leased_by_pid = pg_backend_pid(), "
           "leased_by_start = (SELECT backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()) "
           "WHERE id IN (SELECT id FROM webhook_inbox WHERE provider = $1 AND processed_at IS NULL "
-          "AND (next_attempt_at <= to_timestamp($2) "
+          "AND (date_trunc('second', next_attempt_at) <= to_timestamp($2) "
           "OR (leased_by_pid IS NOT NULL AND NOT lease_holder_alive(leased_by_pid, leased_by_start))) "
           "ORDER BY received_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) "
           "RETURNING id, event_id, event_type, payload::text, attempts");

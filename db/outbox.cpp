@@ -14,7 +14,7 @@ void prepare_statements(connection& conn) {
           "leased_by_pid = pg_backend_pid(), "
           "leased_by_start = (SELECT backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()) "
           "WHERE id IN (SELECT id FROM outbox WHERE done_at IS NULL AND gave_up_at IS NULL "
-          "AND due_at <= to_timestamp($1) AND (leased_until IS NULL OR leased_until <= to_timestamp($1) "
+          "AND date_trunc('second', due_at) <= to_timestamp($1) AND (leased_until IS NULL OR leased_until <= to_timestamp($1) "
           "OR NOT lease_holder_alive(leased_by_pid, leased_by_start)) "
           "AND (ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM outbox earlier WHERE earlier.ordering_key = "
           "outbox.ordering_key AND earlier.id < outbox.id AND earlier.done_at IS NULL AND earlier.gave_up_at IS NULL)) "

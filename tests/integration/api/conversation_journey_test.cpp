@@ -2,74 +2,13 @@
 // Chatwoot; tutorbot answers, holds a slot from the tutors' calendars, sends a Stripe
 // Checkout link; the payment webhook confirms the booking; Google gets the event; the
 // student gets the confirmation, and the conversation carries the labels.
-#include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
-#include "tests/integration/api/payment_service.hpp"
-#include "tests/support/chatwoot/sandbox_server.hpp"
+#include "tests/integration/api/chat_service.hpp"
 
 using namespace tutorbot;
 using namespace std::chrono_literals;
-namespace json = boost::json;
-
-namespace {
-
-struct chat_service {
-  explicit chat_service(const std::string& purpose)
-      : chatwoot(testing::chatwoot_sandbox_server::test_options()),
-        payments(purpose, [this](config::config& cfg) {
-          auto& c = cfg.service.providers.chatwoot;
-          c.enabled = true;
-          c.base_url = chatwoot.base_url();
-          c.account_id = static_cast<int>(testing::chatwoot_test_account);
-          c.api_token = config::secret(testing::chatwoot_test_bot_token);
-          c.user_token = config::secret(testing::chatwoot_test_user_token);
-          c.webhook_token = config::secret(testing::chatwoot_test_webhook_token);
-          c.signing_secret = config::secret(testing::chatwoot_test_signing_secret);
-        }) {
-    chatwoot.sandbox().set_webhook_endpoint(
-        "http://127.0.0.1:" + std::to_string(payments.port()) + "/webhooks/chatwoot",
-        testing::chatwoot_test_webhook_token, testing::chatwoot_test_signing_secret);
-  }
-
-  sandbox::chatwoot::transcript transcript(std::int64_t conversation) {
-    return *chatwoot.sandbox().transcript(conversation);
-  }
-
-  std::vector<sandbox::chatwoot::transcript_line> bot_lines(std::int64_t conversation) {
-    std::vector<sandbox::chatwoot::transcript_line> out;
-    for (const auto& line : transcript(conversation).messages)
-      if (line.from == "bot") out.push_back(line);
-    return out;
-  }
-
-  // The student writes; answers the bot's replies to it, once they stopped coming.
-  std::vector<sandbox::chatwoot::transcript_line> say(std::int64_t conversation, const std::string& text,
-                                                      const std::string& expect_in_reply) {
-    auto before = bot_lines(conversation).size();
-    BOOST_REQUIRE(chatwoot.sandbox().student_writes(conversation, text));
-    std::vector<sandbox::chatwoot::transcript_line> replies;
-    auto arrived = testing::eventually(
-        [&] {
-          auto lines = bot_lines(conversation);
-          replies.assign(lines.begin() + static_cast<std::ptrdiff_t>(std::min(before, lines.size())), lines.end());
-          for (const auto& r : replies)
-            if (r.content.find(expect_in_reply) != std::string::npos) return true;
-          return false;
-        },
-        20s);
-    std::string seen;
-    for (const auto& r : replies) seen += "\n  bot: " + r.content;
-    BOOST_REQUIRE_MESSAGE(arrived, "after \"" << text << "\" no reply containing \"" << expect_in_reply
-                                               << "\"; replies:" << seen);
-    return replies;
-  }
-
-  testing::chatwoot_sandbox_server chatwoot;
-  testing::payment_service payments;
-};
-
-}  // namespace
+using testing::chat_service;
 
 BOOST_AUTO_TEST_SUITE(conversation_journey)
 

@@ -22,9 +22,9 @@ namespace tutorbot::testing {
 struct chat_service {
   using line = sandbox::chatwoot::transcript_line;
 
-  explicit chat_service(const std::string& purpose)
+  explicit chat_service(const std::string& purpose, const std::function<void(config::config&)>& adjust = {})
       : chatwoot(chatwoot_sandbox_server::test_options()),
-        payments(purpose, [this](config::config& cfg) {
+        payments(purpose, [this, &adjust](config::config& cfg) {
           auto& c = cfg.service.providers.chatwoot;
           c.enabled = true;
           c.base_url = chatwoot.base_url();
@@ -33,6 +33,7 @@ struct chat_service {
           c.user_token = config::secret(chatwoot_test_user_token);
           c.webhook_token = config::secret(chatwoot_test_webhook_token);
           c.signing_secret = config::secret(chatwoot_test_signing_secret);
+          if (adjust) adjust(cfg);
           // Everything the service was started with (Google, Stripe and this): a restart
           // starts the same service again.
           started_with = cfg;

@@ -1,0 +1,44 @@
+// Chatwoot posts each webhook once: a lost one is found by the catch-up. And outside
+// WhatsApp's 24-hour window only the approved template goes out.
+#include <boost/test/unit_test.hpp>
+
+#include "tests/integration/api/chat_service.hpp"
+
+using namespace tutorbot;
+using namespace std::chrono_literals;
+
+BOOST_AUTO_TEST_SUITE(conversation_catchup)
+
+BOOST_AUTO_TEST_CASE(a_message_whose_webhook_was_lost_is_still_answered) {
+  testing::chat_service s("catchup_lost", [](config::config& cfg) { cfg.service.providers.chatwoot.catchup = 1s; });
+  auto c = s.open("+31611120001", "Sanne de Vries", "sanne@example.nl");
+  s.say(c, "Hoi", "Waarmee kan ik je helpen");
+  s.chatwoot.sandbox().drop_next_webhooks(1);
+  // Its webhook never reaches tutorbot; the catch-up lists it from Chatwoot.
+  s.say(c, "Les boeken", "Dit heb ik al van je");
+  BOOST_TEST(s.payments.scalar("SELECT count(*) FROM conversation_events WHERE kind = 'message'") == 2);
+}
+
+BOOST_AUTO_TEST_CASE(outside_the_24_hour_window_the_approved_template_is_sent) {
+  testing::chat_service s("catchup_window");
+  auto c = s.open("+31611120002", "Sanne de Vries", "sanne@example.nl");
+  s.say(c, "Hoi", "Waarmee kan ik je helpen");
+  s.settle();
+  // The student wrote 25 hours ago, as far as WhatsApp's window goes.
+  s.payments.scalar("UPDATE conversations SET last_incoming_at = now() - interval '25 hours' RETURNING 1");
+  s.payments.scalar(
+      "INSERT INTO outbox (kind, idempotency_key, payload, ordering_key) VALUES ('chatwoot.message', 'window-test', "
+      "json_build_object('conversation_id', " + std::to_string(c) + ", 'content', 'Je les van morgen gaat door.'), "
+      "'conversation:" + std::to_string(c) + "') RETURNING 1");
+  s.settle();
+  bool template_sent = false;
+  for (const auto& call : s.chatwoot.sandbox().calls())
+    if (call.method == "POST" && call.target.find("/messages") != std::string::npos &&
+        call.body.find("template_params") != std::string::npos && call.body.find("tutorbot_update") != std::string::npos)
+      template_sent = true;
+  BOOST_TEST(template_sent);
+  auto t = s.transcript(c);
+  BOOST_TEST(t.undelivered.empty(), "WhatsApp refused a message outside the window");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -203,7 +203,9 @@ struct chatwoot_client::impl : std::enable_shared_from_this<chatwoot_client::imp
                 e.may_have_landed = true;
                 return finish(attempt_verdict::done, std::move(e));
               }
-              return finish(late ? attempt_verdict::done : attempt_verdict::retryable, std::move(e));
+              // The client closed (the service is stopping): every later attempt fails at once.
+              bool closing = failure->kind == client_error_kind::closed;
+              return finish(late || closing ? attempt_verdict::done : attempt_verdict::retryable, std::move(e));
             }
             auto& response = std::get<client_response>(answer);
             if (is_success(response.status)) {

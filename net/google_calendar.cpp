@@ -164,7 +164,9 @@ struct google_calendar_client::impl : std::enable_shared_from_this<google_calend
   template <class Result>
   static void fail(const std::function<void(attempt_verdict, Result)>& finish, const http_outcome& outcome) {
     if (const auto* e = std::get_if<google_error>(&outcome)) {
-      bool retry = e->kind == google_error_kind::transport || e->kind == google_error_kind::server ||
+      // A closed client (the service is stopping) fails every later attempt at once: stop.
+      bool closing = e->kind == google_error_kind::transport && e->reason == to_string(client_error_kind::closed);
+      bool retry = (e->kind == google_error_kind::transport && !closing) || e->kind == google_error_kind::server ||
                    e->kind == google_error_kind::rate_limited;
       return finish(retry ? attempt_verdict::retryable : attempt_verdict::done, *e);
     }

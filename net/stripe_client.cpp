@@ -196,10 +196,12 @@ struct stripe_client::impl : std::enable_shared_from_this<stripe_client::impl> {
               // No answer: a POST may or may not have reached Stripe, and its Idempotency-Key
               // makes asking again safe either way.
               bool late = steady_clock::now() >= state->deadline;
+              // The client closed (the service is stopping): every later attempt fails at once.
+              bool closing = failure->kind == client_error_kind::closed;
               stripe_error e = own_error(late ? stripe_error_kind::deadline : stripe_error_kind::transport,
                                          redact(failure->message, secret));
               e.code = std::string(to_string(failure->kind));
-              return finish(late ? attempt_verdict::done : attempt_verdict::retryable, std::move(e));
+              return finish(late || closing ? attempt_verdict::done : attempt_verdict::retryable, std::move(e));
             }
             auto& response = std::get<client_response>(answer);
             std::string request_id = response.header("Request-Id").value_or(std::string{});

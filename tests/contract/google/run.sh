@@ -34,10 +34,12 @@ port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{
 base="http://127.0.0.1:$port"
 "$root/scripts/make_service_account.sh" "$work/sa.json" "$base/token"
 
-# The Stripe sandbox starts too; give it a free port of its own.
+# The Stripe and Chatwoot sandboxes start too; give them free ports of their own.
 stripe_port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+chatwoot_port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 GCAL_SERVICE_ACCOUNT_JSON="$work/sa.json" GCAL_API_BASE="$base/calendar/v3" \
   STRIPE_API_BASE="http://127.0.0.1:$stripe_port" STRIPE_SECRET_KEY=sk_test_contract \
+  CHATWOOT_BASE_URL="http://127.0.0.1:$chatwoot_port" \
   "$binary" sandbox >"$work/sandbox.log" 2>&1 &
 sandbox_pid=$!
 

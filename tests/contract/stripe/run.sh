@@ -31,11 +31,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Three distinct free ports: the Stripe sandbox, the Google sandbox (it starts too), and the
+# Four distinct free ports: the Stripe sandbox, the Google and Chatwoot sandboxes (they start too), and the
 # webhook receiver that the Node test opens.
-read -r stripe_port google_port hook_port < <(node -e "
+read -r stripe_port google_port hook_port chatwoot_port < <(node -e "
 const net = require('net');
-const servers = [0, 1, 2].map(() => net.createServer());
+const servers = [0, 1, 2, 3].map(() => net.createServer());
 Promise.all(servers.map((s) => new Promise((r) => s.listen(0, '127.0.0.1', r)))).then(() => {
   console.log(servers.map((s) => s.address().port).join(' '));
   servers.forEach((s) => s.close());
@@ -48,6 +48,7 @@ webhook_secret=whsec_contract_$RANDOM$RANDOM
 GCAL_SERVICE_ACCOUNT_JSON="$work/sa.json" GCAL_API_BASE="http://127.0.0.1:$google_port/calendar/v3" \
   STRIPE_API_BASE="$base" STRIPE_SECRET_KEY="$secret_key" STRIPE_WEBHOOK_SECRET="$webhook_secret,whsec_old" \
   STRIPE_SANDBOX_WEBHOOK_URL="http://127.0.0.1:$hook_port/webhooks/stripe" \
+  CHATWOOT_BASE_URL="http://127.0.0.1:$chatwoot_port" \
   "$binary" sandbox >"$work/sandbox.log" 2>&1 &
 sandbox_pid=$!
 

@@ -9,6 +9,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/atoms.hpp"
+#include "actors/clock.hpp"
 #include "actors/calendar_messages.hpp"
 #include "actors/db_pool.hpp"
 #include "actors/payment_messages.hpp"
@@ -33,10 +34,6 @@ namespace {
 
 constexpr auto ask_timeout = std::chrono::seconds(15);
 constexpr auto checkout_timeout = std::chrono::seconds(80);
-
-sys_seconds now_seconds() {
-  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-}
 
 std::string text_at(const json::object& o, const char* key) {
   const auto* v = o.if_contains(key);

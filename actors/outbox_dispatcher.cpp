@@ -8,6 +8,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/atoms.hpp"
+#include "actors/clock.hpp"
 #include "actors/worker_group.hpp"
 #include "obs/log.hpp"
 #include "obs/metrics.hpp"
@@ -17,10 +18,6 @@ namespace tutorbot::actors {
 namespace {
 
 using std::chrono::sys_seconds;
-
-sys_seconds now_seconds() {
-  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-}
 
 struct outbox_metrics {
   prometheus::Family<prometheus::Counter>& outcomes;

@@ -7,6 +7,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/atoms.hpp"
+#include "actors/clock.hpp"
 #include "actors/blocking_call.hpp"
 #include "actors/payment_events.hpp"
 #include "actors/payment_messages.hpp"
@@ -26,10 +27,6 @@ namespace tutorbot::actors {
 namespace {
 
 using std::chrono::sys_seconds;
-
-sys_seconds now_seconds() {
-  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-}
 
 // The event types the supervisor acts on; the reconciler lists exactly these.
 const std::vector<std::string> handled_event_types = {

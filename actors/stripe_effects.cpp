@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "actors/blocking_call.hpp"
+#include "actors/clock.hpp"
 #include "db/payments.hpp"
 #include "net/stripe_client.hpp"
 #include "obs/log.hpp"
@@ -12,10 +13,6 @@ namespace tutorbot::actors {
 namespace {
 
 using std::chrono::sys_seconds;
-
-sys_seconds now_seconds() {
-  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-}
 
 std::optional<boost::json::object> payload_of(const db::outbox_item& item) {
   boost::system::error_code ec;

@@ -7,6 +7,7 @@
 #include <caf/send.hpp>
 
 #include "actors/atoms.hpp"
+#include "actors/clock.hpp"
 #include "actors/calendar_messages.hpp"
 #include "actors/db_pool.hpp"
 #include "net/google_calendar.hpp"
@@ -127,10 +128,6 @@ struct tutor_calendar_state {
 };
 
 namespace {
-
-sys_seconds now_seconds() {
-  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-}
 
 // Everything a hold must pass before the database is asked, cheapest first.
 std::optional<hold_refusal> precheck(tutor_calendar_state& s, const hold_request& req, sys_seconds now) {

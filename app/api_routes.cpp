@@ -11,6 +11,7 @@
 #include "actors/calendar_messages.hpp"
 #include "actors/db_pool.hpp"
 #include "db/bookings.hpp"
+#include "net/constant_time.hpp"
 #include "domain/instant.hpp"
 #include "domain/pricing.hpp"
 
@@ -83,14 +84,6 @@ std::string slots_json(const std::vector<domain::slot>& slots) {
   return out;
 }
 
-// Constant time, so the token cannot be guessed byte by byte from response timings.
-bool same_token(const std::string& a, const std::string& b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
-}
-
 server_response transition_response(const db::transition_result& outcome) {
   return std::visit(
       [](const auto& r) -> server_response {
@@ -123,7 +116,7 @@ net::handler_fn bearer_guarded(std::string token, net::handler_fn handler) {
   return [token = std::move(token), handler = std::move(handler)](net::server_request&& req, net::respond_fn respond) {
     auto auth = req.header("Authorization").value_or("");
     const std::string prefix = "Bearer ";
-    if (token.empty() || auth.rfind(prefix, 0) != 0 || !same_token(auth.substr(prefix.size()), token)) {
+    if (token.empty() || auth.rfind(prefix, 0) != 0 || !net::constant_time_equal(auth.substr(prefix.size()), token)) {
       auto r = server_response::error(401, "unauthorized", "a valid bearer token is required");
       r.headers.emplace_back("WWW-Authenticate", "Bearer");
       return respond(std::move(r));

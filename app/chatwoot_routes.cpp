@@ -9,6 +9,7 @@
 #include "app/api_routes.hpp"
 #include "db/conversations.hpp"
 #include "net/chatwoot_json.hpp"
+#include "net/constant_time.hpp"
 #include "obs/log.hpp"
 
 namespace tutorbot::app {
@@ -19,13 +20,6 @@ using net::server_response;
 namespace {
 
 constexpr auto store_timeout = std::chrono::seconds(4);  // inside Chatwoot's 5 s
-
-bool same_secret(const std::string& a, const std::string& b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
-}
 
 struct stored_event {
   long long conversation_id = 0;
@@ -65,7 +59,7 @@ std::optional<stored_event> to_store(const net::chatwoot_event& event, const net
 void add_chatwoot_routes(net::router& routes, const chatwoot_routes_context& ctx) {
   routes.add("POST", "/webhooks/chatwoot", [ctx](net::server_request&& req, net::respond_fn respond) {
     auto token = req.query_param("token").value_or("");
-    if (ctx.webhook_token.empty() || !same_secret(token, ctx.webhook_token))
+    if (ctx.webhook_token.empty() || !net::constant_time_equal(token, ctx.webhook_token))
       return respond(server_response::error(401, "bad_token", "the webhook token is missing or wrong"));
     if (!ctx.signing_secret.empty()) {
       auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());

@@ -4,6 +4,7 @@
 
 #include "actors/ask.hpp"
 #include "actors/atoms.hpp"
+#include "actors/clock.hpp"
 #include "actors/db_pool.hpp"
 #include "actors/payment_messages.hpp"
 #include "app/api_routes.hpp"
@@ -25,13 +26,11 @@ using net::server_response;
 
 namespace {
 
+using actors::now_seconds;
+
 constexpr auto actor_timeout = std::chrono::seconds(10);
 // A checkout waits on Stripe, whose client gives up after its own deadline.
 constexpr auto checkout_timeout = std::chrono::seconds(75);
-
-std::chrono::sys_seconds now_seconds() {
-  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-}
 
 json::object order_json(const db::order_view& o) {
   json::object out{{"order_id", o.id},

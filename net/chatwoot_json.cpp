@@ -4,10 +4,10 @@
 #include <cmath>
 #include <limits>
 
-#include <openssl/crypto.h>
 #include <boost/json.hpp>
 
 #include "domain/instant.hpp"
+#include "net/constant_time.hpp"
 #include "net/hex.hpp"
 #include "net/stripe_signature.hpp"
 
@@ -379,7 +379,7 @@ chatwoot_signature_verdict verify_chatwoot_signature(std::string_view signature_
   payload += '.';
   payload += body;
   const std::string expected = hmac_sha256_hex(secret, payload);
-  if (CRYPTO_memcmp(candidate.data(), expected.data(), expected.size()) != 0)
+  if (!constant_time_equal(candidate, expected))
     return chatwoot_signature_verdict::mismatch;
   const std::int64_t age = now.time_since_epoch().count() - *t;
   if (age > tolerance.count()) return chatwoot_signature_verdict::timestamp_too_old;

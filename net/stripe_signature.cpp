@@ -3,9 +3,10 @@
 #include <charconv>
 #include <cstdint>
 
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+
+#include "net/constant_time.hpp"
 
 namespace tutorbot::net {
 
@@ -75,9 +76,7 @@ signature_verdict verify_stripe_signature(std::string_view header, std::string_v
     const std::string expected = hmac_sha256_hex(secret, signed_payload);
     for (std::string_view candidate : candidates) {
       // No early exit: every candidate is compared in full, so timing says nothing.
-      if (candidate.size() == expected.size() &&
-          CRYPTO_memcmp(candidate.data(), expected.data(), expected.size()) == 0)
-        matched = true;
+      if (constant_time_equal(candidate, expected)) matched = true;
     }
   }
   if (!matched) return signature_verdict::no_matching_signature;

@@ -58,10 +58,7 @@ net::chatwoot_outgoing_message render(const json::object& p) {
   auto options = strings_at(p, "options");
   if (!options.empty()) {
     auto reply = domain::make_quick_reply(message.content, options);
-    // Chatwoot's input_select has no style: WhatsApp shows up to three items as buttons
-    // (titles ≤ 20), so a list of three or fewer cannot be sent as one; numbered text can.
-    const bool list_of_few = reply.style != domain::reply_style::buttons && reply.titles.size() <= 3;
-    if (reply.style == domain::reply_style::numbered_text || list_of_few) {
+    if (reply.style == domain::reply_style::numbered_text) {
       message.content = reply.numbered_text;
     } else {
       message.content_type = net::chatwoot_content_type::input_select;

@@ -31,6 +31,7 @@ std::string machine::tutor_name(const std::optional<tutor_id>& id) const {
 }
 
 std::string machine::slot_text(const slot& sl) const { return format_slot(s.lang, sl.start, sl.end, ctx.zone); }
+std::string machine::start_title(const slot& sl) const { return format_start_short(s.lang, sl.start, ctx.zone); }
 std::string machine::when_text(const slot& sl) const { return format_date_time_long(s.lang, sl.start, ctx.zone); }
 std::string machine::email() const {
   return s.intake.fields[static_cast<std::size_t>(intake_field::email)].value_or("");
@@ -153,14 +154,13 @@ std::vector<std::string> machine::slot_options() const {
   }
   for (const auto& o : s.offered) {
     if (s.tutor) {
-      options.push_back(slot_text(o.slot));
+      options.push_back(start_title(o.slot));
       continue;
     }
-    // Any tutor: say whose time it is. Start and first name instead of the range keep the
-    // title within a list row's 24 characters ("di 10 mrt 16:00 Anouk").
+    // Any tutor: say whose time it is; the first name keeps the title within a list row's
+    // 24 characters ("do 10 dec 16:00 Anouk").
     const std::string name = tutor_name(o.tutor);
-    options.push_back(format_date_short(s.lang, o.slot.start, ctx.zone) + " " +
-                      format_time(s.lang, o.slot.start, ctx.zone) + " " + name.substr(0, name.find(' ')));
+    options.push_back(start_title(o.slot) + " " + name.substr(0, name.find(' ')));
   }
   // A short page is the last one: no "Meer tijden" button that leads nowhere (typing
   // "meer" still works and says so).

@@ -12,12 +12,16 @@ using namespace std::chrono;
 
 // ---- my lessons ------------------------------------------------------------------------------
 
+// The lessons a choice can pick: as many as a list has rows, besides "Terug".
+std::size_t machine::listed_lessons() const {
+  return std::min(ctx.upcoming.size(), whatsapp_max_list_rows - 1);
+}
+
+// Titles are starts, which fit a button on any date; the text above them says end and tutor.
 std::vector<std::string> machine::lesson_options() const {
   std::vector<std::string> options;
-  for (const auto& l : ctx.upcoming) {
-    if (options.size() == whatsapp_max_list_rows - 1) break;
-    options.push_back(slot_text({l.start, l.end}));
-  }
+  for (std::size_t i = 0; i < listed_lessons(); ++i)
+    options.push_back(start_title({ctx.upcoming[i].start, ctx.upcoming[i].end}));
   options.push_back(t(msg::opt_back));
   return options;
 }
@@ -25,7 +29,12 @@ std::vector<std::string> machine::lesson_options() const {
 void machine::show_my_lessons() {
   if (ctx.upcoming.empty()) { show_menu(false, t(msg::no_lessons)); return; }
   s.phase = dialogue_phase::my_lessons;
-  ask(t(msg::my_lessons_intro), lesson_options());
+  std::vector<std::string> lines;
+  for (std::size_t i = 0; i < listed_lessons(); ++i) {
+    const auto& l = ctx.upcoming[i];
+    lines.push_back(t(msg::lesson_line, {{"slot", slot_text({l.start, l.end})}, {"tutor", tutor_name(l.tutor)}}));
+  }
+  ask(t(msg::my_lessons_intro, {{"lessons", bulleted_list(lines)}}), lesson_options());
 }
 
 const upcoming_lesson* machine::selected_lesson() const {

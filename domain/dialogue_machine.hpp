@@ -68,6 +68,7 @@ struct machine {
   void request_lesson_payment();
   void request_package_payment();
   void show_my_lessons();
+  std::size_t listed_lessons() const;
   std::vector<std::string> lesson_options() const;
   const upcoming_lesson* selected_lesson() const;
   void show_lesson_actions();
@@ -78,6 +79,8 @@ struct machine {
   std::vector<const product*> packages() const;
   std::string tutor_name(const std::optional<tutor_id>& id) const;
   std::string slot_text(const slot& s) const;
+  // A choice's title for a lesson or a free time: its start, short enough for a button.
+  std::string start_title(const slot& s) const;
   std::string when_text(const slot& s) const;
   std::string email() const;
   bool on_phase_text(const std::string& text, const std::string& folded);

@@ -90,6 +90,11 @@ std::string format_date_long(language lang, sys_seconds t, const date::time_zone
   return date_long(lang, to_local(t, zone));
 }
 
+std::string format_start_short(language lang, sys_seconds start, const date::time_zone* zone) {
+  const auto p = to_local(start, zone);
+  return date_short(lang, p) + " " + clock(lang, p, true);
+}
+
 std::string format_date_time_long(language lang, sys_seconds t, const date::time_zone* zone) {
   const auto p = to_local(t, zone);
   return date_long(lang, p) + (lang == language::nl ? " om " : " at ") + clock(lang, p, true);

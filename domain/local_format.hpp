@@ -31,6 +31,9 @@ std::string format_date_short(language lang, sys_seconds t, const date::time_zon
 std::string format_date_long(language lang, sys_seconds t, const date::time_zone* zone);
 // "dinsdag 12 maart 2026 om 16:00" / "Tuesday 12 March 2026 at 4:00 pm"
 std::string format_date_time_long(language lang, sys_seconds t, const date::time_zone* zone);
+// "di 12 mrt 16:00" / "Tue 12 Mar 4:00 pm": a lesson's start as a choice's title. At most
+// 19 characters on every date (WhatsApp's button titles take 20); the end is said elsewhere.
+std::string format_start_short(language lang, sys_seconds start, const date::time_zone* zone);
 // "di 12 mrt 16:00–17:00" / "Tue 12 Mar 4:00–5:00 pm"; requires start <= end.
 std::string format_slot(language lang, sys_seconds start, sys_seconds end,
                         const date::time_zone* zone);

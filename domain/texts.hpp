@@ -35,7 +35,7 @@ enum class msg : std::size_t {
   opt_later, booking_confirmed, trial_confirmed, credit_confirmed, payment_failed, opt_retry,
   opt_other_time, payment_expired, opt_new_times, trial_used, trial_unavailable,
   // my lessons
-  no_lessons, my_lessons_intro, lesson_actions, opt_reschedule, opt_cancel, opt_back,
+  no_lessons, my_lessons_intro, lesson_line, lesson_actions, opt_reschedule, opt_cancel, opt_back,
   cancel_confirm_refund, cancel_confirm_no_refund, cancel_confirm_credit, cancel_confirm_free,
   opt_cancel_yes, opt_cancel_no, cancelled, cancelled_refund_pending, cancelled_credit,
   refund_done, reschedule_too_late, reschedule_pick, rescheduled, kept,

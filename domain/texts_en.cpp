@@ -75,7 +75,8 @@ text_catalog make() {
   set(msg::trial_unavailable, "We don't offer trial lessons at the moment. You can book a lesson right away, though.");
 
   set(msg::no_lessons, "You have no upcoming lessons.");
-  set(msg::my_lessons_intro, "Your upcoming lessons. Pick one to reschedule or cancel it:");
+  set(msg::my_lessons_intro, "Your upcoming lessons:\n{lessons}\n\nPick one to reschedule or cancel it.");
+  set(msg::lesson_line, "{slot} with {tutor}");
   set(msg::lesson_actions, "Your lesson on {when} with {tutor}. What would you like to do?");
   set(msg::opt_reschedule, "Reschedule");
   set(msg::opt_cancel, "Cancel");

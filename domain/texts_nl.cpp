@@ -76,7 +76,8 @@ text_catalog make() {
   set(msg::trial_unavailable, "Proeflessen bieden we op dit moment niet aan. Je kunt wel meteen een les boeken.");
 
   set(msg::no_lessons, "Je hebt geen geplande lessen.");
-  set(msg::my_lessons_intro, "Je komende lessen. Kies er een om te verzetten of te annuleren:");
+  set(msg::my_lessons_intro, "Je komende lessen:\n{lessons}\n\nKies er een om te verzetten of te annuleren.");
+  set(msg::lesson_line, "{slot} met {tutor}");
   set(msg::lesson_actions, "Je les op {when} met {tutor}. Wat wil je doen?");
   set(msg::opt_reschedule, "Verzetten");
   set(msg::opt_cancel, "Annuleren");

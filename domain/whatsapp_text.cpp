@@ -269,7 +269,7 @@ quick_reply make_quick_reply(std::string_view prompt, std::vector<std::string> o
     r.titles = r.options;
     return r;
   }
-  if (n > whatsapp_max_list_rows) return r;
+  if (n <= whatsapp_max_buttons || n > whatsapp_max_list_rows) return r;
   std::vector<std::string> titles;
   titles.reserve(n);
   for (const auto& option : r.options)

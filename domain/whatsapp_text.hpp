@@ -62,7 +62,7 @@ inline constexpr std::size_t whatsapp_list_title_limit = 24;
 // ---- quick replies ----------------------------------------------------------------------
 enum class reply_style {
   buttons,        // ≤ 3 options, titles ≤ 20: reply buttons
-  list,           // ≤ 10 options, titles ≤ 24 (possibly shortened with '…'): a list
+  list,           // 4 to 10 options, titles ≤ 24 (possibly shortened with '…'): a list
   numbered_text,  // anything else: plain "1. …" text, the student types a number or title
 };
 std::string_view to_string(reply_style style);
@@ -79,8 +79,10 @@ struct quick_reply {
   std::string numbered_text;
 };
 
-// Buttons when ≤ 3 options all fit 20; else a list when ≤ 10 options all fit 24 — as they
-// are, or shortened with '…' if the shortened titles stay distinct; else numbered text.
+// Buttons when ≤ 3 options all fit 20; else a list when 4 to 10 options all fit 24 — as
+// they are, or shortened with '…' if the shortened titles stay distinct; else numbered
+// text. Never a list of 3 or fewer: Chatwoot's input_select has no style and sends up to
+// three items as buttons, whose 20-character limit WhatsApp enforces (reference/README).
 // Also numbered text when there are no options, an option is blank, two options are
 // equal for match_reply (then a title could not tell them apart), or the prompt is
 // empty or longer than WhatsApp's interactive body limit.

@@ -2,6 +2,8 @@
 # Configures and builds everything into build/ (Release). Extra args go to CMake.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# ccache hits across clones in other folders (a fresh CI clone reuses the last build's objects).
+export CCACHE_BASEDIR="$PWD"
 werror=OFF
 [ "${CI:-}" = "true" ] && werror=ON
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DTUTORBOT_WERROR=$werror "$@" >/dev/null

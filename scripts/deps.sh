@@ -6,7 +6,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libcaf-dev libboost1.81-dev libboost-json1.81-dev libboost-test1.81-dev
   libssl-dev libpqxx-dev libpq-dev libyaml-cpp-dev libhowardhinnant-date-dev prometheus-cpp-dev
-  libbenchmark-dev tzdata ca-certificates curl
+  libbenchmark-dev tzdata ca-certificates curl faketime
   postgresql-15 postgresql-contrib
 )
 

@@ -1,8 +1,11 @@
 // Invariant 4 under crashes: tutorbot is killed with SIGKILL at random moments while
 // students hold, check out and pay; after the last restart every paid Checkout Session ends
 // as a confirmed booking or a refund, and every confirmed booking has one calendar event.
-#include <atomic>
+#include <algorithm>
+#include <condition_variable>
 #include <csignal>
+#include <mutex>
+#include <numeric>
 #include <random>
 #include <thread>
 
@@ -36,7 +39,7 @@ class crashing_tutorbot {
   void start() {
     ++starts_;
     process_ = std::make_unique<testing::child_process>(
-        std::vector<std::string>{binary, "serve", "--config", TUTORBOT_SOURCE_DIR "/config"}, env_,
+        std::vector<std::string>{binary, "serve", "--config", TUTORBOT_SOURCE_DIR "/tests/config"}, env_,
         "/tmp/tutorbot-e2e-crash-" + std::to_string(port_) + "-" + std::to_string(starts_) + ".log");
   }
 
@@ -81,6 +84,57 @@ testing::raw_response call(unsigned short port, const std::string& method, const
   }
 }
 
+// Runs the kills the test asks for, one after another on its own thread, so a journey goes
+// on (and meets the dead process) while tutorbot dies. Each kill waits until the process
+// before it serves, then gives it a random 0-300 ms of uptime.
+class crash_schedule {
+ public:
+  crash_schedule(crashing_tutorbot& tutorbot, std::mt19937& random)
+      : tutorbot_(tutorbot), uptime_ms_(0, 300), random_(random()), thread_([this] { run(); }) {}
+  ~crash_schedule() { finish(); }
+
+  void request() {
+    std::lock_guard lock(mutex_);
+    ++requested_;
+    changed_.notify_all();
+  }
+
+  // Returns once every requested kill is done.
+  void finish() {
+    {
+      std::unique_lock lock(mutex_);
+      finishing_ = true;
+      changed_.notify_all();
+    }
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void run() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      changed_.wait(lock, [&] { return requested_ > done_ || finishing_; });
+      if (requested_ == done_) return;  // finishing, nothing left
+      lock.unlock();
+      if (!tutorbot_.ready(60s)) BOOST_ERROR("tutorbot did not become ready after a restart");
+      // Not a wait for anything: the random moment of this life at which to kill it.
+      std::this_thread::sleep_for(std::chrono::milliseconds(uptime_ms_(random_)));
+      tutorbot_.kill_and_restart();
+      lock.lock();
+      ++done_;
+    }
+  }
+
+  crashing_tutorbot& tutorbot_;
+  std::uniform_int_distribution<int> uptime_ms_;
+  std::mt19937 random_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::size_t requested_ = 0, done_ = 0;
+  bool finishing_ = false;
+  std::thread thread_;
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(payment_crash)
@@ -122,50 +176,55 @@ BOOST_AUTO_TEST_CASE(after_kills_at_random_moments_every_paid_session_is_booked_
   }
   BOOST_REQUIRE(slots.size() >= 20u);
 
-  std::atomic<bool> done{false};
+  // Kills come after chosen steps of the students' journeys (a hold answered, a checkout
+  // answered, a payment pressed while its webhook is on its way), each a random 0-300 ms of
+  // uptime later, so their number is set by construction, not by the machine's speed.
+  enum step { held_step, checked_out_step, paid_step, steps };
+  constexpr std::size_t planned_kills = 12;
   std::mt19937 random(std::random_device{}());
-  std::thread killer([&] {
-    std::uniform_int_distribution<int> pause_ms(100, 700);  // of uptime: every life serves a little
-    while (!done) {
-      tutorbot.ready(30s);
-      auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(pause_ms(random));
-      while (!done && std::chrono::steady_clock::now() < until) std::this_thread::yield();
-      if (!done) tutorbot.kill_and_restart();
-    }
-  });
-  struct stop_killer {  // also when a check below throws
-    std::atomic<bool>& done;
-    std::thread& killer;
-    ~stop_killer() {
-      done = true;
-      if (killer.joinable()) killer.join();
-    }
-  } stop{done, killer};
+  std::vector<bool> kill_after(slots.size() * steps, false);
+  {
+    std::vector<std::size_t> points(kill_after.size());
+    std::iota(points.begin(), points.end(), 0);
+    std::shuffle(points.begin(), points.end(), random);
+    for (std::size_t i = 0; i < planned_kills; ++i) kill_after[points[i]] = true;
+  }
+  crash_schedule kills(tutorbot, random);
 
   std::vector<std::string> paid_sessions;
-  for (const auto& [tutor, start] : slots) {
-    auto held = call(port, "POST", "/api/v1/holds",
-                     R"({"tutor_id":")" + tutor + R"(","start":")" + start +
-                         R"(","duration_minutes":60,"student_ref":"crash"})");
-    if (held.status != 201) continue;  // a hold whose answer died with the process: it expires unpaid
-    auto booking = std::string(json::parse(held.body).at("booking_id").as_string());
-    auto checkout = call(port, "POST", "/api/v1/bookings/" + booking + "/checkout", "{}");
-    if (checkout.status != 201) continue;
-    auto session = std::string(json::parse(checkout.body).at("session_id").as_string());
-    testing::stripe_api api{stripe.port(), stripe.secret_key()};
-    auto paid = api.press(session, "pay");
-    BOOST_TEST_MESSAGE("pay " << session << ": " << paid.status << " " << paid.text.substr(0, 200));
-    if (paid.status == 200) paid_sessions.push_back(session);
+  for (std::size_t i = 0; i < slots.size(); ++i) {
+    const auto& [tutor, start] = slots[i];
+    std::size_t next_step = 0;
+    auto passed = [&](step s) {  // and the steps a journey that ended early skipped
+      for (; next_step <= static_cast<std::size_t>(s); ++next_step)
+        if (kill_after[i * steps + next_step]) kills.request();
+    };
+    [&] {
+      auto held = call(port, "POST", "/api/v1/holds",
+                       R"({"tutor_id":")" + tutor + R"(","start":")" + start +
+                           R"(","duration_minutes":60,"student_ref":"crash"})");
+      passed(held_step);
+      if (held.status != 201) return;  // a hold whose answer died with the process: it expires unpaid
+      auto booking = std::string(json::parse(held.body).at("booking_id").as_string());
+      auto checkout = call(port, "POST", "/api/v1/bookings/" + booking + "/checkout", "{}");
+      passed(checked_out_step);
+      if (checkout.status != 201) return;
+      auto session = std::string(json::parse(checkout.body).at("session_id").as_string());
+      testing::stripe_api api{stripe.port(), stripe.secret_key()};
+      auto paid = api.press(session, "pay");
+      BOOST_TEST_MESSAGE("pay " << session << ": " << paid.status << " " << paid.text.substr(0, 200));
+      if (paid.status == 200) paid_sessions.push_back(session);
+    }();
+    passed(paid_step);
   }
-  done = true;
-  killer.join();
+  kills.finish();
   tutorbot.kill_and_restart();  // and a last one after the payments
   BOOST_REQUIRE(tutorbot.ready(60s));
   BOOST_TEST_MESSAGE("tutorbot was started " << tutorbot.starts() << " times; " << paid_sessions.size()
                                              << " sessions paid");
   const auto settle_start = std::chrono::steady_clock::now();
+  BOOST_TEST(tutorbot.starts() == static_cast<int>(1 + planned_kills + 1));
   BOOST_REQUIRE(paid_sessions.size() >= 10u);
-  BOOST_TEST(tutorbot.starts() >= 3);
 
   pqxx::connection db(database);
   auto settled = [&](const std::string& session) {

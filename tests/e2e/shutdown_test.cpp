@@ -18,7 +18,7 @@ struct served_tutorbot {
   served_tutorbot()
       : port(testing::free_port()),
         log_path("/tmp/tutorbot-e2e-serve-" + std::to_string(port) + ".log"),
-        process({binary, "serve", "--config", TUTORBOT_SOURCE_DIR "/config"}, environment(port), log_path) {}
+        process({binary, "serve", "--config", TUTORBOT_SOURCE_DIR "/tests/config"}, environment(port), log_path) {}
 
   std::map<std::string, std::string> environment(unsigned short p) {
     auto env = testing::sandbox_environment();

@@ -3,13 +3,16 @@
 #include <chrono>
 #include <string>
 
-#include <date/date.h>
+#include <date/tz.h>
 
 namespace tutorbot::testing {
 
-// The local date `days` from today, as YYYY-MM-DD.
+// The school's date (Europe/Amsterdam) `days` from today, as YYYY-MM-DD: between midnight
+// and 01:00 or 02:00 local time the UTC date is still yesterday's.
 inline std::string local_date_in(int days) {
-  return date::format("%F", date::floor<date::days>(std::chrono::system_clock::now()) + date::days{days});
+  const auto today = date::floor<date::days>(
+      date::make_zoned("Europe/Amsterdam", std::chrono::system_clock::now()).get_local_time());
+  return date::format("%F", today + date::days{days});
 }
 
 }  // namespace tutorbot::testing

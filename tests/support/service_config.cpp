@@ -14,7 +14,7 @@ config::config sample_config(const std::string& database_url) {
     if (it == env.end()) return std::nullopt;
     return it->second;
   };
-  auto loaded = config::load_config(TUTORBOT_SOURCE_DIR "/config", lookup);
+  auto loaded = config::load_config(TUTORBOT_SOURCE_DIR "/tests/config", lookup);
   if (auto* problems = std::get_if<std::vector<config::problem>>(&loaded)) {
     throw std::runtime_error("the sample configuration is invalid: " + config::to_string(problems->front()));
   }

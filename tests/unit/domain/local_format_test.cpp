@@ -6,6 +6,7 @@
 
 #include "tests/unit/domain/amsterdam.hpp"
 #include "domain/local_format.hpp"
+#include "domain/whatsapp_text.hpp"
 
 using namespace tutorbot::domain;
 using namespace std::chrono_literals;
@@ -125,6 +126,22 @@ BOOST_AUTO_TEST_CASE(language_parses_codes_and_locales) {
   BOOST_TEST(!parse_language("").has_value());
   BOOST_TEST(to_string(language::en) == "en");
   BOOST_TEST(to_string(language::nl) == "nl");
+}
+
+BOOST_AUTO_TEST_CASE(start_titles_read_as_date_and_start) {
+  BOOST_TEST(format_start_short(language::nl, local(2026, 12, 10, 15, 0), amsterdam()) == "do 10 dec 15:00");
+  BOOST_TEST(format_start_short(language::en, local(2026, 12, 10, 15, 0), amsterdam()) == "Thu 10 Dec 3:00 pm");
+}
+
+BOOST_AUTO_TEST_CASE(start_titles_fit_a_button_on_every_day_and_quarter_hour_of_a_leap_year) {
+  std::size_t longest = 0;
+  for (auto day = date::sys_days{date::year{2028} / 1 / 1}; day < date::sys_days{date::year{2029} / 1 / 1};
+       day += date::days{1})
+    for (auto t = std::chrono::sys_seconds{day}; t < day + date::days{1}; t += 15min)
+      for (auto l : {language::nl, language::en})
+        longest = std::max(longest, count_code_points(format_start_short(l, t, amsterdam())));
+  BOOST_TEST(longest <= 19u);
+  BOOST_TEST(longest <= whatsapp_button_title_limit);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -171,8 +171,17 @@ BOOST_AUTO_TEST_CASE(button_titles_are_counted_in_characters) {
   BOOST_TEST((r.style == reply_style::buttons));
 }
 
-BOOST_AUTO_TEST_CASE(a_title_over_20_characters_turns_buttons_into_a_list) {
+BOOST_AUTO_TEST_CASE(three_options_with_a_title_over_20_characters_are_numbered_text_not_a_list) {
+  // Chatwoot sends three items as buttons whatever their length, and WhatsApp refuses a
+  // button title over 20.
   const auto r = make_quick_reply("Kies", opts({"Ja", "Nee", "Liever met een persoon"}));  // 22
+  BOOST_TEST((r.style == reply_style::numbered_text));
+  BOOST_TEST(r.titles.empty());
+  BOOST_TEST((make_quick_reply("Kies", opts({"do 10 dec 15:00–16:00"})).style == reply_style::numbered_text));
+}
+
+BOOST_AUTO_TEST_CASE(four_options_with_a_title_over_20_characters_are_a_list) {
+  const auto r = make_quick_reply("Kies", opts({"Ja", "Nee", "Misschien", "Liever met een persoon"}));
   BOOST_TEST((r.style == reply_style::list));
   BOOST_TEST(r.titles == r.options);
 }
@@ -190,7 +199,8 @@ BOOST_AUTO_TEST_CASE(four_to_ten_options_become_a_list_and_eleven_numbered_text)
 
 BOOST_AUTO_TEST_CASE(long_titles_are_shortened_when_they_stay_distinct) {
   const auto r = make_quick_reply(
-      "Kies een tijd", opts({"di 12 mrt 16:00–17:00 bij Anouk", "wo 13 mrt 09:00–10:00 bij Anouk"}));
+      "Kies een tijd", opts({"di 12 mrt 16:00–17:00 bij Anouk", "wo 13 mrt 09:00–10:00 bij Anouk",
+                             "do 14 mrt 09:00–10:00 bij Anouk", "Terug"}));
   BOOST_TEST((r.style == reply_style::list));
   BOOST_TEST(r.titles[0] == "di 12 mrt 16:00–17:00 b…");
   for (const auto& t : r.titles) BOOST_TEST(count_code_points(t) <= 24u);
@@ -241,8 +251,9 @@ BOOST_AUTO_TEST_CASE(reply_matches_an_option_number) {
 }
 
 BOOST_AUTO_TEST_CASE(reply_matches_a_shortened_title_and_the_full_option) {
-  const auto r = make_quick_reply(
-      "Kies", opts({"di 12 mrt 16:00–17:00 bij Anouk", "wo 13 mrt 09:00–10:00 bij Anouk"}));
+  const auto r = make_quick_reply("Kies", opts({"di 12 mrt 16:00–17:00 bij Anouk", "wo 13 mrt 09:00–10:00 bij Anouk",
+                                                "do 14 mrt 09:00–10:00 bij Anouk", "Terug"}));
+  BOOST_REQUIRE((r.style == reply_style::list));
   BOOST_TEST((match_reply(r, "wo 13 mrt 09:00–10:00 b…") == std::optional<std::size_t>{1}));
   BOOST_TEST((match_reply(r, "Wo 13 mrt 09:00–10:00 bij Anouk") == std::optional<std::size_t>{1}));
 }

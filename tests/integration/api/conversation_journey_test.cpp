@@ -49,14 +49,8 @@ BOOST_AUTO_TEST_CASE(a_student_books_and_pays_a_lesson_over_whatsapp) {
   BOOST_TEST((std::find(t.labels.begin(), t.labels.end(), "paid") != t.labels.end()));
   BOOST_TEST(s.payments.scalar("SELECT count(*) FROM bookings WHERE status = 'confirmed' AND paid_with = 'stripe'") == 1);
   BOOST_TEST(s.payments.scalar("SELECT count(*) FROM orders WHERE status = 'paid' AND conversation_id IS NOT NULL") == 1);
-  BOOST_TEST(testing::eventually(
-      [&] {
-        long events = 0;
-        for (const auto& calendar : {"anouk@bijlesschool-example.nl", "daan@bijlesschool-example.nl"})
-          events += static_cast<long>(s.payments.service.google.sandbox().event_ids(calendar).size());
-        return events == 1;
-      },
-      20s));
+  // Any tutor's: the first free time can be Joost's or Sanne's at some hours of the day.
+  BOOST_TEST(testing::eventually([&] { return s.google_event_count() == 1; }, 20s));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -31,7 +31,7 @@ std::string machine::tutor_name(const std::optional<tutor_id>& id) const {
 }
 
 std::string machine::slot_text(const slot& sl) const { return format_slot(s.lang, sl.start, sl.end, ctx.zone); }
-std::string machine::start_title(const slot& sl) const { return format_start_short(s.lang, sl.start, ctx.zone); }
+std::string machine::start_title(sys_seconds start) const { return format_start_short(s.lang, start, ctx.zone); }
 std::string machine::when_text(const slot& sl) const { return format_date_time_long(s.lang, sl.start, ctx.zone); }
 std::string machine::email() const {
   return s.intake.fields[static_cast<std::size_t>(intake_field::email)].value_or("");
@@ -154,13 +154,13 @@ std::vector<std::string> machine::slot_options() const {
   }
   for (const auto& o : s.offered) {
     if (s.tutor) {
-      options.push_back(start_title(o.slot));
+      options.push_back(start_title(o.slot.start));
       continue;
     }
     // Any tutor: say whose time it is; the first name keeps the title within a list row's
     // 24 characters ("do 10 dec 16:00 Anouk").
     const std::string name = tutor_name(o.tutor);
-    options.push_back(start_title(o.slot) + " " + name.substr(0, name.find(' ')));
+    options.push_back(start_title(o.slot.start) + " " + name.substr(0, name.find(' ')));
   }
   // A short page is the last one: no "Meer tijden" button that leads nowhere (typing
   // "meer" still works and says so).

@@ -21,7 +21,7 @@ std::size_t machine::listed_lessons() const {
 std::vector<std::string> machine::lesson_options() const {
   std::vector<std::string> options;
   for (std::size_t i = 0; i < listed_lessons(); ++i)
-    options.push_back(start_title({ctx.upcoming[i].start, ctx.upcoming[i].end}));
+    options.push_back(start_title(ctx.upcoming[i].start));
   options.push_back(t(msg::opt_back));
   return options;
 }

@@ -80,7 +80,7 @@ struct machine {
   std::string tutor_name(const std::optional<tutor_id>& id) const;
   std::string slot_text(const slot& s) const;
   // A choice's title for a lesson or a free time: its start, short enough for a button.
-  std::string start_title(const slot& s) const;
+  std::string start_title(std::chrono::sys_seconds start) const;
   std::string when_text(const slot& s) const;
   std::string email() const;
   bool on_phase_text(const std::string& text, const std::string& folded);

@@ -4,7 +4,6 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/test/unit_test.hpp>
-#include <date/date.h>
 #include <pqxx/pqxx>
 
 #include "app/service.hpp"
@@ -12,12 +11,14 @@
 #include "db/migrations.hpp"
 #include "db/tutors.hpp"
 #include "domain/instant.hpp"
+#include "tests/support/dates.hpp"
 #include "tests/support/pg.hpp"
 #include "tests/support/raw_http.hpp"
 #include "tests/support/service_config.hpp"
 
 using namespace tutorbot;
 namespace json = boost::json;
+using testing::local_date_in;
 
 namespace {
 
@@ -47,11 +48,6 @@ struct api_client {
     return post("/api/v1/holds", json::serialize(body));
   }
 };
-
-std::string local_date_in(int days) {
-  auto day = date::floor<date::days>(std::chrono::system_clock::now()) + date::days{days};
-  return date::format("%F", day);
-}
 
 bool contains_start(const json::array& slots, const std::string& start) {
   for (const auto& s : slots) {

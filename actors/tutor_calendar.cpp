@@ -1,6 +1,7 @@
 #include "actors/tutor_calendar.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 
 #include <caf/event_based_actor.hpp>
@@ -28,8 +29,14 @@ struct tutor_calendar_state {
   // Holds being written right now, by blocked period: an overlapping hold is refused at once
   // instead of racing the first to the database.
   std::vector<std::pair<sys_seconds, sys_seconds>> pending;
-  // Holds waiting for a busy-time refresh that is under way.
-  std::vector<std::pair<hold_request, caf::response_promise>> awaiting_busy;
+  // Holds waiting for a busy-time refresh that is under way, each until its own deadline
+  // (arrival + busy_wait), whether it started that refresh or found one running.
+  struct awaiting_hold {
+    hold_request request;
+    caf::response_promise promise;
+    std::chrono::steady_clock::time_point until;
+  };
+  std::vector<awaiting_hold> awaiting_busy;
   bool refreshing = false;
   static inline const char* name = "tutor_calendar";
 
@@ -243,11 +250,17 @@ void place_hold(caf::stateful_actor<tutor_calendar_state>* self, const hold_requ
 }
 
 // Holds that waited for fresh busy times go ahead, in arrival order, with whatever the cache
-// now holds.
-void release_awaiting_holds(caf::stateful_actor<tutor_calendar_state>* self) {
-  auto waiting = std::move(self->state.awaiting_busy);
-  self->state.awaiting_busy.clear();
-  for (auto& [req, rp] : waiting) place_hold(self, req, rp);
+// now holds: all of them when the refresh is in, else those whose wait is over.
+void release_awaiting_holds(caf::stateful_actor<tutor_calendar_state>* self,
+                            std::optional<std::chrono::steady_clock::time_point> due_by = std::nullopt) {
+  std::vector<tutor_calendar_state::awaiting_hold> ready;
+  auto& waiting = self->state.awaiting_busy;
+  auto is_due = [&](const auto& w) { return !due_by || w.until <= *due_by; };
+  std::copy_if(waiting.begin(), waiting.end(), std::back_inserter(ready), is_due);
+  std::erase_if(waiting, is_due);
+  if (due_by && !ready.empty())
+    obs::log_warn("calendar_busy_wait_exceeded", {{"tutor", self->state.settings.rules.id}, {"holds", ready.size()}});
+  for (auto& w : ready) place_hold(self, w.request, w.promise);
 }
 
 // Confirm, cancel and reschedule: one database transition (which enqueues the calendar
@@ -290,11 +303,9 @@ caf::behavior tutor_calendar(caf::stateful_actor<tutor_calendar_state>* self, tu
           place_hold(self, req, rp);
           return rp;
         }
-        st.awaiting_busy.emplace_back(std::move(req), rp);
-        if (!st.refreshing) {
-          refresh_busy(self);
-          self->delayed_send(self, st.settings.busy_wait, idle_atom::value);
-        }
+        st.awaiting_busy.push_back({std::move(req), rp, std::chrono::steady_clock::now() + st.settings.busy_wait});
+        self->delayed_send(self, st.settings.busy_wait, idle_atom::value);
+        refresh_busy(self);  // unless one is under way already
         return rp;
       },
       [=](confirm_atom, transition_request& req) {
@@ -331,13 +342,9 @@ caf::behavior tutor_calendar(caf::stateful_actor<tutor_calendar_state>* self, tu
         }
         release_awaiting_holds(self);
       },
-      // Google is slow to answer: waiting holds go ahead on the cache rather than time out.
-      [=](idle_atom) {
-        if (!self->state.awaiting_busy.empty())
-          obs::log_warn("calendar_busy_wait_exceeded", {{"tutor", self->state.settings.rules.id},
-                                                         {"holds", self->state.awaiting_busy.size()}});
-        release_awaiting_holds(self);
-      },
+      // Google is slow to answer: holds that waited busy_wait go ahead on the cache rather
+      // than time out, even while the refresh they wait for is still under way.
+      [=](idle_atom) { release_awaiting_holds(self, std::chrono::steady_clock::now()); },
       [=](refresh_atom) {
         refresh_busy(self);
         self->delayed_send(self, self->state.settings.busy_refresh, refresh_atom::value);

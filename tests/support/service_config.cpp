@@ -20,6 +20,8 @@ config::config sample_config(const std::string& database_url) {
   }
   auto cfg = std::get<config::config>(std::move(loaded));
   cfg.service.database_url = config::secret(database_url);
+  // No Google runs behind the sandbox address: a test about Google starts one (google_service).
+  cfg.service.providers.google.enabled = false;
   cfg.service.listen_port = 0;
   cfg.service.database.pool_size = 2;
   cfg.service.http.shutdown_grace = std::chrono::seconds(2);

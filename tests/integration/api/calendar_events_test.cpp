@@ -136,6 +136,20 @@ BOOST_AUTO_TEST_CASE(a_hold_rereads_busy_times_older_than_its_limit_first) {
   BOOST_TEST(r.status == 422, r.body);
 }
 
+BOOST_AUTO_TEST_CASE(a_hold_that_finds_a_busy_read_under_way_waits_no_longer_than_one_that_starts_it) {
+  testing::google_service s("events_slow_busy", [](config::config& cfg) {
+    cfg.service.providers.google.busy_refresh = std::chrono::hours(1);  // no periodic refresh in this test
+    cfg.service.providers.google.busy_max_age_for_hold = 0s;            // every hold asks Google first
+  });
+  auto first = first_free_start(s.port(), 7);
+  auto second = first_free_start(s.port(), 14);
+  // From now on Google answers after the request timeout: the free/busy read the first hold
+  // starts is still retrying, for far longer than the client waits, when the second arrives.
+  s.google.sandbox().set_latency(20s);
+  hold(s.port(), first);
+  hold(s.port(), second);
+}
+
 BOOST_AUTO_TEST_CASE(calendar_work_that_fails_for_now_is_retried_until_done) {
   testing::google_service s("events_retry");
   s.google.sandbox().fail_next(6, {503, "backendError"});

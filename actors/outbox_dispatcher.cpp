@@ -1,7 +1,10 @@
 #include "actors/outbox_dispatcher.hpp"
 
 #include <atomic>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 #include <caf/event_based_actor.hpp>
@@ -26,11 +29,43 @@ struct outbox_metrics {
   void count(const std::string& kind, const char* outcome) { outcomes.Add({{"kind", kind}, {"outcome", outcome}}).Increment(); }
 };
 
+// The rows this instance's workers are executing, for the lease keeper to renew.
+class leases_in_hand {
+ public:
+  void add(const db::outbox_item& item) {
+    std::lock_guard lock(mutex_);
+    items_[item.id] = item;
+  }
+  void remove(long long id) {
+    std::lock_guard lock(mutex_);
+    items_.erase(id);
+  }
+  std::vector<db::outbox_item> list() const {
+    std::lock_guard lock(mutex_);
+    std::vector<db::outbox_item> out;
+    for (const auto& [id, item] : items_) out.push_back(item);
+    return out;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<long long, db::outbox_item> items_;
+};
+
 struct worker_state {
   std::unique_ptr<db::connection> conn;
-  bool tick_scheduled = false;
   static inline const char* name = "outbox_worker";
 };
+
+struct keeper_state {
+  std::unique_ptr<db::connection> conn;
+  static inline const char* name = "outbox_lease_keeper";
+};
+
+void log_lease_lost(const db::outbox_item& item, const char* when) {
+  obs::log_error("outbox_lease_lost", {{"id", static_cast<std::int64_t>(item.id)}, {"kind", item.kind},
+                                       {"generation", static_cast<std::int64_t>(item.generation)}, {"when", when}});
+}
 
 outbox_outcome run_handler(const outbox_settings& settings, const db::outbox_item& item, db::connection& conn) {
   auto handler = settings.handlers.find(item.kind);
@@ -44,48 +79,72 @@ outbox_outcome run_handler(const outbox_settings& settings, const db::outbox_ite
   }
 }
 
-void record(const outbox_settings& settings, outbox_metrics& m, db::connection& conn, const db::outbox_item& item,
-            const outbox_outcome& outcome) {
+// Writes the outcome under the item's lease; false when the lease was lost.
+bool write_outcome(const outbox_settings& settings, outbox_metrics& m, db::connection& conn, const db::outbox_item& item,
+                   const outbox_outcome& outcome) {
   using verdict = outbox_outcome::verdict;
   if (outcome.what == verdict::done) {
-    db::mark_done(conn, item.id);
     m.count(item.kind, "done");
-    return;
+    return db::mark_done(conn, item);
   }
   if (outcome.what == verdict::retry && item.attempts < settings.backoff.max_attempts) {
     auto wait = std::chrono::ceil<std::chrono::seconds>(net::backoff_delay(settings.backoff, item.attempts - 1));
-    db::schedule_retry(conn, item.id, outcome.error, now_seconds() + std::max(wait, std::chrono::seconds{1}));
     obs::log_warn("outbox_retry", {{"id", static_cast<std::int64_t>(item.id)}, {"kind", item.kind}, {"attempt", item.attempts},
                                    {"retry_in_s", static_cast<std::int64_t>(wait.count())}, {"error", outcome.error}});
     m.count(item.kind, "retry");
-    return;
+    return db::schedule_retry(conn, item, outcome.error, std::max(wait, std::chrono::seconds{1}));
   }
-  db::give_up(conn, item.id, outcome.error);
   obs::log_error("outbox_gave_up", {{"id", static_cast<std::int64_t>(item.id)}, {"kind", item.kind}, {"attempts", item.attempts},
                                     {"error", outcome.error}});
   m.count(item.kind, "gave_up");
+  return db::give_up(conn, item, outcome.error);
 }
 
-// Works through everything due, a batch at a time, until told to stop. Rows leased but not
-// started when stopping are released by their lease running out.
-void drain(const outbox_settings& settings, outbox_metrics& m, db::connection& conn, const std::atomic<bool>& stopping) {
-  while (!stopping) {
-    auto items = db::lease_due(conn, now_seconds(), settings.batch, settings.lease);
-    for (const auto& item : items) {
-      if (stopping) return;
-      record(settings, m, conn, item, run_handler(settings, item, conn));
+// The effect has happened (or not); recording it must not be lost to a database that is
+// briefly away (or a commit whose outcome is unknown: each write is fenced, so repeating it
+// is safe), or the row runs again after its lease. The keeper goes on renewing the
+// lease meanwhile, so keep trying while the lease could still be ours.
+void record(const outbox_settings& settings, outbox_metrics& m, db::connection& conn, const db::outbox_item& item,
+            const outbox_outcome& outcome, const std::atomic<bool>& stopping) {
+  auto give_up_at = std::chrono::steady_clock::now() + settings.lease;
+  for (;;) {
+    try {
+      if (!write_outcome(settings, m, conn, item, outcome)) log_lease_lost(item, "recording its outcome");
+      return;
+    } catch (const std::exception& e) {
+      if (stopping || std::chrono::steady_clock::now() >= give_up_at) throw;
+      obs::log_warn("outbox_record_retry", {{"id", static_cast<std::int64_t>(item.id)}, {"error", e.what()}});
+      std::this_thread::sleep_for(std::chrono::milliseconds{500});  // a detached worker; the database is away
     }
-    if (static_cast<int>(items.size()) < settings.batch) return;
+  }
+}
+
+// Works through everything due, a row at a time, until told to stop or nothing is due.
+void drain(const outbox_settings& settings, outbox_metrics& m, db::connection& conn, leases_in_hand& in_hand,
+           const std::atomic<bool>& stopping) {
+  while (!stopping) {
+    auto item = db::lease_next(conn, settings.lease);
+    if (!item) return;
+    in_hand.add(*item);
+    auto outcome = run_handler(settings, *item, conn);
+    try {
+      record(settings, m, conn, *item, outcome, stopping);
+    } catch (...) {
+      in_hand.remove(item->id);
+      throw;
+    }
+    in_hand.remove(item->id);
   }
 }
 
 caf::behavior outbox_worker(caf::stateful_actor<worker_state>* self, std::shared_ptr<const outbox_settings> settings,
-                            std::shared_ptr<outbox_metrics> m, std::shared_ptr<const std::atomic<bool>> stopping) {
+                            std::shared_ptr<outbox_metrics> m, std::shared_ptr<leases_in_hand> in_hand,
+                            std::shared_ptr<const std::atomic<bool>> stopping) {
   self->state.conn = std::make_unique<db::connection>(settings->database_url);
   self->send(self, tick_atom::value);
   auto work = [=] {
     try {
-      drain(*settings, *m, *self->state.conn, *stopping);
+      drain(*settings, *m, *self->state.conn, *in_hand, *stopping);
     } catch (const db::unavailable& e) {
       obs::log_warn("outbox_db_unavailable", {{"error", e.what()}});
     } catch (const std::exception& e) {
@@ -101,24 +160,49 @@ caf::behavior outbox_worker(caf::stateful_actor<worker_state>* self, std::shared
   };
 }
 
+// Renews the lease of every row in hand, on a connection of its own (a worker's is busy in
+// its handler). A lease found lost means another worker took the row while this one still
+// works on it: logged, never silent.
+caf::behavior outbox_lease_keeper(caf::stateful_actor<keeper_state>* self, std::shared_ptr<const outbox_settings> settings,
+                                  std::shared_ptr<leases_in_hand> in_hand) {
+  self->state.conn = std::make_unique<db::connection>(settings->database_url);
+  self->delayed_send(self, settings->renew_every, tick_atom::value);
+  return {
+      [=](tick_atom) {
+        for (const auto& item : in_hand->list()) {
+          try {
+            if (!db::renew_lease(*self->state.conn, item, settings->lease)) log_lease_lost(item, "renewing its lease");
+          } catch (const std::exception& e) {
+            obs::log_warn("outbox_lease_renewal_failed", {{"id", static_cast<std::int64_t>(item.id)}, {"error", e.what()}});
+          }
+        }
+        self->delayed_send(self, settings->renew_every, tick_atom::value);
+      },
+  };
+}
+
 struct dispatcher_state {
-  worker_group group;
+  worker_group group;  // the workers and the lease keeper
+  std::vector<caf::actor> workers;
   std::size_t next = 0;
   static inline const char* name = "outbox_dispatcher";
 };
 
 caf::behavior outbox_dispatcher(caf::stateful_actor<dispatcher_state>* self, std::shared_ptr<const outbox_settings> settings,
                                 std::shared_ptr<outbox_metrics> m) {
-  auto& group = self->state.group;
+  auto& st = self->state;
+  auto in_hand = std::make_shared<leases_in_hand>();
+  std::shared_ptr<const std::atomic<bool>> stopping(st.group.stopping);
   for (int i = 0; i < settings->workers; ++i)
-    group.workers.push_back(self->spawn<caf::detached + caf::monitored>(
-        outbox_worker, settings, m, std::shared_ptr<const std::atomic<bool>>(group.stopping)));
+    st.workers.push_back(self->spawn<caf::detached + caf::monitored>(outbox_worker, settings, m, in_hand, stopping));
+  st.group.workers = st.workers;
+  st.group.workers.push_back(self->spawn<caf::detached + caf::monitored>(outbox_lease_keeper, settings, in_hand));
   stop_with_workers(self, &dispatcher_state::group);
   return {
       // One worker is enough for what one change enqueues; the others keep polling.
       [=](nudge_atom n) {
         auto& s = self->state;
-        self->send(s.group.workers[s.next++ % s.group.workers.size()], n);
+        self->send(s.workers[s.next++ % s.workers.size()], n);
       },
   };
 }

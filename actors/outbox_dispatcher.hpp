@@ -1,9 +1,12 @@
 #pragma once
-// Executes the outbox: detached workers, each with its own PostgreSQL connection, lease due
-// rows (SKIP LOCKED, so instances share the table), run the handler of the row's kind and
-// record the outcome — done, retried later with exponential backoff and full jitter, or set
-// aside after the last attempt. Handlers block (a detached worker may), and must be
-// idempotent: a crash between the effect and mark_done runs the row again after its lease.
+// Executes the outbox: detached workers, each with its own PostgreSQL connection, lease one
+// due row at a time (SKIP LOCKED, so instances share the table), run the handler of the
+// row's kind and record the outcome — done, retried later with exponential backoff and full
+// jitter, or set aside after the last attempt. A lease keeper renews the lease of every row
+// in hand while its handler runs, so a slow provider never lets another worker take the row
+// meanwhile; the outcome is recorded under the lease's generation. Handlers block (a detached
+// worker may), and should be idempotent: a crash between the effect and mark_done runs the
+// row again once its lease has run out.
 #include <chrono>
 #include <functional>
 #include <map>
@@ -37,11 +40,11 @@ using outbox_handler = std::function<outbox_outcome(const db::outbox_item&, db::
 struct outbox_settings {
   std::string database_url;
   int workers = 2;
-  int batch = 8;
   std::chrono::milliseconds poll_interval{500};
-  // Longer than any handler takes (each provider call has its own deadline), so a row is
-  // only taken again when its worker is gone.
-  std::chrono::seconds lease{120};
+  // How long a lease lasts unrenewed: the work of a crashed or frozen instance is taken
+  // again after this. Its holder renews it every renew_every, so a handler may take longer.
+  std::chrono::seconds lease{30};
+  std::chrono::milliseconds renew_every{5000};
   // Between attempts: 2 s doubling up to 30 min; 16 attempts span about five hours.
   net::backoff_policy backoff{std::chrono::milliseconds{2000}, std::chrono::milliseconds{30 * 60 * 1000}, 16};
   std::map<std::string, outbox_handler> handlers;  // by kind

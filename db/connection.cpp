@@ -1,5 +1,6 @@
 #include "db/connection.hpp"
 
+#include <map>
 #include <optional>
 #include <set>
 #include <random>
@@ -27,6 +28,9 @@ struct connection::impl {
   backoff_policy backoff;
   std::optional<pqxx::connection> link;
   std::set<std::string> prepared;  // statements prepared on the current link
+  // Every statement ever prepared on this connection: a new link (after a reconnect, also in
+  // the middle of transact's retry) gets them all again before anything runs on it.
+  std::map<std::string, std::string> definitions;
   std::chrono::steady_clock::time_point next_attempt{};
   std::chrono::milliseconds delay{0};
   std::mt19937 jitter{std::random_device{}()};
@@ -57,6 +61,10 @@ void connection::ensure_open() {
   }
   try {
     s.link.emplace(s.url);
+    for (const auto& [name, sql] : s.definitions) {
+      s.link->prepare(name, sql);
+      s.prepared.insert(name);
+    }
     s.delay = std::chrono::milliseconds{0};
     s.next_attempt = {};
   } catch (const pqxx::broken_connection& e) {
@@ -78,6 +86,7 @@ connection::impl& connection::internals() { return *impl_; }
 
 void prepare(connection& conn, const std::string& name, const std::string& sql) {
   auto& s = conn.internals();
+  s.definitions.emplace(name, sql);
   if (s.prepared.count(name)) return;
   raw(conn).prepare(name, sql);
   s.prepared.insert(name);

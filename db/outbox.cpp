@@ -10,23 +10,23 @@ namespace {
 
 void prepare_statements(connection& conn) {
   prepare(conn, "outbox_lease",
-          "UPDATE outbox SET leased_until = to_timestamp($1) + make_interval(secs => $3), attempts = attempts + 1, "
-          "leased_by_pid = pg_backend_pid(), "
-          "leased_by_start = (SELECT backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()) "
-          "WHERE id IN (SELECT id FROM outbox WHERE done_at IS NULL AND gave_up_at IS NULL "
-          "AND date_trunc('second', due_at) <= to_timestamp($1) AND (leased_until IS NULL OR leased_until <= to_timestamp($1) "
-          "OR NOT lease_holder_alive(leased_by_pid, leased_by_start)) "
+          "UPDATE outbox SET leased_until = now() + make_interval(secs => $1), attempts = attempts + 1, "
+          "lease_generation = lease_generation + 1 "
+          "WHERE id = (SELECT id FROM outbox WHERE done_at IS NULL AND gave_up_at IS NULL "
+          "AND date_trunc('second', due_at) <= now() AND (leased_until IS NULL OR leased_until <= now()) "
           "AND (ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM outbox earlier WHERE earlier.ordering_key = "
           "outbox.ordering_key AND earlier.id < outbox.id AND earlier.done_at IS NULL AND earlier.gave_up_at IS NULL)) "
-          "ORDER BY due_at, id LIMIT $2 FOR UPDATE SKIP LOCKED) "
-          "RETURNING id, kind, idempotency_key, payload::text, attempts, extract(epoch FROM created_at)::bigint");
-  prepare(conn, "outbox_done", "UPDATE outbox SET done_at = now(), leased_until = NULL, leased_by_pid = NULL WHERE id = $1");
+          "ORDER BY due_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) "
+          "RETURNING id, lease_generation, kind, idempotency_key, payload::text, attempts, "
+          "extract(epoch FROM created_at)::bigint");
+  // Each applies only while nobody has leased the row since generation $2 (a lease that ran
+  // out but was not taken again is still its holder's).
+  const std::string held = " WHERE id = $1 AND lease_generation = $2 AND done_at IS NULL AND gave_up_at IS NULL";
+  prepare(conn, "outbox_renew", "UPDATE outbox SET leased_until = now() + make_interval(secs => $3)" + held);
+  prepare(conn, "outbox_done", "UPDATE outbox SET done_at = now(), leased_until = NULL" + held);
   prepare(conn, "outbox_retry",
-          "UPDATE outbox SET last_error = $2, due_at = to_timestamp($3), leased_until = NULL, leased_by_pid = NULL "
-          "WHERE id = $1");
-  prepare(conn, "outbox_give_up",
-          "UPDATE outbox SET last_error = $2, gave_up_at = now(), leased_until = NULL, leased_by_pid = NULL "
-          "WHERE id = $1");
+          "UPDATE outbox SET last_error = $3, due_at = now() + make_interval(secs => $4), leased_until = NULL" + held);
+  prepare(conn, "outbox_give_up", "UPDATE outbox SET last_error = $3, gave_up_at = now(), leased_until = NULL" + held);
   prepare(conn, "outbox_counts",
           "SELECT count(*) FILTER (WHERE done_at IS NULL AND gave_up_at IS NULL), "
           "count(*) FILTER (WHERE done_at IS NOT NULL), count(*) FILTER (WHERE gave_up_at IS NOT NULL) FROM outbox");
@@ -68,32 +68,42 @@ bool enqueue(connection& conn, const std::string& kind, const std::string& idemp
   return transact(conn, [&](pqxx::work& tx) { return enqueue_in(tx, kind, idempotency_key, payload, epoch(due_at)); });
 }
 
-std::vector<outbox_item> lease_due(connection& conn, std::chrono::sys_seconds now, int limit,
-                                   std::chrono::seconds lease) {
+std::optional<outbox_item> lease_next(connection& conn, std::chrono::seconds lease) {
   prepare_statements(conn);
-  return transact(conn, [&](pqxx::work& tx) {
-    std::vector<outbox_item> out;
-    for (const auto& r : tx.exec_prepared("outbox_lease", epoch(now), limit, static_cast<double>(lease.count()))) {
-      out.push_back({r[0].as<long long>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(),
-                     r[4].as<int>(), std::chrono::sys_seconds{std::chrono::seconds{r[5].as<long long>()}}});
-    }
-    return out;
+  return transact(conn, [&](pqxx::work& tx) -> std::optional<outbox_item> {
+    auto rows = tx.exec_prepared("outbox_lease", static_cast<double>(lease.count()));
+    if (rows.empty()) return std::nullopt;
+    const auto& r = rows[0];
+    return outbox_item{r[0].as<long long>(), r[1].as<long long>(), r[2].as<std::string>(), r[3].as<std::string>(),
+                       r[4].as<std::string>(), r[5].as<int>(),
+                       std::chrono::sys_seconds{std::chrono::seconds{r[6].as<long long>()}}};
   });
 }
 
-void mark_done(connection& conn, long long id) {
+namespace {
+
+template <class... Args>
+bool update_held(connection& conn, const char* statement, const outbox_item& item, const Args&... args) {
   prepare_statements(conn);
-  transact(conn, [&](pqxx::work& tx) { tx.exec_prepared("outbox_done", id); });
+  return transact(conn, [&](pqxx::work& tx) {
+    return tx.exec_prepared(statement, item.id, item.generation, args...).affected_rows() == 1;
+  });
 }
 
-void schedule_retry(connection& conn, long long id, const std::string& error, std::chrono::sys_seconds retry_at) {
-  prepare_statements(conn);
-  transact(conn, [&](pqxx::work& tx) { tx.exec_prepared("outbox_retry", id, error, epoch(retry_at)); });
+}  // namespace
+
+bool renew_lease(connection& conn, const outbox_item& item, std::chrono::seconds lease) {
+  return update_held(conn, "outbox_renew", item, static_cast<double>(lease.count()));
 }
 
-void give_up(connection& conn, long long id, const std::string& error) {
-  prepare_statements(conn);
-  transact(conn, [&](pqxx::work& tx) { tx.exec_prepared("outbox_give_up", id, error); });
+bool mark_done(connection& conn, const outbox_item& item) { return update_held(conn, "outbox_done", item); }
+
+bool schedule_retry(connection& conn, const outbox_item& item, const std::string& error, std::chrono::seconds retry_in) {
+  return update_held(conn, "outbox_retry", item, error, static_cast<double>(retry_in.count()));
+}
+
+bool give_up(connection& conn, const outbox_item& item, const std::string& error) {
+  return update_held(conn, "outbox_give_up", item, error);
 }
 
 outbox_counts count_outbox(connection& conn) {

@@ -3,7 +3,10 @@
 // transaction as the state change that causes them, then leased by a worker, executed and
 // marked done, retried after a failure, or set aside after the last attempt. Leases use
 // FOR UPDATE SKIP LOCKED, so any number of workers in any number of instances share one
-// table without taking the same row twice; a crashed worker's lease simply runs out.
+// table without taking the same row twice. A lease lasts until its time (PostgreSQL's
+// clock) runs out; its holder renews it while working, and a crashed holder's lease simply
+// runs out. Every lease bumps the row's generation, and renewing or finishing a row needs
+// the generation it was leased under: a holder whose lease ran out is fenced off.
 #include <chrono>
 #include <optional>
 #include <string>
@@ -27,6 +30,7 @@ inline constexpr const char* stripe_expire_session = "stripe.expire_session";
 
 struct outbox_item {
   long long id = 0;
+  long long generation = 0;  // of the lease this item was taken under
   std::string kind;
   std::string idempotency_key;
   std::string payload;  // JSON text
@@ -38,15 +42,21 @@ struct outbox_item {
 bool enqueue(connection& conn, const std::string& kind, const std::string& idempotency_key,
              const std::string& payload, std::chrono::sys_seconds due_at);
 
-// Leases up to `limit` due rows (oldest due first) until now + lease and counts the attempt.
-std::vector<outbox_item> lease_due(connection& conn, std::chrono::sys_seconds now, int limit,
-                                   std::chrono::seconds lease);
+// Leases the row due first (due_at ≤ PostgreSQL's now(), not leased or its lease run out,
+// nothing earlier of its ordering key unfinished) for `lease`, counts the attempt and bumps
+// the generation. One row at a time: a row waits for its turn unleased, free for any worker.
+std::optional<outbox_item> lease_next(connection& conn, std::chrono::seconds lease);
 
-void mark_done(connection& conn, long long id);
-// Releases the lease and makes the row due again at `retry_at`.
-void schedule_retry(connection& conn, long long id, const std::string& error, std::chrono::sys_seconds retry_at);
+// The outcome of an item under its lease; each is false, changing nothing, when the lease
+// was lost (it ran out and another worker leased the row since): the caller's effect may
+// have run twice and must say so.
+// Extends the lease to now() + lease.
+bool renew_lease(connection& conn, const outbox_item& item, std::chrono::seconds lease);
+bool mark_done(connection& conn, const outbox_item& item);
+// Releases the lease and makes the row due again `retry_in` from now().
+bool schedule_retry(connection& conn, const outbox_item& item, const std::string& error, std::chrono::seconds retry_in);
 // No more attempts: the row stays for staff to read, never leased again.
-void give_up(connection& conn, long long id, const std::string& error);
+bool give_up(connection& conn, const outbox_item& item, const std::string& error);
 
 struct outbox_counts {
   long long pending = 0;   // not done, not given up

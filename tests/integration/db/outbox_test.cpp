@@ -1,3 +1,6 @@
+#include <optional>
+#include <set>
+
 #include <boost/test/unit_test.hpp>
 
 #include "db/outbox.hpp"
@@ -11,6 +14,11 @@ using std::chrono::seconds;
 namespace {
 
 const auto now = at("2026-11-24T12:00:00Z");
+
+// Leases compare with PostgreSQL's clock: work enqueued "now" is due at once.
+std::chrono::sys_seconds due_now() {
+  return std::chrono::floor<seconds>(std::chrono::system_clock::now()) - seconds{1};
+}
 
 long calendar_syncs(db::connection& conn, const domain::booking& b) {
   return static_cast<long>(db::find_outbox(conn, db::outbox_kind::calendar_sync, "booking_id", b.id.value).size());
@@ -28,59 +36,86 @@ BOOST_AUTO_TEST_CASE(the_same_idempotency_key_is_enqueued_once) {
 }
 
 BOOST_AUTO_TEST_CASE(concurrent_leases_never_take_the_same_row) {
-  for (int i = 0; i < 10; ++i) db::enqueue(conn, "test.kind", "k" + std::to_string(i), "{}", now);
+  for (int i = 0; i < 10; ++i) db::enqueue(conn, "test.kind", "k" + std::to_string(i), "{}", due_now());
   db::connection other(url);
-  auto first = db::lease_due(conn, now, 6, seconds{60});
-  auto second = db::lease_due(other, now, 6, seconds{60});
-  BOOST_TEST(first.size() == 6u);
-  BOOST_TEST(second.size() == 4u);
-  for (const auto& a : first)
-    for (const auto& b : second) BOOST_TEST(a.id != b.id);
-  // Leased rows are not due again until the lease runs out.
-  BOOST_TEST(db::lease_due(conn, now + seconds{59}, 10, seconds{60}).empty());
-  auto again = db::lease_due(conn, now + seconds{60}, 10, seconds{60});
-  BOOST_TEST(again.size() == 10u);
-  BOOST_TEST(again.front().attempts == 2);
+  std::set<long long> taken;
+  for (int i = 0; i < 5; ++i) {
+    for (auto* c : {&conn, &other}) {
+      auto item = db::lease_next(*c, seconds{60});
+      BOOST_REQUIRE(item);
+      BOOST_TEST(item->attempts == 1);
+      BOOST_TEST(taken.insert(item->id).second, "row " << item->id << " was leased twice");
+    }
+  }
+  // Leased rows are not due again while their lease runs.
+  BOOST_TEST(!db::lease_next(conn, seconds{60}));
+  BOOST_TEST(!db::lease_next(other, seconds{60}));
 }
 
-BOOST_AUTO_TEST_CASE(a_lease_whose_connection_is_gone_is_void_at_once) {
-  db::enqueue(conn, "test.kind", "crashed", "{}", now);
+BOOST_AUTO_TEST_CASE(a_lease_that_ran_out_is_taken_again_and_fences_off_its_first_holder) {
+  db::enqueue(conn, "test.kind", "slow", "{}", due_now());
+  auto first = db::lease_next(conn, seconds{1});
+  BOOST_REQUIRE(first);
+  db::connection other(url);
+  std::optional<db::outbox_item> second;
+  auto deadline = std::chrono::steady_clock::now() + seconds{10};
+  while (!second && std::chrono::steady_clock::now() < deadline) second = db::lease_next(other, seconds{60});
+  BOOST_REQUIRE(second);
+  BOOST_TEST(second->id == first->id);
+  BOOST_TEST(second->attempts == 2);
+  BOOST_TEST(second->generation == first->generation + 1);
+  // The first holder can neither renew nor record anything any more.
+  BOOST_TEST(!db::renew_lease(conn, *first, seconds{60}));
+  BOOST_TEST(!db::mark_done(conn, *first));
+  BOOST_TEST(!db::schedule_retry(conn, *first, "late", seconds{1}));
+  BOOST_TEST(!db::give_up(conn, *first, "late"));
+  BOOST_TEST(db::count_outbox(conn).pending == 1);
+  BOOST_TEST(db::renew_lease(other, *second, seconds{60}));
+  BOOST_TEST(db::mark_done(other, *second));
+  BOOST_TEST(db::count_outbox(conn).done == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_lease_outlives_the_connection_that_took_it) {
+  db::enqueue(conn, "test.kind", "reconnected", "{}", due_now());
+  std::optional<db::outbox_item> item;
   {
-    db::connection crashed_worker(url);
-    BOOST_REQUIRE(db::lease_due(crashed_worker, now, 10, seconds{120}).size() == 1u);
-    BOOST_TEST(db::lease_due(conn, now, 10, seconds{120}).empty());  // its holder is alive
-  }  // the worker's connection closes, as when its process is killed
-  // The server notices the closed connection within moments; poll until it has.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  std::vector<db::outbox_item> taken;
-  while (taken.empty() && std::chrono::steady_clock::now() < deadline) taken = db::lease_due(conn, now, 10, seconds{120});
-  BOOST_REQUIRE(taken.size() == 1u);
-  BOOST_TEST(taken[0].attempts == 2);
+    db::connection worker(url);
+    item = db::lease_next(worker, seconds{120});
+    BOOST_REQUIRE(item);
+  }  // the worker's connection closes, as when PostgreSQL restarts under a running handler
+  // However long the server takes to notice, the row stays its worker's until the lease ends.
+  db::connection reconnected(url);
+  BOOST_TEST(!db::lease_next(conn, seconds{120}));
+  BOOST_TEST(db::mark_done(reconnected, *item));
+  BOOST_TEST(db::count_outbox(conn).done == 1);
 }
 
 BOOST_AUTO_TEST_CASE(rows_not_yet_due_wait) {
-  db::enqueue(conn, "test.kind", "later", "{}", now + seconds{30});
-  BOOST_TEST(db::lease_due(conn, now, 10, seconds{60}).empty());
-  BOOST_TEST(db::lease_due(conn, now + seconds{30}, 10, seconds{60}).size() == 1u);
+  db::enqueue(conn, "test.kind", "later", "{}", due_now() + std::chrono::hours{1});
+  BOOST_TEST(!db::lease_next(conn, seconds{60}));
+  db::enqueue(conn, "test.kind", "now", "{}", due_now());
+  auto item = db::lease_next(conn, seconds{60});
+  BOOST_REQUIRE(item);
+  BOOST_TEST(item->idempotency_key == "now");
 }
 
 BOOST_AUTO_TEST_CASE(done_retried_and_given_up_rows_are_counted_apart) {
-  for (const char* key : {"a", "b", "c"}) db::enqueue(conn, "test.kind", key, "{}", now);
-  auto items = db::lease_due(conn, now, 10, seconds{60});
+  for (const char* key : {"a", "b", "c"}) db::enqueue(conn, "test.kind", key, "{}", due_now());
+  std::vector<db::outbox_item> items;
+  while (auto item = db::lease_next(conn, seconds{60})) items.push_back(*item);
   BOOST_REQUIRE(items.size() == 3u);
-  db::mark_done(conn, items[0].id);
-  db::schedule_retry(conn, items[1].id, "google: 503", now + seconds{10});
-  db::give_up(conn, items[2].id, "calendar not found");
+  BOOST_TEST(db::mark_done(conn, items[0]));
+  BOOST_TEST(db::schedule_retry(conn, items[1], "google: 503", seconds{3600}));
+  BOOST_TEST(db::give_up(conn, items[2], "calendar not found"));
   auto counts = db::count_outbox(conn);
   BOOST_TEST(counts.pending == 1);
   BOOST_TEST(counts.done == 1);
   BOOST_TEST(counts.given_up == 1);
-  // The retry is due at its time, the lease released; done and given-up rows never come back.
-  BOOST_TEST(db::lease_due(conn, now + seconds{9}, 10, seconds{60}).empty());
-  auto retried = db::lease_due(conn, now + seconds{10}, 10, seconds{60});
-  BOOST_REQUIRE(retried.size() == 1u);
-  BOOST_TEST(retried[0].id == items[1].id);
-  BOOST_TEST(scalar("SELECT count(*) FROM outbox WHERE last_error = 'google: 503'") == 1);
+  // The retry is due an hour from the database's now, its lease released; done and given-up
+  // rows never come back.
+  BOOST_TEST(!db::lease_next(conn, seconds{60}));
+  BOOST_TEST(scalar("SELECT count(*) FROM outbox WHERE last_error = 'google: 503' AND leased_until IS NULL "
+                    "AND due_at BETWEEN now() + interval '3590 seconds' AND now() + interval '3600 seconds'") == 1);
 }
 
 BOOST_AUTO_TEST_CASE(confirming_enqueues_one_calendar_sync_in_the_same_transaction) {

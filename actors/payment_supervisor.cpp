@@ -94,11 +94,12 @@ checkout_answer create_session(const context& ctx, db::connection& conn, db::ord
   if (auto* e = std::get_if<net::stripe_error>(&*created))
     return refused(checkout_refusal::stripe_failed, std::string(net::to_string(e->kind)) + ": " + e->message);
   const auto& session = std::get<net::checkout_session>(*created);
-  db::attach_checkout(conn, order.id, session.id, session.url);
-  order.session_id = session.id;
-  order.checkout_url = session.url;
-  obs::log_info("checkout_created", {{"order_id", order.id}, {"session_id", session.id}});
-  return {std::move(order), {}};
+  auto kept = db::attach_checkout(conn, order.id, session.id, session.url);
+  if (kept.session_id != session.id)
+    obs::log_warn("checkout_duplicate_ended", {{"order_id", order.id}, {"session_id", session.id}, {"kept", kept.session_id}});
+  else
+    obs::log_info("checkout_created", {{"order_id", order.id}, {"session_id", session.id}});
+  return {std::move(kept), {}};
 }
 
 checkout_answer lesson_checkout(const context& ctx, db::connection& conn, const lesson_checkout_request& r) {

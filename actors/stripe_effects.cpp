@@ -50,10 +50,13 @@ outbox_handler make_stripe_refund(net::stripe_client& stripe, std::chrono::secon
     if (!payload) return outbox_outcome::give_up("payload is not a JSON object");
     auto order = db::find_order(conn, text_at(*payload, "order_id"));
     if (!order) return outbox_outcome::give_up("no order " + text_at(*payload, "order_id"));
-    if (order->payment_intent.empty()) return outbox_outcome::retry("the order's payment is not recorded yet");
+    // A payment beyond the one that paid the order names its own payment intent.
+    auto payment_intent = text_at(*payload, "payment_intent");
+    if (payment_intent.empty()) payment_intent = order->payment_intent;
+    if (payment_intent.empty()) return outbox_outcome::retry("the order's payment is not recorded yet");
     const auto* amount = payload->if_contains("amount_cents");
     net::refund_request request;
-    request.payment_intent = order->payment_intent;
+    request.payment_intent = payment_intent;
     if (amount && amount->is_int64()) request.amount = domain::cents{amount->as_int64()};
     request.reason = net::refund_reason::requested_by_customer;
     request.metadata = {{"order_id", order->id}, {"reason", text_at(*payload, "reason")}};
@@ -81,7 +84,8 @@ outbox_handler make_session_expiry(net::stripe_client& stripe, std::chrono::seco
     if (!payload) return outbox_outcome::give_up("payload is not a JSON object");
     auto session = text_at(*payload, "session_id");
     auto answer = wait_for_result<net::checkout_result>(timeout, [&](auto done) {
-      stripe.expire_checkout_session(session, "expire-" + text_at(*payload, "order_id"), std::move(done));
+      // Keyed by the session: an order may have two to end (a duplicate and its own).
+      stripe.expire_checkout_session(session, "expire-" + session, std::move(done));
     });
     if (!answer) return outbox_outcome::retry("expire: Stripe did not answer in time");
     if (auto* e = std::get_if<net::stripe_error>(&*answer)) {

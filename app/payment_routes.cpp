@@ -94,6 +94,13 @@ void add_stripe_webhook(net::router& routes, const payment_routes_context& ctx) 
     if (auto* bad = std::get_if<net::stripe_parse_error>(&parsed))
       return respond(server_response::error(400, "bad_payload", bad->message));
     const auto& event = std::get<net::stripe_event>(parsed);
+    // A test payment never confirms a live booking, nor a live one a test booking.
+    if (event.livemode != ctx.live_mode) {
+      obs::log_warn("stripe_webhook_refused", {{"reason", "wrong_mode"}, {"event_id", event.id}, {"request_id", req.request_id}});
+      return respond(server_response::error(400, "wrong_mode", std::string("a ") + (event.livemode ? "live" : "test") +
+                                                                   "-mode event, but STRIPE_SECRET_KEY is a " +
+                                                                   (ctx.live_mode ? "live" : "test") + "-mode key"));
+    }
     auto job = actors::make_db_job([id = event.id, type = event.type, body = std::move(req.body)](db::connection& conn) {
       return db::store_webhook(conn, "stripe", id, type, body);
     });

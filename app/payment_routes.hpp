@@ -18,6 +18,7 @@ struct payment_routes_context {
   caf::actor payments;  // the payment supervisor; null when Stripe is not enabled
   caf::actor outbox;
   std::vector<std::string> webhook_secrets;  // STRIPE_WEBHOOK_SECRET, several while rotating
+  bool live_mode = false;                    // STRIPE_SECRET_KEY is a live key: only live events count
   std::string api_token;
 };
 

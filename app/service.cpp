@@ -223,6 +223,7 @@ void service::start() {
   add_chatwoot_routes(routes, chatwoot_routes_context{s.system, s.db_pool, s.conversations, chatwoot.webhook_token.reveal(),
                                                       chatwoot.signing_secret.reveal(), chatwoot.account_id});
   add_payment_routes(routes, payment_routes_context{s.system, s.db_pool, s.payments, s.outbox, std::move(webhook_secrets),
+                                                    net::is_live_key(stripe.secret_key.reveal()),
                                                     s.cfg.service.api_token.reveal()});
 
   s.server = std::make_unique<net::http_server>(s.io, server_options_from(s.cfg.service),

@@ -75,7 +75,8 @@ void prepare_statements(connection& conn) {
           "$9, $10::uuid, $11::bigint) RETURNING id::text");
   prepare(conn, "link_booking_order", "UPDATE bookings SET order_id = $2::uuid, updated_at = now() WHERE id = $1::uuid");
   prepare(conn, "attach_checkout",
-          "UPDATE orders SET stripe_checkout_session_id = $2, checkout_url = $3, updated_at = now() WHERE id = $1::uuid");
+          "UPDATE orders SET stripe_checkout_session_id = $2, checkout_url = $3, updated_at = now() "
+          "WHERE id = $1::uuid AND (stripe_checkout_session_id IS NULL OR stripe_checkout_session_id = $2)");
   prepare(conn, "open_orders_expired_before",
           "SELECT " + order_columns + " FROM orders o WHERE o.status = 'open' AND o.expires_at < to_timestamp($1) "
           "ORDER BY o.expires_at LIMIT $2");
@@ -167,6 +168,7 @@ std::string_view to_string(payment_outcome outcome) {
     case payment_outcome::confirmed: return "confirmed";
     case payment_outcome::rebooked_late: return "rebooked_late";
     case payment_outcome::refund_due: return "refund_due";
+    case payment_outcome::extra_payment_refund_due: return "extra_payment_refund_due";
     case payment_outcome::credited: return "credited";
     case payment_outcome::already_recorded: return "already_recorded";
     case payment_outcome::unknown_order: return "unknown_order";
@@ -236,10 +238,17 @@ order_view open_package_order(connection& conn, const std::string& student_id, c
   });
 }
 
-void attach_checkout(connection& conn, const std::string& order_id, const std::string& session_id,
-                     const std::string& url) {
+order_view attach_checkout(connection& conn, const std::string& order_id, const std::string& session_id,
+                           const std::string& url) {
   prepare_statements(conn);
-  transact(conn, [&](pqxx::work& tx) { tx.exec_prepared("attach_checkout", order_id, session_id, url); });
+  return transact(conn, [&](pqxx::work& tx) {
+    if (tx.exec_prepared("attach_checkout", order_id, session_id, url).affected_rows() == 0) {
+      enqueue_in(tx, outbox_kind::stripe_expire_session, "expire-session:" + session_id,
+                 boost::json::serialize(boost::json::object{{"order_id", order_id}, {"session_id", session_id}}),
+                 now_epoch());
+    }
+    return to_order(tx.exec_prepared("order_by_id", order_id)[0]);
+  });
 }
 
 std::optional<order_view> find_order(connection& conn, const std::string& order_id) {
@@ -284,8 +293,21 @@ payment_outcome record_paid_checkout(connection& conn, const paid_checkout& paid
     }
     if (rows.empty()) return payment_outcome::unknown_order;
     auto order = to_order(rows[0]);
-    if (order.status == "paid" || order.status == "refunded" || order.status == "partially_refunded")
-      return payment_outcome::already_recorded;
+    if (order.status == "paid" || order.status == "refunded" || order.status == "partially_refunded") {
+      if (paid.payment_intent.empty() || order.payment_intent.empty() || paid.payment_intent == order.payment_intent)
+        return payment_outcome::already_recorded;
+      // A second payment for an order already paid (a session that should never have been
+      // payable): the money goes back in full; the order keeps its lesson.
+      tx.exec_prepared("record_charge", order.id, paid.payment_intent, paid.amount.value, "succeeded");
+      enqueue_in(tx, outbox_kind::stripe_refund, "refund:extra-payment:" + paid.payment_intent,
+                 boost::json::serialize(boost::json::object{{"order_id", order.id},
+                                                            {"payment_intent", paid.payment_intent},
+                                                            {"amount_cents", paid.amount.value},
+                                                            {"reason", "paid_twice"}}),
+                 now_epoch());
+      tell_conversation(tx, order, "refund_done", {{"amount_cents", paid.amount.value}}, ":" + paid.payment_intent);
+      return payment_outcome::extra_payment_refund_due;
+    }
     tx.exec_prepared("mark_order_paid", order.id, epoch(now), paid.payment_intent, paid.session_id);
     if (!paid.payment_intent.empty())
       tx.exec_prepared("record_charge", order.id, paid.payment_intent, paid.amount.value, "succeeded");

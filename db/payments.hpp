@@ -51,9 +51,12 @@ open_order_result open_order_for_hold(connection& conn, const domain::booking_id
 order_view open_package_order(connection& conn, const std::string& student_id, const order_request& request,
                               std::chrono::sys_seconds expires_at);
 
-// Remembers the Checkout Session created for an order.
-void attach_checkout(connection& conn, const std::string& order_id, const std::string& session_id,
-                     const std::string& url);
+// Remembers the Checkout Session created for an order, unless another was attached first
+// (two checkout requests for one order raced): then this one is ended through the outbox
+// (stripe.expire_session), so an order never has two payable sessions. Returns the order
+// with the session it keeps.
+order_view attach_checkout(connection& conn, const std::string& order_id, const std::string& session_id,
+                           const std::string& url);
 
 std::optional<order_view> find_order(connection& conn, const std::string& order_id);
 std::optional<order_view> find_order_by_session(connection& conn, const std::string& session_id);
@@ -70,6 +73,7 @@ enum class payment_outcome {
   confirmed,         // the held booking is confirmed
   rebooked_late,     // paid after the hold ended, the slot was still free: confirmed
   refund_due,        // paid after the hold ended and the slot is gone: a full refund is enqueued
+  extra_payment_refund_due,  // a second payment for an order already paid: it is refunded in full
   credited,          // a package: the lessons are on the student's credit
   already_recorded,  // this payment was applied before
   unknown_order,

@@ -292,4 +292,8 @@ void stripe_client::list_events(event_filter filter, std::function<void(event_pa
                           std::move(done));
 }
 
+bool is_live_key(std::string_view secret_key) {
+  return secret_key.starts_with("sk_live_") || secret_key.starts_with("rk_live_");
+}
+
 }  // namespace tutorbot::net

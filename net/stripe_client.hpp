@@ -126,6 +126,10 @@ enum class stripe_error_kind {
 };
 std::string_view to_string(stripe_error_kind kind);
 
+// Whether a secret or restricted key is a live-mode one (sk_live_…, rk_live_…): the events
+// its account sends in that mode carry livemode: true, test-mode ones false.
+bool is_live_key(std::string_view secret_key);
+
 struct stripe_error {
   stripe_error_kind kind = stripe_error_kind::api;
   int http_status = 0;      // 0 when no HTTP answer arrived

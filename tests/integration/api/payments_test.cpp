@@ -1,3 +1,5 @@
+#include <future>
+
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
@@ -45,6 +47,37 @@ BOOST_AUTO_TEST_CASE(a_paid_checkout_confirms_the_booking_and_creates_its_calend
   BOOST_TEST(s.scalar("SELECT count(*) FROM bookings WHERE paid_with = 'stripe'") == 1);
 }
 
+BOOST_AUTO_TEST_CASE(two_checkouts_racing_for_one_booking_leave_one_payable_session) {
+  payment_service s("pay_race");
+  auto booking = s.hold(s.free_start(7));
+  s.stripe.sandbox().set_latency(1500ms);  // the first session is still being made when the second is asked for
+  auto asked_before = s.stripe.sandbox().api_requests();
+  auto first = std::async(std::launch::async, [&] {
+    return s.api("POST", "/api/v1/bookings/" + booking + "/checkout", R"({"email":"ouder@example.nl"})");
+  });
+  s.wait_until([&] { return s.stripe.sandbox().api_requests() > asked_before; }, "Stripe is asked for the first session");
+  // In a later second: a key that names the moment no longer makes the two requests one.
+  auto first_asked = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  s.wait_until([&] { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) > first_asked; },
+               "the next second");
+  auto second = s.checkout(booking);
+  auto first_answer = first.get();
+  BOOST_REQUIRE_MESSAGE(first_answer.status == 201, first_answer.body);
+  auto kept = json::parse(first_answer.body).as_object();
+  BOOST_TEST(text_of(second, "session_id") == text_of(kept, "session_id"));
+  BOOST_TEST(text_of(second, "checkout_url") == text_of(kept, "checkout_url"));
+  // Whatever other session Stripe made for the order is ended, so nobody can pay it.
+  s.wait_until([&] { return s.scalar("SELECT count(*) FROM outbox WHERE kind = 'stripe.expire_session' AND done_at IS NOT NULL") >= 1; },
+               "the other session is ended");
+  pqxx::connection c(s.service.url);
+  for (const auto& row : pqxx::nontransaction(c).exec("SELECT payload->>'session_id' FROM outbox WHERE kind = 'stripe.expire_session'")) {
+    auto other = row[0].as<std::string>();
+    BOOST_TEST(other != text_of(kept, "session_id"));
+    auto session = json::parse(s.stripe.sandbox().object_json(other).value()).as_object();
+    BOOST_TEST(text_of(session, "status") == "expired");
+  }
+}
+
 BOOST_AUTO_TEST_CASE(webhooks_with_a_bad_signature_are_refused_and_store_nothing) {
   payment_service s("pay_signature");
   const std::string body = R"({"id":"evt_forged","object":"event","type":"checkout.session.completed","created":1,)"
@@ -62,6 +95,13 @@ BOOST_AUTO_TEST_CASE(webhooks_with_a_bad_signature_are_refused_and_store_nothing
   auto missing = post(body, "");
   BOOST_TEST(missing.status == 400);
   BOOST_TEST(missing.body.find("missing_header") != std::string::npos);
+  BOOST_TEST(s.scalar("SELECT count(*) FROM webhook_inbox") == 0);
+  // Correctly signed, but from live mode while tutorbot runs on a test key: refused.
+  std::string live = body;
+  live.replace(live.find(R"("created":1,)"), 12, R"("created":1,"livemode":true,)");
+  auto wrong_mode = post(live, net::stripe_signature_header(live, secret, now));
+  BOOST_TEST(wrong_mode.status == 400);
+  BOOST_TEST(wrong_mode.body.find("wrong_mode") != std::string::npos, wrong_mode.body);
   BOOST_TEST(s.scalar("SELECT count(*) FROM webhook_inbox") == 0);
   // The same body, correctly signed, is stored once however often it comes.
   BOOST_TEST(post(body, net::stripe_signature_header(body, secret, now)).status == 200);

@@ -157,31 +157,62 @@ checkout_answer package_checkout(const context& ctx, db::connection& conn, const
 
 // ---- Inbox ----------------------------------------------------------------------------
 
+// An event whose processing throws (a bug, data the code does not expect) is retried with
+// backoff, then parked for staff; either way the events behind it are processed.
+constexpr int attempts_before_parking = 8;
+
+void record_failure(const context& ctx, db::connection& conn, const db::inbox_event& stored, const std::string& type,
+                    const std::string& error) {
+  const bool park = stored.attempts >= attempts_before_parking;
+  ctx.metrics.events.Add({{"type", type}, {"outcome", park ? "parked" : "failed"}}).Increment();
+  if (park) {
+    db::park_event(conn, stored.id, error);
+    obs::log_error("stripe_event_parked",
+                   {{"event_id", stored.event_id}, {"type", type}, {"error", error}, {"attempt", stored.attempts}});
+    return;
+  }
+  auto wait = std::chrono::ceil<std::chrono::seconds>(net::backoff_ceiling(defer_backoff, stored.attempts - 1));
+  db::defer_event(conn, stored.id, error, now_seconds() + wait);
+  obs::log_error("stripe_event_failed",
+                 {{"event_id", stored.event_id}, {"type", type}, {"error", error}, {"attempt", stored.attempts}});
+}
+
+void apply_stored(const context& ctx, db::connection& conn, const db::inbox_event& stored) {
+  auto parsed = net::parse_stripe_event(stored.payload);
+  if (auto* bad = std::get_if<net::stripe_parse_error>(&parsed)) {
+    // Signed by Stripe yet unreadable: no retry will change that. Kept, with the reason.
+    ctx.metrics.events.Add({{"type", stored.event_type}, {"outcome", "parked"}}).Increment();
+    obs::log_error("stripe_event_unreadable", {{"event_id", stored.event_id}, {"error", bad->message}});
+    db::park_event(conn, stored.id, bad->message);
+    return;
+  }
+  const auto& event = std::get<net::stripe_event>(parsed);
+  event_verdict verdict;
+  try {
+    verdict = apply_stripe_event(event, conn, now_seconds());
+  } catch (const db::unavailable&) {
+    throw;  // not this event's fault: the whole drain waits for the database
+  } catch (const std::exception& e) {
+    return record_failure(ctx, conn, stored, event.type, e.what());
+  }
+  ctx.metrics.events.Add({{"type", event.type}, {"outcome", verdict.processed ? "processed" : "deferred"}}).Increment();
+  if (verdict.processed) {
+    db::mark_processed(conn, stored.id);
+    obs::log_info("stripe_event_applied", {{"event_id", event.id}, {"type", event.type}, {"outcome", verdict.outcome}});
+  } else {
+    auto wait = std::chrono::ceil<std::chrono::seconds>(net::backoff_ceiling(defer_backoff, stored.attempts - 1));
+    db::defer_event(conn, stored.id, verdict.outcome, now_seconds() + wait);
+    obs::log_info("stripe_event_deferred", {{"event_id", event.id}, {"type", event.type},
+                                            {"reason", verdict.outcome}, {"attempt", stored.attempts}});
+  }
+}
+
 void drain_inbox(const context& ctx, db::connection& conn, const std::atomic<bool>& stopping) {
   while (!stopping) {
     auto events = db::lease_inbox(conn, "stripe", now_seconds(), 16, std::chrono::seconds{60});
     for (const auto& stored : events) {
       if (stopping) return;
-      auto parsed = net::parse_stripe_event(stored.payload);
-      if (auto* bad = std::get_if<net::stripe_parse_error>(&parsed)) {
-        // Signed by Stripe yet unreadable: no retry will change that. Kept, with the reason.
-        obs::log_error("stripe_event_unreadable", {{"event_id", stored.event_id}, {"error", bad->message}});
-        db::defer_event(conn, stored.id, bad->message, now_seconds() + std::chrono::hours{24 * 365});
-        continue;
-      }
-      const auto& event = std::get<net::stripe_event>(parsed);
-      auto verdict = apply_stripe_event(event, conn, now_seconds());
-      ctx.metrics.events.Add({{"type", event.type}, {"outcome", verdict.processed ? "processed" : "deferred"}}).Increment();
-      if (verdict.processed) {
-        db::mark_processed(conn, stored.id);
-        obs::log_info("stripe_event_applied",
-                      {{"event_id", event.id}, {"type", event.type}, {"outcome", verdict.outcome}});
-      } else {
-        auto wait = std::chrono::ceil<std::chrono::seconds>(net::backoff_ceiling(defer_backoff, stored.attempts - 1));
-        db::defer_event(conn, stored.id, verdict.outcome, now_seconds() + wait);
-        obs::log_info("stripe_event_deferred", {{"event_id", event.id}, {"type", event.type},
-                                                {"reason", verdict.outcome}, {"attempt", stored.attempts}});
-      }
+      apply_stored(ctx, conn, stored);
     }
     if (events.size() < 16) return;
   }

@@ -18,6 +18,7 @@
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::free_confirm_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<tutorbot::db::order_view>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<tutorbot::db::parked_event>)
 
 namespace tutorbot::app {
 
@@ -224,6 +225,28 @@ void add_payment_routes(net::router& routes, const payment_routes_context& ctx) 
           if (!order) return respond(unavailable(order.error()));
           if (!*order) return respond(server_response::error(404, "not_found", "no such order"));
           respond(server_response::json(200, json::serialize(order_json(**order))));
+        },
+        actors::run_atom::value, job);
+  }));
+
+  // Provider events set aside after failing again and again: what staff must look at.
+  routes.add("GET", "/api/v1/ops/parked-events", guarded([ctx](net::server_request&&, net::respond_fn respond) {
+    auto job = actors::make_db_job([](db::connection& conn) { return db::parked_events(conn); });
+    actors::ask<std::vector<db::parked_event>>(
+        ctx.system, ctx.db_pool, caf::duration{actor_timeout},
+        [respond](caf::expected<std::vector<db::parked_event>> parked) {
+          if (!parked) return respond(unavailable(parked.error()));
+          json::array events;
+          for (const auto& e : *parked) {
+            events.push_back(json::object{{"provider", e.provider},
+                                          {"event_id", e.event_id},
+                                          {"type", e.event_type},
+                                          {"attempts", e.attempts},
+                                          {"last_error", e.last_error},
+                                          {"received_at", domain::rfc3339(e.received_at)},
+                                          {"parked_at", domain::rfc3339(e.parked_at)}});
+          }
+          respond(server_response::json(200, json::serialize(json::object{{"events", std::move(events)}})));
         },
         actors::run_atom::value, job);
   }));

@@ -16,7 +16,7 @@ void prepare_statements(connection& conn) {
           "attempts = attempts + 1, leased_by_pid = pg_backend_pid(), "
           "leased_by_start = (SELECT backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()) "
           "WHERE id IN (SELECT id FROM webhook_inbox WHERE provider = $1 AND processed_at IS NULL "
-          "AND (date_trunc('second', next_attempt_at) <= to_timestamp($2) "
+          "AND parked_at IS NULL AND (date_trunc('second', next_attempt_at) <= to_timestamp($2) "
           "OR (leased_by_pid IS NOT NULL AND NOT lease_holder_alive(leased_by_pid, leased_by_start))) "
           "ORDER BY received_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) "
           "RETURNING id, event_id, event_type, payload::text, attempts");
@@ -25,9 +25,15 @@ void prepare_statements(connection& conn) {
   prepare(conn, "defer_event",
           "UPDATE webhook_inbox SET last_error = $2, next_attempt_at = to_timestamp($3), leased_by_pid = NULL "
           "WHERE id = $1");
+  prepare(conn, "park_event",
+          "UPDATE webhook_inbox SET parked_at = now(), last_error = $2, leased_by_pid = NULL WHERE id = $1");
+  prepare(conn, "parked_events",
+          "SELECT provider, event_id, event_type, attempts, coalesce(last_error, ''), "
+          "extract(epoch FROM received_at)::bigint, extract(epoch FROM parked_at)::bigint "
+          "FROM webhook_inbox WHERE parked_at IS NOT NULL AND processed_at IS NULL ORDER BY parked_at, id");
   prepare(conn, "count_inbox",
-          "SELECT count(*) FILTER (WHERE processed_at IS NOT NULL), count(*) FILTER (WHERE processed_at IS NULL) "
-          "FROM webhook_inbox WHERE provider = $1");
+          "SELECT count(*) FILTER (WHERE processed_at IS NOT NULL), count(*) FILTER (WHERE processed_at IS NULL AND parked_at IS NULL), "
+          "count(*) FILTER (WHERE processed_at IS NULL AND parked_at IS NOT NULL) FROM webhook_inbox WHERE provider = $1");
 }
 
 }  // namespace
@@ -64,11 +70,29 @@ void defer_event(connection& conn, long long id, const std::string& reason, std:
   transact(conn, [&](pqxx::work& tx) { tx.exec_prepared("defer_event", id, reason, epoch(retry_at)); });
 }
 
+void park_event(connection& conn, long long id, const std::string& reason) {
+  prepare_statements(conn);
+  transact(conn, [&](pqxx::work& tx) { tx.exec_prepared("park_event", id, reason); });
+}
+
+std::vector<parked_event> parked_events(connection& conn) {
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) {
+    std::vector<parked_event> out;
+    for (const auto& r : tx.exec_prepared("parked_events")) {
+      out.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<int>(),
+                     r[4].as<std::string>(), std::chrono::sys_seconds{std::chrono::seconds{r[5].as<long long>()}},
+                     std::chrono::sys_seconds{std::chrono::seconds{r[6].as<long long>()}}});
+    }
+    return out;
+  });
+}
+
 inbox_counts count_inbox(connection& conn, const std::string& provider) {
   prepare_statements(conn);
   return transact(conn, [&](pqxx::work& tx) {
     auto r = tx.exec_prepared("count_inbox", provider)[0];
-    return inbox_counts{r[0].as<long long>(), r[1].as<long long>()};
+    return inbox_counts{r[0].as<long long>(), r[1].as<long long>(), r[2].as<long long>()};
   });
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // The webhook inbox: every provider event is stored (deduplicated by the provider's event id)
 // and committed before it is acknowledged, then processed by a worker that leases it. An
-// event that cannot be applied yet is deferred and tried again later.
+// event that cannot be applied yet is deferred and tried again later; one that keeps failing
+// is parked.
 #include <chrono>
 #include <string>
 #include <vector>
@@ -26,8 +27,20 @@ std::vector<inbox_event> lease_inbox(connection& conn, const std::string& provid
 void mark_processed(connection& conn, long long id);
 void defer_event(connection& conn, long long id, const std::string& reason, std::chrono::sys_seconds retry_at);
 
+// An event that keeps failing, or can never be read, is set aside for staff: kept with its
+// reason, never leased again, so the events behind it are processed.
+void park_event(connection& conn, long long id, const std::string& reason);
+
+struct parked_event {
+  std::string provider, event_id, event_type;
+  int attempts = 0;
+  std::string last_error;
+  std::chrono::sys_seconds received_at, parked_at;
+};
+std::vector<parked_event> parked_events(connection& conn);
+
 struct inbox_counts {
-  long long processed = 0, pending = 0;
+  long long processed = 0, pending = 0, parked = 0;
 };
 inbox_counts count_inbox(connection& conn, const std::string& provider);
 

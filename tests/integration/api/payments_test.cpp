@@ -109,6 +109,63 @@ BOOST_AUTO_TEST_CASE(webhooks_with_a_bad_signature_are_refused_and_store_nothing
   BOOST_TEST(s.scalar("SELECT count(*) FROM webhook_inbox") == 1);
 }
 
+BOOST_AUTO_TEST_CASE(a_stripe_event_that_keeps_failing_is_parked_for_staff_and_the_others_flow_past_it) {
+  payment_service s("pay_poison");
+  // A real order whose payment cannot be recorded: the database refuses its charge row (a
+  // fault injected with a trigger), so applying the signed event throws every time.
+  auto poisoned = s.checkout(s.hold(s.free_start(7)));
+  {
+    pqxx::connection c(s.service.url);
+    pqxx::nontransaction(c).exec(
+        "CREATE FUNCTION refuse_poisoned_charge() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'injected fault: charge refused'; END $$; "
+        "CREATE TRIGGER refuse_poisoned_charge BEFORE INSERT ON payments FOR EACH ROW "
+        "WHEN (NEW.provider_reference = 'pi_poison') EXECUTE FUNCTION refuse_poisoned_charge()");
+  }
+  const std::string poison =
+      R"({"id":"evt_poison","object":"event","type":"checkout.session.completed","created":1,"livemode":false,)"
+      R"("data":{"object":{"id":")" + text_of(poisoned, "session_id") +
+      R"(","object":"checkout.session","status":"complete","payment_status":"paid",)"
+      R"("amount_total":4500,"currency":"eur","payment_intent":"pi_poison","metadata":{"order_id":")" +
+      text_of(poisoned, "order_id") + R"("}}}})";
+  auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  auto posted = testing::http_request(s.port(), "POST", "/webhooks/stripe", poison,
+                                      "Stripe-Signature: " +
+                                          net::stripe_signature_header(poison, testing::test_webhook_secret, now) + "\r\n");
+  BOOST_REQUIRE_MESSAGE(posted.status == 200, posted.body);
+  s.wait_until([&] { return s.scalar("SELECT count(*) FROM webhook_inbox WHERE event_id = 'evt_poison' "
+                                     "AND last_error IS NOT NULL") == 1; },
+               "the failure is recorded on the event");
+  // Events behind it are applied while it waits for its next attempt.
+  auto booking = s.hold(s.free_start(10));
+  auto order = s.checkout(booking);
+  BOOST_REQUIRE(s.stripe_http.press(text_of(order, "session_id"), "pay").status == 200);
+  s.wait_until([&] { return s.booking_status(booking) == "confirmed"; }, "a later payment is booked");
+  // Time passes faster than the backoff: each attempt fails again until the event is parked.
+  s.wait_until([&] {
+    return s.scalar("WITH due AS (UPDATE webhook_inbox SET next_attempt_at = now() WHERE event_id = 'evt_poison' "
+                    "AND parked_at IS NULL RETURNING 1) SELECT count(*) FROM webhook_inbox "
+                    "WHERE event_id = 'evt_poison' AND parked_at IS NOT NULL") == 1;
+  }, "the event is parked");
+  BOOST_TEST(s.scalar("SELECT count(*) FROM webhook_inbox WHERE event_id = 'evt_poison' AND processed_at IS NULL") == 1);
+  auto listed = s.api("GET", "/api/v1/ops/parked-events");
+  BOOST_REQUIRE_MESSAGE(listed.status == 200, listed.body);
+  auto events = json::parse(listed.body).at("events").as_array();
+  BOOST_REQUIRE(events.size() == 1u);
+  BOOST_TEST(text_of(events[0].as_object(), "event_id") == "evt_poison");
+  BOOST_TEST(!text_of(events[0].as_object(), "last_error").empty());
+  BOOST_TEST(events[0].at("attempts").as_int64() >= 8);
+  auto metrics = testing::http_request(s.port(), "GET", "/metrics", "", "").body;
+  BOOST_TEST(metrics.find(R"(outcome="parked")") != std::string::npos);
+  // A parked event is left alone: no more attempts.
+  auto attempts = s.scalar("SELECT attempts FROM webhook_inbox WHERE event_id = 'evt_poison'");
+  s.scalar("UPDATE webhook_inbox SET next_attempt_at = now() WHERE event_id = 'evt_poison' RETURNING 1");
+  BOOST_REQUIRE(s.stripe_http.press(text_of(s.checkout(s.hold(s.free_start(14), "student-2")), "session_id"), "pay").status == 200);
+  s.wait_until([&] { return s.scalar("SELECT count(*) FROM bookings WHERE status = 'confirmed'") == 2; },
+               "the next payment is booked");
+  BOOST_TEST(s.scalar("SELECT attempts FROM webhook_inbox WHERE event_id = 'evt_poison'") == attempts);
+}
+
 BOOST_AUTO_TEST_CASE(an_expired_checkout_releases_the_hold) {
   payment_service s("pay_expired");
   auto start = s.free_start(7);

@@ -5,7 +5,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fcntl.h>
+#include <fstream>
+#include <random>
 #include <stdexcept>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -136,10 +140,48 @@ command_result run_command(const std::vector<std::string>& argv,
   return {decode_status(status), output};
 }
 
-unsigned short free_port() {
+namespace {
+
+// The first port the kernel may pick as the local end of an outgoing connection.
+unsigned short first_ephemeral_port() {
+  std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range");
+  unsigned low = 0;
+  return range >> low && low > 21000 && low <= 65535 ? static_cast<unsigned short>(low) : 32768;
+}
+
+bool bindable(unsigned short port) {
   boost::asio::io_context io;
-  boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
-  return a.local_endpoint().port();
+  boost::asio::ip::tcp::acceptor a(io);
+  boost::system::error_code ec;
+  a.open(boost::asio::ip::tcp::v4(), ec);
+  if (!ec) a.bind({boost::asio::ip::make_address("127.0.0.1"), port}, ec);
+  return !ec;
+}
+
+}  // namespace
+
+// A port the kernel hands out for an ephemeral bind or an outgoing connection can be taken
+// by any client of any test between this call and the server's bind — or between a
+// killed server and its restart on the same port. So the port lies below the ephemeral
+// range, and a lock file held for this process's life keeps other test processes off it.
+unsigned short free_port() {
+  static const std::string lock_dir = [] {
+    std::string dir = "/tmp/tutorbot-test-ports";
+    ::mkdir(dir.c_str(), 01777);
+    ::chmod(dir.c_str(), 01777);
+    return dir;
+  }();
+  const unsigned first = 20000, end = first_ephemeral_port();
+  std::mt19937 random(std::random_device{}());
+  const unsigned offset = random() % (end - first);
+  for (unsigned i = 0; i < end - first; ++i) {
+    auto port = static_cast<unsigned short>(first + (offset + i) % (end - first));
+    int fd = ::open((lock_dir + "/" + std::to_string(port)).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0) continue;
+    if (::flock(fd, LOCK_EX | LOCK_NB) == 0 && bindable(port)) return port;  // fd stays open: the lock lives on
+    ::close(fd);
+  }
+  throw std::runtime_error("no free loopback port below " + std::to_string(end));
 }
 
 // A real RSA key in Google's key-file layout, made once per test process; its token_uri is a

@@ -48,7 +48,8 @@ struct command_result {
 command_result run_command(const std::vector<std::string>& argv,
                            const std::map<std::string, std::string>& env);
 
-// A loopback TCP port that was free a moment ago.
+// A loopback TCP port that stays this test process's own until it exits: no other test
+// process and no outgoing connection takes it, so a server may bind it later, or again.
 unsigned short free_port();
 
 // The environment tutorbot needs to start with the shipped sample configuration: the

@@ -103,6 +103,10 @@ service::~service() { stop(); }
 
 void service::start() {
   auto& s = *impl_;
+  // The io threads run before anything can call a provider, so that stop() after a start
+  // that failed half-way (the port taken, a bad key file) finds every call able to end.
+  s.work.emplace(s.io.get_executor());
+  for (int i = 0; i < io_threads; ++i) s.threads.emplace_back([&io = s.io] { io.run(); });
   actors::db_pool_options pool;
   pool.url = s.cfg.service.database_url.reveal();
   pool.size = static_cast<std::size_t>(s.cfg.service.database.pool_size);
@@ -229,8 +233,6 @@ void service::start() {
   s.server = std::make_unique<net::http_server>(s.io, server_options_from(s.cfg.service),
                                                 std::move(routes), s.metrics);
   s.server->start();
-  s.work.emplace(s.io.get_executor());
-  for (int i = 0; i < io_threads; ++i) s.threads.emplace_back([&io = s.io] { io.run(); });
   obs::log_info("service_listening", {{"host", s.cfg.service.listen_host},
                                       {"port", static_cast<int>(s.server->port())}});
 }

@@ -15,8 +15,8 @@ namespace {
 const std::string binary = TUTORBOT_BINARY_DIR "/tutorbot";
 
 struct served_tutorbot {
-  served_tutorbot()
-      : port(testing::free_port()),
+  explicit served_tutorbot(unsigned short p = testing::free_port())
+      : port(p),
         log_path("/tmp/tutorbot-e2e-serve-" + std::to_string(port) + ".log"),
         process({binary, "serve", "--config", TUTORBOT_SOURCE_DIR "/tests/config"}, environment(port), log_path) {}
 
@@ -111,6 +111,17 @@ BOOST_AUTO_TEST_CASE(a_10_mb_post_gets_413) {
   auto code = svc.process.wait_for_exit(std::chrono::seconds(5));
   BOOST_REQUIRE(code.has_value());
   BOOST_TEST(*code == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_listen_port_in_use_ends_serve_with_1_within_5_s) {
+  const auto port = testing::free_port();
+  testing::listening_port taken(port);
+  served_tutorbot svc(port);
+  // Before, the failed start left the actors waiting on provider calls that no io thread
+  // would ever finish: the process lingered for a minute.
+  auto code = svc.process.wait_for_exit(std::chrono::seconds(5));
+  BOOST_REQUIRE_MESSAGE(code.has_value(), "tutorbot still running 5 s after failing to listen; see " + svc.log_path);
+  BOOST_TEST(*code == 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

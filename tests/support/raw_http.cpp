@@ -107,4 +107,18 @@ raw_response http_request(unsigned short port, const std::string& method, const 
   return *response;
 }
 
+struct listening_port::impl {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor acceptor{io};
+};
+
+listening_port::listening_port(unsigned short port) : impl_(std::make_unique<impl>()) {
+  boost::asio::ip::tcp::endpoint endpoint{boost::asio::ip::make_address("127.0.0.1"), port};
+  impl_->acceptor.open(endpoint.protocol());
+  impl_->acceptor.bind(endpoint);
+  impl_->acceptor.listen();
+}
+
+listening_port::~listening_port() = default;
+
 }  // namespace tutorbot::testing

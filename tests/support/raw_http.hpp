@@ -34,6 +34,17 @@ class raw_connection {
   std::unique_ptr<impl> impl_;
 };
 
+// A loopback port held listening (and never accepted on) while this lives: a port in use.
+class listening_port {
+ public:
+  explicit listening_port(unsigned short port);
+  ~listening_port();
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
 // One request on a new connection.
 raw_response http_request(unsigned short port, const std::string& method, const std::string& target,
                           const std::string& body = "", const std::string& extra_headers = "");

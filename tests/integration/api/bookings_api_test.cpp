@@ -12,6 +12,7 @@
 #include "db/tutors.hpp"
 #include "domain/instant.hpp"
 #include "tests/support/dates.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/pg.hpp"
 #include "tests/support/raw_http.hpp"
 #include "tests/support/service_config.hpp"
@@ -19,6 +20,7 @@
 using namespace tutorbot;
 namespace json = boost::json;
 using testing::local_date_in;
+using testing::eventually;
 
 namespace {
 
@@ -58,15 +60,6 @@ bool contains_start(const json::array& slots, const std::string& start) {
 
 std::string error_code(const testing::raw_response& r) {
   return std::string(json::parse(r.body).as_object().at("error").as_string());
-}
-
-template <class Predicate>
-bool eventually(Predicate p, std::chrono::seconds deadline) {
-  auto until = std::chrono::steady_clock::now() + deadline;
-  while (std::chrono::steady_clock::now() < until) {
-    if (p()) return true;
-  }
-  return p();
 }
 
 // A migrated database with the sample tutors, and one running service on it.

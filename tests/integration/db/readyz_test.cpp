@@ -2,26 +2,19 @@
 
 #include "app/service.hpp"
 #include "db/migrations.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/pg.hpp"
 #include "tests/support/raw_http.hpp"
 #include "tests/support/service_config.hpp"
 
 using namespace tutorbot;
+using testing::eventually;
 
 namespace {
 
 config::config service_config(const std::string& database_url) { return testing::sample_config(database_url); }
 
 int readyz(const app::service& svc) { return testing::http_request(svc.port(), "GET", "/readyz").status; }
-
-template <class Predicate>
-bool eventually(Predicate p, std::chrono::seconds deadline) {
-  auto until = std::chrono::steady_clock::now() + deadline;
-  while (std::chrono::steady_clock::now() < until) {
-    if (p()) return true;
-  }
-  return p();
-}
 
 }  // namespace
 
@@ -69,7 +62,13 @@ BOOST_AUTO_TEST_CASE(metrics_expose_http_and_pool_gauges) {
   BOOST_TEST(r.status == 200);
   BOOST_TEST(r.header("Content-Type").find("text/plain") == 0u);
   BOOST_TEST(r.body.find("tutorbot_db_pool_connections") != std::string::npos);
-  BOOST_TEST(r.body.find("tutorbot_http_requests_total") != std::string::npos);
+  // A request is counted once its answer is written, which the client may read first.
+  BOOST_TEST(eventually(
+      [&] {
+        return testing::http_request(svc.port(), "GET", "/metrics").body.find("tutorbot_http_requests_total") !=
+               std::string::npos;
+      },
+      std::chrono::seconds(5)));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

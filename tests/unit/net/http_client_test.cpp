@@ -16,6 +16,7 @@
 
 #include "net/http_client.hpp"
 #include "tests/unit/net/test_tls.hpp"
+#include "tests/support/eventually.hpp"
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -26,6 +27,7 @@ using namespace std::chrono_literals;
 using namespace tutorbot::net;
 using tutorbot::net::test::pem_credentials;
 using tutorbot::net::test::pki;
+using tutorbot::testing::eventually;
 
 namespace {
 
@@ -217,16 +219,6 @@ const client_error& error_of(const client_result& result) {
   if (const auto* response = std::get_if<client_response>(&result))
     BOOST_FAIL("expected an error, got HTTP " << response->status);
   return std::get<client_error>(result);
-}
-
-template <class Predicate>
-bool eventually(Predicate ready, std::chrono::seconds limit = 10s) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!ready()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(2ms);
-  }
-  return true;
 }
 
 }  // namespace

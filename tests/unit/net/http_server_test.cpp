@@ -10,10 +10,12 @@
 #include "net/http_server.hpp"
 #include "obs/metrics.hpp"
 #include "tests/support/raw_http.hpp"
+#include "tests/support/eventually.hpp"
 
 using namespace tutorbot;
 using testing::http_request;
 using testing::raw_connection;
+using testing::eventually;
 
 namespace {
 
@@ -77,16 +79,6 @@ struct running_server {
   std::thread thread;
   bool stopped = false;
 };
-
-template <class Predicate>
-bool eventually(Predicate p, std::chrono::milliseconds deadline = std::chrono::seconds(5)) {
-  auto until = std::chrono::steady_clock::now() + deadline;
-  while (std::chrono::steady_clock::now() < until) {
-    if (p()) return true;
-    std::this_thread::yield();
-  }
-  return p();
-}
 
 }  // namespace
 

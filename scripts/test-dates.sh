@@ -4,7 +4,8 @@
 # it is another moment (libfaketime, one fixed offset from the real clock for all of them,
 # so their clocks agree and keep running). The moments are Europe/Amsterdam wall-clock
 # times chosen for what they cross: both DST changes, a year's end, a leap day, a
-# two-digit day of the month, a Saturday night and a Monday morning.
+# two-digit day of the month, a Saturday night, a Monday morning, and hours at which the
+# notice period ends inside a tutor's working hours.
 #   scripts/test-dates.sh                      every moment below
 #   scripts/test-dates.sh "2027-03-27 23:30"   only these (local times, as date -d reads them)
 # Prints one line a moment and ends with "test-dates: N passed, N failed"; exit 1 on any failure.
@@ -12,10 +13,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 moments=(
-  "2026-12-10 15:00"   # Thu: a two-digit day ("do 10 dec" is one character longer than "di 1 dec")
+  "2026-12-11 21:30"   # Fri night, a two-digit day ("vr 11 dec" is one character longer than "di 1 dec");
+                       # the 12-hour notice ends inside Saturday's hours, so the first free time moves as tests run
   "2026-10-24 23:30"   # Sat night before the clocks go back (Sun 25 Oct 03:00 → 02:00)
   "2026-12-31 23:30"   # New Year's Eve, half an hour before the year changes
-  "2027-03-22 08:00"   # Mon morning: a week ahead lies after the clocks go forward
+  "2027-03-22 05:00"   # Mon early morning: the notice ends inside Monday's hours; a week ahead lies after
+                       # the clocks go forward
   "2027-03-27 23:30"   # Sat night before the clocks go forward (Sun 28 Mar 02:00 → 03:00)
   "2028-02-29 12:00"   # a leap day (Tue); a week ahead is in March
 )

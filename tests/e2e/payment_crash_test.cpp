@@ -14,6 +14,7 @@
 #include <pqxx/pqxx>
 
 #include "tests/support/dates.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/google/sandbox_server.hpp"
 #include "tests/support/pg.hpp"
 #include "tests/support/process.hpp"
@@ -51,14 +52,15 @@ class crashing_tutorbot {
 
   // Polls /readyz; false when the process died or the deadline passed.
   bool ready(std::chrono::seconds deadline) const {
-    auto until = std::chrono::steady_clock::now() + deadline;
-    while (std::chrono::steady_clock::now() < until) {
-      try {
-        if (testing::http_request(port_, "GET", "/readyz").status == 200) return true;
-      } catch (const std::exception&) {
-      }
-    }
-    return false;
+    return testing::eventually(
+        [&] {
+          try {
+            return testing::http_request(port_, "GET", "/readyz").status == 200;
+          } catch (const std::exception&) {
+            return false;  // not listening yet
+          }
+        },
+        deadline);
   }
 
   int starts() const { return starts_; }
@@ -81,6 +83,7 @@ testing::raw_response call(unsigned short port, const std::string& method, const
     } catch (const std::exception&) {
     }
     if (std::chrono::steady_clock::now() > until) throw std::runtime_error(method + " " + target + " never answered");
+    std::this_thread::sleep_for(5ms);  // a pause between polls, so the restarting service gets the cores
   }
 }
 

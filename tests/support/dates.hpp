@@ -15,4 +15,17 @@ inline std::string local_date_in(int days) {
   return date::format("%F", today + date::days{days});
 }
 
+// The school's first date `days` or more from today that is not a Sunday (no tutor of
+// tests/config works on Sundays), as a student types a day: "D-M-YYYY". Suggestions for a
+// typed day start at its midnight, so they stay the same while a test runs, unlike those
+// from now on, whose first start moves with the notice period every slot step.
+inline std::string working_day_typed(int days) {
+  auto day = date::floor<date::days>(date::make_zoned("Europe/Amsterdam", std::chrono::system_clock::now()).get_local_time()) +
+             date::days{days};
+  if (date::weekday{day} == date::Sunday) day += date::days{1};
+  const date::year_month_day ymd{day};
+  return std::to_string(static_cast<unsigned>(ymd.day())) + "-" + std::to_string(static_cast<unsigned>(ymd.month())) + "-" +
+         std::to_string(static_cast<int>(ymd.year()));
+}
+
 }  // namespace tutorbot::testing

@@ -198,8 +198,9 @@ BOOST_AUTO_TEST_CASE(the_sweeper_expires_holds_and_their_slots_come_back) {
   auto lesson = domain::parse_rfc3339(start).value();
   auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   db::new_hold brief{domain::tutor_id{"anouk"}, "brief", lesson, lesson + std::chrono::hours(1),
-                     lesson - std::chrono::minutes(10), lesson + std::chrono::minutes(65), now + std::chrono::seconds(1),
+                     lesson - std::chrono::minutes(10), lesson + std::chrono::minutes(65), now + std::chrono::seconds(8),
                      "lesson-60", domain::cents{4500}};
+  // Held long enough to be seen taken on a loaded machine, then expired by the sweeper.
   auto b = std::get<domain::booking>(db::insert_hold(conn, brief));
   BOOST_TEST(eventually([&] { return !contains_start(c.slots("anouk", local_date_in(7), local_date_in(20)), start); },
                         std::chrono::seconds(5)));

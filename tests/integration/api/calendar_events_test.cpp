@@ -5,6 +5,7 @@
 #include "domain/instant.hpp"
 #include "net/base32hex.hpp"
 #include "tests/integration/api/google_service.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/raw_http.hpp"
 
 using namespace tutorbot;
@@ -52,10 +53,8 @@ std::vector<json::object> events_of(testing::google_service& s, const std::strin
 // Polls until the outbox has no pending work, or fails after the deadline.
 void wait_for_outbox(testing::google_service& s, std::chrono::seconds limit = 20s) {
   db::connection conn(s.url);
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (db::count_outbox(conn).pending > 0) {
-    BOOST_REQUIRE_MESSAGE(std::chrono::steady_clock::now() < deadline, "outbox still has pending work");
-  }
+  BOOST_REQUIRE_MESSAGE(testing::eventually([&] { return db::count_outbox(conn).pending == 0; }, limit),
+                        "outbox still has pending work");
 }
 
 std::string event_start(const json::object& event) {

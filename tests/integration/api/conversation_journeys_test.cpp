@@ -16,6 +16,7 @@
 #include "db/payments.hpp"
 #include "domain/texts.hpp"
 #include "tests/integration/api/chat_service.hpp"
+#include "tests/support/dates.hpp"
 
 using namespace tutorbot;
 using namespace std::chrono_literals;
@@ -47,8 +48,17 @@ const line& containing(const std::vector<line>& lines, const std::string& text) 
 
 std::string conversation_sql(std::int64_t conversation) { return std::to_string(conversation); }
 
+// With suggestions on the screen, the student types a day a few days ahead: the times of
+// that day, which stay the same while the test runs (the first of the suggestions from now
+// on passes the notice period every 15 minutes, at some hours while a test picks it).
+std::vector<line> times_of_a_fixed_day(chat_service& s, std::int64_t conversation) {
+  auto times = s.say(conversation, testing::working_day_typed(3), suggestions_text);
+  BOOST_REQUIRE_MESSAGE(!containing(times, suggestions_text).options.empty(), chat_service::shown(times));
+  return times;
+}
+
 // A known student (the intake is one confirmation) books a 60-minute lesson with any tutor
-// up to the suggestions; answers them.
+// up to the suggestions of a fixed day; answers them.
 std::vector<line> up_to_suggestions(chat_service& s, std::int64_t conversation) {
   s.say(conversation, "Hoi", menu_text);
   s.say(conversation, "Les boeken", "Dit heb ik al van je");
@@ -56,7 +66,7 @@ std::vector<line> up_to_suggestions(chat_service& s, std::int64_t conversation) 
   s.say(conversation, "1", "Bij wie wil je les?");
   auto times = s.say(conversation, "Maakt niet uit", suggestions_text);
   BOOST_REQUIRE(!containing(times, suggestions_text).options.empty());
-  return times;
+  return times_of_a_fixed_day(s, conversation);
 }
 
 // ... and picks the first suggestion: answers the replies up to the payment link.
@@ -107,6 +117,7 @@ BOOST_AUTO_TEST_CASE(a_free_trial_lesson_is_booked_without_payment) {
   s.say(c, "Proefles (gratis)", "Dit heb ik al van je");
   auto times = s.say(c, "ja", suggestions_text);
   BOOST_TEST(containing(times, suggestions_text).options.size() >= 2u);
+  times_of_a_fixed_day(s, c);
   auto booked = s.say(c, "1", "Je proefles staat vast ✅");
   BOOST_TEST(contains(booked, "Ik reserveer"));
   BOOST_TEST(contains(booked, "Je krijgt een agenda-uitnodiging op lotte@example.nl. Tot dan!"));
@@ -127,6 +138,7 @@ BOOST_AUTO_TEST_CASE(a_second_free_trial_is_refused_by_the_dialogue_and_the_data
   s.say(c, "Hallo", menu_text);
   s.say(c, "Proefles (gratis)", "Dit heb ik al van je");
   s.say(c, "ja", suggestions_text);
+  times_of_a_fixed_day(s, c);
   s.say(c, "1", "Je proefles staat vast");
 
   s.say(c, "menu", menu_text);
@@ -177,6 +189,7 @@ BOOST_AUTO_TEST_CASE(a_bought_package_pays_the_next_lesson_from_its_credit) {
   s.say(c, "Les inplannen", "Hoe lang moet de les duren?");
   s.say(c, "1", "Bij wie wil je les?");
   s.say(c, "Maakt niet uit", suggestions_text);
+  times_of_a_fixed_day(s, c);
   auto choice = s.say(c, "1", "Hoe wil je deze les betalen?");
   BOOST_TEST(contains(choice, "Je hebt nog 4 les(sen) tegoed."), "offered to pay from the credit:" << chat_service::shown(choice));
   auto booked = s.say(c, "Betalen met tegoed", confirmed_text);
@@ -205,6 +218,7 @@ BOOST_AUTO_TEST_CASE(a_lesson_is_paid_from_the_credit_the_student_has) {
   s.say(c, "ja", "Hoe lang moet de les duren?");
   s.say(c, "1", "Bij wie wil je les?");
   s.say(c, "Maakt niet uit", suggestions_text);
+  times_of_a_fixed_day(s, c);
   auto choice = s.say(c, "1", "Hoe wil je deze les betalen?");
   BOOST_TEST(contains(choice, "Je hebt nog 2 les(sen) tegoed. Hoe wil je deze les betalen?"));
   BOOST_TEST((containing(choice, "Hoe wil je").options == std::vector<std::string>{"Betalen met tegoed", "Online betalen"}));
@@ -542,6 +556,7 @@ BOOST_AUTO_TEST_CASE(rescheduling_a_week_ahead_moves_the_booking_and_its_event) 
   s.say(c, "1", "met Anouk de Vries. Wat wil je doen?");
   auto times = s.say(c, "Verzetten", suggestions_text);
   BOOST_TEST(contains(times, "Naar welke tijd wil je de les met Anouk de Vries verzetten?"));
+  times_of_a_fixed_day(s, c);
   auto moved = s.say(c, "1", "✅");
   BOOST_TEST(contains(moved, "Je les is verzet ✅\nNieuwe tijd: "), "the student is told the lesson moved:" << chat_service::shown(moved));
   BOOST_TEST(contains(moved, "met Anouk de Vries. Je krijgt een aangepaste agenda-uitnodiging."), chat_service::shown(moved));

@@ -20,7 +20,7 @@ sandbox::chatwoot_sandbox_options chatwoot_sandbox_server::test_options(const st
   o.webhook_url = webhook_url;
   o.webhook_token = chatwoot_test_webhook_token;
   o.signing_secret = chatwoot_test_signing_secret;
-  o.webhook_timeout = std::chrono::milliseconds(1000);
+  o.webhook_timeout = std::chrono::milliseconds(5000);  // as Chatwoot waits (WEBHOOK_TIMEOUT)
   o.seed = 20260310;
   return o;
 }

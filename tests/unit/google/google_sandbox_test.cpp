@@ -13,6 +13,7 @@
 #include <openssl/pem.h>
 
 #include "net/http_server.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/support/google/sandbox_server.hpp"
 #include "sandbox/google_sandbox.hpp"
 #include "tests/support/process.hpp"
@@ -424,7 +425,8 @@ BOOST_FIXTURE_TEST_CASE(a_delayed_insert_is_applied_before_it_is_answered, googl
             "\r\n\r\n" + event_body);
   // The client gives up after 300 ms, yet the event exists: a retry must get 409.
   BOOST_TEST(!slow.read_response(300ms).has_value());
-  BOOST_TEST(sandbox->event_ids("anouk@school.nl") == std::vector<std::string>{"booking00001"});
+  BOOST_TEST(testing::eventually(
+      [&] { return sandbox->event_ids("anouk@school.nl") == std::vector<std::string>{"booking00001"}; }));
   BOOST_TEST(call("POST", "/calendars/anouk%40school.nl/events", event_body, bearer).status == 409);
 }
 

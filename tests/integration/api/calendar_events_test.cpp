@@ -27,6 +27,17 @@ std::string first_free_start(unsigned short port, int days_ahead) {
   return std::string(slots.front().as_object().at("start").as_string());
 }
 
+// Seconds since anouk's calendar last read Google, as the slot list reports it; -1 before the
+// first read.
+long busy_age(unsigned short port) {
+  auto r = testing::http_request(port, "GET",
+                                 "/api/v1/tutors/anouk/slots?from=" + local_date_in(7) + "&to=" + local_date_in(8) +
+                                     "&duration=60",
+                                 "", api_auth);
+  auto age = r.header("X-Calendar-Busy-Age");
+  return age.empty() || age == "unknown" ? -1 : std::stol(age);
+}
+
 std::string hold(unsigned short port, const std::string& start) {
   auto r = testing::http_request(port, "POST", "/api/v1/holds",
                                  R"({"tutor_id":"anouk","start":")" + start +
@@ -123,11 +134,15 @@ BOOST_AUTO_TEST_CASE(a_hold_rereads_busy_times_older_than_its_limit_first) {
     cfg.service.providers.google.busy_max_age_for_hold = 0s;
   });
   auto start = first_free_start(s.port(), 7);
+  // The calendar has read Google once, before the event below exists.
+  BOOST_REQUIRE(testing::eventually([&] { return busy_age(s.port()) >= 0; }));
   auto begin = domain::parse_rfc3339(start).value();
   s.google.sandbox().add_event(s.calendar_id, R"({"summary":"Tandarts","start":{"dateTime":")" +
                                                   domain::rfc3339(begin) + R"("},"end":{"dateTime":")" +
                                                   domain::rfc3339(begin + 1h) + R"("}})");
-  // The slot list is an hour old in this configuration; the hold asks Google first.
+  // Older than the hold allows (0 s: a read of this very second would still count as fresh);
+  // the hold asks Google first.
+  BOOST_REQUIRE(testing::eventually([&] { return busy_age(s.port()) >= 1; }));
   auto r = testing::http_request(s.port(), "POST", "/api/v1/holds",
                                  R"({"tutor_id":"anouk","start":")" + start +
                                      R"(","duration_minutes":60,"student_ref":"x"})",
@@ -142,6 +157,8 @@ BOOST_AUTO_TEST_CASE(a_hold_that_finds_a_busy_read_under_way_waits_no_longer_tha
   });
   auto first = first_free_start(s.port(), 7);
   auto second = first_free_start(s.port(), 14);
+  // A second after the first read: the holds below find it too old (0 s counts as fresh).
+  BOOST_REQUIRE(testing::eventually([&] { return busy_age(s.port()) >= 1; }));
   // From now on Google answers after the request timeout: the free/busy read the first hold
   // starts is still retrying, for far longer than the client waits, when the second arrives.
   s.google.sandbox().set_latency(20s);

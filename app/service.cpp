@@ -27,6 +27,7 @@
 #include "app/chatwoot_routes.hpp"
 #include "app/ops_routes.hpp"
 #include "app/payment_routes.hpp"
+#include "db/connection.hpp"
 #include "net/chatwoot_client.hpp"
 #include "net/google_auth.hpp"
 #include "net/google_calendar.hpp"
@@ -108,7 +109,9 @@ void service::start() {
   s.work.emplace(s.io.get_executor());
   for (int i = 0; i < io_threads; ++i) s.threads.emplace_back([&io = s.io] { io.run(); });
   actors::db_pool_options pool;
-  pool.url = s.cfg.service.database_url.reveal();
+  const auto& database = s.cfg.service.database;
+  pool.url = db::url_with_limits(s.cfg.service.database_url.reveal(),
+                                 {database.connect_timeout, database.statement_timeout, database.lock_timeout});
   pool.size = static_cast<std::size_t>(s.cfg.service.database.pool_size);
   s.db_pool = actors::spawn_db_pool(s.system, pool, s.metrics);
 

@@ -42,6 +42,8 @@ struct http_limits {
 struct database_settings {
   int pool_size = 4;
   std::chrono::seconds connect_timeout{5};
+  std::chrono::seconds statement_timeout{15};  // also bounds how long a worker waits for any answer
+  std::chrono::seconds lock_timeout{5};
 };
 
 struct stripe_settings {

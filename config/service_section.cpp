@@ -183,7 +183,8 @@ void read_service(const YAML::Node& root, const sink& s, service_settings& out,
         }
       });
     } else if (section == "database") {
-      each_entry(node, s, "database", {"url", "pool_size", "connect_timeout_seconds"}, {},
+      each_entry(node, s, "database",
+                 {"url", "pool_size", "connect_timeout_seconds", "statement_timeout_seconds", "lock_timeout_seconds"}, {},
                  [&](const std::string& key, const YAML::Node& v) {
         const auto p = join("database", key);
         if (key == "url") {
@@ -198,8 +199,12 @@ void read_service(const YAML::Node& root, const sink& s, service_settings& out,
           }
         } else if (key == "pool_size") {
           if (auto n = get_int(v, s, p, 1, 64)) out.database.pool_size = static_cast<int>(*n);
-        } else {
+        } else if (key == "connect_timeout_seconds") {
           read_seconds(v, s, p, out.database.connect_timeout, 1, 300);
+        } else if (key == "statement_timeout_seconds") {
+          read_seconds(v, s, p, out.database.statement_timeout, 1, 3600);
+        } else {
+          read_seconds(v, s, p, out.database.lock_timeout, 1, 3600);
         }
       });
     } else {

@@ -4,6 +4,7 @@
 #include <boost/json/value.hpp>
 
 #include "db/pq.hpp"
+#include "db/socket_deadline.hpp"
 
 namespace tutorbot::db {
 
@@ -52,32 +53,60 @@ std::optional<domain::booking> parse_booking_notification(const std::string& pay
   }
 }
 
+// A listening connection sends nothing while it waits, so nothing would notice a server that
+// froze or a connection that was black-holed: the listener would stay deaf for good. It
+// asks the server something this often, and waits for that answer (and for LISTEN's) no
+// longer than the connection's answer timeout.
+constexpr auto liveness_probe_interval = std::chrono::seconds(10);
+// UNLISTEN on the way out is a courtesy: a stopping service waits this long for it at most.
+constexpr auto goodbye_wait = std::chrono::seconds(1);
+
 struct booking_listener::impl {
   explicit impl(std::string u) : conn(std::move(u)) {}
   connection conn;
-  std::unique_ptr<receiver> listening;
+  std::unique_ptr<receiver> listening;  // ends before its link does: it UNLISTENs on it
   std::vector<domain::booking> received;
   bool fresh = false;
+  std::chrono::steady_clock::time_point probed;
+
+  void drop() {
+    listening.reset();
+    conn.mark_broken();
+  }
 };
 
 booking_listener::booking_listener(std::string url) : impl_(std::make_unique<impl>(std::move(url))) {}
 
-booking_listener::~booking_listener() = default;
+booking_listener::~booking_listener() {
+  auto& s = *impl_;
+  if (s.listening && s.conn.is_open()) {
+    socket_deadline answer_by(raw(s.conn).sock(), std::chrono::steady_clock::now() + goodbye_wait);
+    s.listening.reset();
+  }
+}
 
 std::vector<domain::booking> booking_listener::poll(std::chrono::milliseconds wait) {
   auto& s = *impl_;
   try {
-    if (!s.listening || !s.conn.is_open()) {
-      s.listening.reset();
-      s.listening = std::make_unique<receiver>(raw(s.conn), s.received);
-      raw(s.conn).get_notifs();  // issues the LISTEN
-      s.fresh = true;
+    if (s.listening && !s.conn.is_open()) s.listening.reset();
+    auto& link = raw(s.conn);
+    const auto now = std::chrono::steady_clock::now();
+    {
+      socket_deadline answer_by(link.sock(), now + s.conn.answer_timeout());
+      if (!s.listening) {
+        s.listening = std::make_unique<receiver>(link, s.received);
+        link.get_notifs();  // issues the LISTEN
+        s.fresh = true;
+        s.probed = now;
+      } else if (now - s.probed >= liveness_probe_interval) {
+        pqxx::nontransaction(link).exec("SELECT 1");
+        s.probed = now;
+      }
     }
     auto micros = std::chrono::duration_cast<std::chrono::microseconds>(wait).count();
-    raw(s.conn).await_notification(micros / 1000000, micros % 1000000);
+    link.await_notification(micros / 1000000, micros % 1000000);
   } catch (const pqxx::broken_connection&) {
-    s.listening.reset();
-    s.conn.mark_broken();
+    s.drop();
     throw unavailable("the notification connection was lost");
   }
   return std::exchange(s.received, {});

@@ -7,21 +7,59 @@
 #include <thread>
 
 #include "db/pq.hpp"
+#include "db/socket_deadline.hpp"
 
 namespace tutorbot::db {
 
 namespace {
 
-// libpq waits for a dead host as long as the OS lets it; a bounded connect keeps a worker
-// answering "unavailable" promptly during an outage.
-std::string with_connect_timeout(std::string url) {
-  if (url.find("connect_timeout") != std::string::npos) return url;
-  bool is_uri = url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0;
-  if (!is_uri) return url + " connect_timeout=3";
-  return url + (url.find('?') == std::string::npos ? "?" : "&") + "connect_timeout=3";
+bool is_uri(const std::string& url) { return url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0; }
+
+// Appends key=value unless the URL names the key already (the operator's own choice wins).
+void add_parameter(std::string& url, const std::string& key, const std::string& value) {
+  if (url.find(key + "=") != std::string::npos) return;
+  if (!is_uri(url)) {
+    url += " " + key + "='" + value + "'";
+    return;
+  }
+  std::string encoded;
+  for (char c : value) {
+    if (c == ' ') encoded += "%20";
+    else if (c == '=') encoded += "%3D";
+    else encoded += c;
+  }
+  url += (url.find('?') == std::string::npos ? "?" : "&") + key + "=" + encoded;
 }
 
+std::string milliseconds_of(std::chrono::seconds s) { return std::to_string(s.count() * 1000); }
+
+// libpq waits for a dead host as long as the OS lets it; a bounded connect keeps a worker
+// answering "unavailable" promptly during an outage. URLs made without limits get this one.
+constexpr std::chrono::seconds default_connect_timeout{3};
+
+// The margin past the server's own statement timeout before a connection stops waiting.
+constexpr std::chrono::seconds answer_margin{5};
+constexpr std::chrono::seconds answer_timeout_without_statement_timeout{60};
+
 }  // namespace
+
+std::string url_with_limits(const std::string& url, const session_limits& limits) {
+  std::string out = url;
+  add_parameter(out, "connect_timeout", std::to_string(limits.connect_timeout.count()));
+  // A peer that vanished: probes after 10 s idle, every 5 s, 3 unanswered end it; data
+  // unacknowledged for the statement timeout ends it too.
+  add_parameter(out, "keepalives", "1");
+  add_parameter(out, "keepalives_idle", "10");
+  add_parameter(out, "keepalives_interval", "5");
+  add_parameter(out, "keepalives_count", "3");
+  add_parameter(out, "tcp_user_timeout", milliseconds_of(limits.statement_timeout));
+  // A transaction left open by a client that froze would hold its row locks until then.
+  add_parameter(out, "options",
+                "-c statement_timeout=" + milliseconds_of(limits.statement_timeout) +
+                    " -c lock_timeout=" + milliseconds_of(limits.lock_timeout) +
+                    " -c idle_in_transaction_session_timeout=" + milliseconds_of(4 * limits.statement_timeout));
+  return out;
+}
 
 struct connection::impl {
   std::string url;
@@ -33,6 +71,7 @@ struct connection::impl {
   std::map<std::string, std::string> definitions;
   std::chrono::steady_clock::time_point next_attempt{};
   std::chrono::milliseconds delay{0};
+  std::chrono::milliseconds answer_timeout = answer_timeout_without_statement_timeout;
   std::mt19937 jitter{std::random_device{}()};
 
   void schedule_retry() {
@@ -45,7 +84,10 @@ struct connection::impl {
 
 connection::connection(std::string url, backoff_policy backoff)
     : impl_(std::make_unique<impl>()) {
-  impl_->url = with_connect_timeout(std::move(url));
+  if (url.find("connect_timeout=") == std::string::npos) {
+    add_parameter(url, "connect_timeout", std::to_string(default_connect_timeout.count()));
+  }
+  impl_->url = std::move(url);
   impl_->backoff = backoff;
 }
 
@@ -61,14 +103,23 @@ void connection::ensure_open() {
   }
   try {
     s.link.emplace(s.url);
-    for (const auto& [name, sql] : s.definitions) {
-      s.link->prepare(name, sql);
-      s.prepared.insert(name);
+    {
+      // The server may freeze right after accepting us: even these answers are awaited only so long.
+      socket_deadline answer_by(s.link->sock(), std::chrono::steady_clock::now() + s.answer_timeout);
+      auto statement_ms = pqxx::nontransaction(*s.link).exec1(
+          "SELECT (extract(epoch FROM current_setting('statement_timeout')::interval) * 1000)::bigint")[0].as<long long>();
+      s.answer_timeout = statement_ms > 0 ? std::chrono::milliseconds{statement_ms} + answer_margin
+                                          : std::chrono::milliseconds{answer_timeout_without_statement_timeout};
+      for (const auto& [name, sql] : s.definitions) {
+        s.link->prepare(name, sql);
+        s.prepared.insert(name);
+      }
     }
     s.delay = std::chrono::milliseconds{0};
     s.next_attempt = {};
   } catch (const pqxx::broken_connection& e) {
     s.link.reset();
+    s.prepared.clear();
     s.schedule_retry();
     // libpq's message names host and port but never the password.
     throw unavailable(std::string("cannot connect to the database: ") + e.what());
@@ -82,13 +133,22 @@ void connection::mark_broken() {
   impl_->prepared.clear();
 }
 
+std::chrono::milliseconds connection::answer_timeout() const { return impl_->answer_timeout; }
+
 connection::impl& connection::internals() { return *impl_; }
 
 void prepare(connection& conn, const std::string& name, const std::string& sql) {
   auto& s = conn.internals();
   s.definitions.emplace(name, sql);
   if (s.prepared.count(name)) return;
-  raw(conn).prepare(name, sql);
+  auto& link = raw(conn);
+  try {
+    socket_deadline answer_by(link.sock(), std::chrono::steady_clock::now() + s.answer_timeout);
+    link.prepare(name, sql);
+  } catch (const pqxx::broken_connection&) {
+    conn.mark_broken();
+    throw unavailable("the database connection was lost");
+  }
   s.prepared.insert(name);
 }
 

@@ -172,7 +172,7 @@ void record_failure(const context& ctx, db::connection& conn, const db::inbox_ev
     return;
   }
   auto wait = std::chrono::ceil<std::chrono::seconds>(net::backoff_ceiling(defer_backoff, stored.attempts - 1));
-  db::defer_event(conn, stored.id, error, now_seconds() + wait);
+  db::defer_event(conn, stored.id, error, wait);
   obs::log_error("stripe_event_failed",
                  {{"event_id", stored.event_id}, {"type", type}, {"error", error}, {"attempt", stored.attempts}});
 }
@@ -201,7 +201,7 @@ void apply_stored(const context& ctx, db::connection& conn, const db::inbox_even
     obs::log_info("stripe_event_applied", {{"event_id", event.id}, {"type", event.type}, {"outcome", verdict.outcome}});
   } else {
     auto wait = std::chrono::ceil<std::chrono::seconds>(net::backoff_ceiling(defer_backoff, stored.attempts - 1));
-    db::defer_event(conn, stored.id, verdict.outcome, now_seconds() + wait);
+    db::defer_event(conn, stored.id, verdict.outcome, wait);
     obs::log_info("stripe_event_deferred", {{"event_id", event.id}, {"type", event.type},
                                             {"reason", verdict.outcome}, {"attempt", stored.attempts}});
   }
@@ -209,7 +209,7 @@ void apply_stored(const context& ctx, db::connection& conn, const db::inbox_even
 
 void drain_inbox(const context& ctx, db::connection& conn, const std::atomic<bool>& stopping) {
   while (!stopping) {
-    auto events = db::lease_inbox(conn, "stripe", now_seconds(), 16, std::chrono::seconds{60});
+    auto events = db::lease_inbox(conn, "stripe", 16, std::chrono::seconds{60});
     for (const auto& stored : events) {
       if (stopping) return;
       apply_stored(ctx, conn, stored);

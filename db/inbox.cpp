@@ -11,19 +11,21 @@ void prepare_statements(connection& conn) {
   prepare(conn, "store_webhook",
           "INSERT INTO webhook_inbox (provider, event_id, event_type, payload) VALUES ($1, $2, $3, $4::jsonb) "
           "ON CONFLICT (provider, event_id) DO NOTHING RETURNING id");
+  // $2: the moment to judge at, NULL for the database's now().
   prepare(conn, "lease_inbox",
-          "UPDATE webhook_inbox SET next_attempt_at = to_timestamp($2) + make_interval(secs => $4), "
+          "UPDATE webhook_inbox SET next_attempt_at = coalesce(to_timestamp($2), now()) + make_interval(secs => $4), "
           "attempts = attempts + 1, leased_by_pid = pg_backend_pid(), "
           "leased_by_start = (SELECT backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()) "
           "WHERE id IN (SELECT id FROM webhook_inbox WHERE provider = $1 AND processed_at IS NULL "
-          "AND parked_at IS NULL AND (date_trunc('second', next_attempt_at) <= to_timestamp($2) "
+          "AND parked_at IS NULL AND (date_trunc('second', next_attempt_at) <= coalesce(to_timestamp($2), now()) "
           "OR (leased_by_pid IS NOT NULL AND NOT lease_holder_alive(leased_by_pid, leased_by_start))) "
           "ORDER BY received_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) "
           "RETURNING id, event_id, event_type, payload::text, attempts");
   prepare(conn, "mark_processed",
           "UPDATE webhook_inbox SET processed_at = now(), last_error = NULL, leased_by_pid = NULL WHERE id = $1");
   prepare(conn, "defer_event",
-          "UPDATE webhook_inbox SET last_error = $2, next_attempt_at = to_timestamp($3), leased_by_pid = NULL "
+          "UPDATE webhook_inbox SET last_error = $2, "
+          "next_attempt_at = coalesce(to_timestamp($4), now()) + make_interval(secs => $3), leased_by_pid = NULL "
           "WHERE id = $1");
   prepare(conn, "park_event",
           "UPDATE webhook_inbox SET parked_at = now(), last_error = $2, leased_by_pid = NULL WHERE id = $1");
@@ -46,13 +48,22 @@ bool store_webhook(connection& conn, const std::string& provider, const std::str
   });
 }
 
-std::vector<inbox_event> lease_inbox(connection& conn, const std::string& provider, std::chrono::sys_seconds now,
-                                     int limit, std::chrono::seconds lease) {
+namespace {
+
+std::optional<long long> epoch_of(std::optional<std::chrono::sys_seconds> t) {
+  if (!t) return std::nullopt;
+  return epoch(*t);
+}
+
+}  // namespace
+
+std::vector<inbox_event> lease_inbox(connection& conn, const std::string& provider, int limit,
+                                     std::chrono::seconds lease, std::optional<std::chrono::sys_seconds> as_of) {
   prepare_statements(conn);
   return transact(conn, [&](pqxx::work& tx) {
     std::vector<inbox_event> out;
     for (const auto& r :
-         tx.exec_prepared("lease_inbox", provider, epoch(now), limit, static_cast<double>(lease.count()))) {
+         tx.exec_prepared("lease_inbox", provider, epoch_of(as_of), limit, static_cast<double>(lease.count()))) {
       out.push_back({r[0].as<long long>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(),
                      r[4].as<int>()});
     }
@@ -65,9 +76,12 @@ void mark_processed(connection& conn, long long id) {
   transact(conn, [&](pqxx::work& tx) { tx.exec_prepared("mark_processed", id); });
 }
 
-void defer_event(connection& conn, long long id, const std::string& reason, std::chrono::sys_seconds retry_at) {
+void defer_event(connection& conn, long long id, const std::string& reason, std::chrono::seconds retry_in,
+                 std::optional<std::chrono::sys_seconds> as_of) {
   prepare_statements(conn);
-  transact(conn, [&](pqxx::work& tx) { tx.exec_prepared("defer_event", id, reason, epoch(retry_at)); });
+  transact(conn, [&](pqxx::work& tx) {
+    tx.exec_prepared("defer_event", id, reason, static_cast<double>(retry_in.count()), epoch_of(as_of));
+  });
 }
 
 void park_event(connection& conn, long long id, const std::string& reason) {

@@ -4,6 +4,7 @@
 // event that cannot be applied yet is deferred and tried again later; one that keeps failing
 // is parked.
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,11 +22,15 @@ struct inbox_event {
   int attempts = 0;  // including this one
 };
 
-// Leases up to `limit` unprocessed events that are due, oldest first, until now + lease.
-std::vector<inbox_event> lease_inbox(connection& conn, const std::string& provider, std::chrono::sys_seconds now,
-                                     int limit, std::chrono::seconds lease);
+// Due times and leases are judged on the database's clock, so instances whose clocks differ
+// agree on them; `as_of` replaces that clock where a replay of history runs its own.
+// Leases up to `limit` unprocessed events that are due, oldest first, for `lease`.
+std::vector<inbox_event> lease_inbox(connection& conn, const std::string& provider, int limit,
+                                     std::chrono::seconds lease, std::optional<std::chrono::sys_seconds> as_of = {});
 void mark_processed(connection& conn, long long id);
-void defer_event(connection& conn, long long id, const std::string& reason, std::chrono::sys_seconds retry_at);
+// Releases the lease; the event is due again `retry_in` from now.
+void defer_event(connection& conn, long long id, const std::string& reason, std::chrono::seconds retry_in,
+                 std::optional<std::chrono::sys_seconds> as_of = {});
 
 // An event that keeps failing, or can never be read, is set aside for staff: kept with its
 // reason, never leased again, so the events behind it are processed.

@@ -502,13 +502,13 @@ inbox_stats deliver_shuffled(replay_db& d, const std::vector<scenario>& plan, st
   // marking it processed.
   auto work_batch = [&](db::connection& worker, int limit, double dies) {
     std::bernoulli_distribution crash(dies);
-    auto batch = db::lease_inbox(worker, "stripe", clock, limit, 60s);
+    auto batch = db::lease_inbox(worker, "stripe", limit, 60s, clock);
     for (const auto& item : batch) {
       // Parked for the rest of the run: the event is still pending at the end.
       auto give_up = [&](const std::string& why) {
         ++stats.given_up;
         d.problems[scenario_of(item.event_id)].push_back(item.event_id + " " + item.event_type + " " + why);
-        db::defer_event(worker, item.id, why, clock + 24h * 365);
+        db::defer_event(worker, item.id, why, 24h * 365, clock);
       };
       actors::event_verdict verdict;
       try {
@@ -524,7 +524,7 @@ inbox_stats deliver_shuffled(replay_db& d, const std::vector<scenario>& plan, st
         ++stats.deferred;
         // Once every delivery is in, what its event waits for is in the inbox too.
         if (draining && ++drain_deferrals[item.id] > 20) give_up("deferred for ever: " + verdict.outcome);
-        else db::defer_event(worker, item.id, verdict.outcome, clock + backoff(item.attempts));
+        else db::defer_event(worker, item.id, verdict.outcome, backoff(item.attempts), clock);
       } else if (crash(rng)) {
         ++stats.crashed;  // applied, never marked: it is leased and applied again
       } else {

@@ -57,6 +57,7 @@ struct transition_request {
   domain::booking_id id;
   std::string reason;                     // for a cancellation
   std::optional<domain::booking_id> onto;  // for a reschedule: the hold whose slot it takes
+  db::staff_override confirmed_by;        // for a confirmation without payment
 };
 
 struct transition_answer {

@@ -363,16 +363,16 @@ void run_effect(conversation_actor* self, const domain::effect& effect) {
         } else if constexpr (std::is_same_v<E, domain::book_trial>) {
           run_free_booking(self, e.booking, db::free_kind::trial);
         } else if constexpr (std::is_same_v<E, domain::release_hold>) {
-          run_transition(self, cancel_atom::value, {e.booking, "released", {}},
+          run_transition(self, cancel_atom::value, {e.booking, "released", {}, {}},
                          [](const domain::booking&) { return std::vector<domain::dialogue_event>{}; });
         } else if constexpr (std::is_same_v<E, domain::cancel_booking>) {
           // The refund follows through Stripe; its webhook tells the dialogue (refund_done).
-          run_transition(self, cancel_atom::value, {e.booking, "student", {}}, [](const domain::booking& b) {
+          run_transition(self, cancel_atom::value, {e.booking, "student", {}, {}}, [](const domain::booking& b) {
             return std::vector<domain::dialogue_event>{domain::booking_cancelled{b.id}};
           });
         } else if constexpr (std::is_same_v<E, domain::reschedule>) {
           // The dialogue waits for the hold it asked to move onto; the moved booking keeps its id.
-          run_transition(self, reschedule_atom::value, {e.booking, "", e.new_hold}, [hold = e.new_hold](const domain::booking& b) {
+          run_transition(self, reschedule_atom::value, {e.booking, "", e.new_hold, {}}, [hold = e.new_hold](const domain::booking& b) {
             return std::vector<domain::dialogue_event>{
                 domain::booking_confirmed{hold, {b.tutor, {b.lesson_start, b.lesson_end}}}};
           });

@@ -310,8 +310,9 @@ caf::behavior tutor_calendar(caf::stateful_actor<tutor_calendar_state>* self, tu
       },
       [=](confirm_atom, transition_request& req) {
         auto id = req.id;
-        auto rp = transition(self, [id](db::connection& conn) -> db::transition_result {
-          return db::confirm_hold(conn, id, now_seconds());
+        auto by = req.confirmed_by;
+        auto rp = transition(self, [id, by](db::connection& conn) -> db::transition_result {
+          return db::confirm_hold(conn, id, now_seconds(), by);
         });
         return rp;
       },

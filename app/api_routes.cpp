@@ -248,7 +248,7 @@ void add_api_routes(net::router& routes, const api_context& ctx) {
 
   auto transition = [ctx](auto atom, std::string reason) {
     return [ctx, atom, reason](net::server_request&& req, net::respond_fn respond) {
-      actors::transition_request t{domain::booking_id{req.path_params.at("id")}, reason, {}};
+      actors::transition_request t{domain::booking_id{req.path_params.at("id")}, reason, {}, {}};
       if constexpr (std::is_same_v<decltype(atom), actors::reschedule_atom>) {
         boost::system::error_code ec;
         auto body = json::parse(req.body, ec);
@@ -256,6 +256,22 @@ void add_api_routes(net::router& routes, const api_context& ctx) {
         if (!hold || !hold->is_string())
           return respond(server_response::error(400, "bad_request", "expected {hold_id: string}: a held slot to move onto"));
         t.onto = domain::booking_id{std::string(hold->as_string())};
+      }
+      if constexpr (std::is_same_v<decltype(atom), actors::confirm_atom>) {
+        // Payments confirm bookings by themselves; this route is a staff member's override.
+        boost::system::error_code ec;
+        auto body = json::parse(req.body, ec);
+        auto text = [&](const char* key) -> std::string {
+          const json::value* v = ec || !body.is_object() ? nullptr : body.as_object().if_contains(key);
+          return v && v->is_string() ? std::string(v->as_string()) : std::string{};
+        };
+        t.confirmed_by = {text("staff"), text("reason")};
+        if (t.confirmed_by.staff.empty() || t.confirmed_by.staff.size() > 100 || t.confirmed_by.reason.empty() ||
+            t.confirmed_by.reason.size() > 500)
+          return respond(server_response::error(
+              400, "override_required",
+              "confirming without a payment is a staff override: send {staff: who (≤ 100 characters), "
+              "reason: why (≤ 500 characters)}"));
       }
       actors::ask<actors::transition_answer>(
           ctx.system, ctx.registry, caf::duration{actor_timeout},

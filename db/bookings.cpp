@@ -91,7 +91,8 @@ void prepare_statements(connection& conn) {
           "tstzrange(to_timestamp($5), to_timestamp($6)), 'held', to_timestamp($7), $8, $9) "
           "ON CONFLICT DO NOTHING RETURNING " + booking_columns);
   prepare(conn, "confirm_hold",
-          "UPDATE bookings SET status = 'confirmed', confirmed_at = to_timestamp($2), updated_at = now() "
+          "UPDATE bookings SET status = 'confirmed', confirmed_at = to_timestamp($2), updated_at = now(), "
+          "paid_with = 'staff', confirmed_by = $3, confirm_reason = $4 "
           "WHERE id = $1::uuid AND status = 'held' AND hold_expires_at > to_timestamp($2) "
           "RETURNING " + booking_columns);
   prepare(conn, "expire_hold",
@@ -148,11 +149,12 @@ hold_result insert_hold(connection& conn, const new_hold& h) {
   });
 }
 
-transition_result confirm_hold(connection& conn, const domain::booking_id& id, sys_seconds now) {
+transition_result confirm_hold(connection& conn, const domain::booking_id& id, sys_seconds now,
+                               const staff_override& by) {
   if (!looks_like_uuid(id.value)) return not_found{};
   prepare_statements(conn);
   return transact(conn, [&](pqxx::work& tx) -> transition_result {
-    auto rows = tx.exec_prepared("confirm_hold", id.value, epoch(now));
+    auto rows = tx.exec_prepared("confirm_hold", id.value, epoch(now), by.staff, by.reason);
     if (!rows.empty()) {
       enqueue_calendar_sync_in(tx, id.value);
       return to_booking(rows[0]);

@@ -37,11 +37,18 @@ using transition_result = std::variant<domain::booking, not_found, hold_expired,
 
 hold_result insert_hold(connection& conn, const new_hold& hold);
 
-// held → confirmed while the hold lasts; confirming a confirmed booking returns it unchanged.
-// The confirmation enqueues the calendar event (outbox) in the same transaction.
-// A hold past its expiry is marked expired and refused.
-transition_result confirm_hold(connection& conn, const domain::booking_id& id,
-                               std::chrono::sys_seconds now);
+// Who confirmed a hold without any payment, and why: a staff member's override (a lesson
+// paid in cash at the desk, a make-up lesson), recorded on the booking.
+struct staff_override {
+  std::string staff;
+  std::string reason;
+};
+
+// held → confirmed while the hold lasts, by a staff override; confirming a confirmed booking
+// returns it unchanged. The confirmation enqueues the calendar event (outbox) in the same
+// transaction. A hold past its expiry is marked expired and refused.
+transition_result confirm_hold(connection& conn, const domain::booking_id& id, std::chrono::sys_seconds now,
+                               const staff_override& by);
 
 // A confirmed booking takes over the period of a hold of the same tutor (the reschedule the
 // student picked); the hold is released in the same transaction, and the calendar event follows

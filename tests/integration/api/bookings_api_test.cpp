@@ -24,6 +24,8 @@ using testing::eventually;
 
 namespace {
 
+const std::string staff_override = R"({"staff":"Eva","reason":"paid in cash at the desk"})";
+
 const std::string auth = "Authorization: Bearer test-api-token\r\n";
 
 struct api_client {
@@ -164,16 +166,24 @@ BOOST_AUTO_TEST_CASE(hold_confirm_and_cancel_round_trip) {
   BOOST_TEST(taken.status == 409);
   BOOST_TEST(error_code(taken) == "slot_taken");
 
-  auto confirmed = c.post("/api/v1/bookings/" + id + "/confirm", "");
+  // Confirming without a payment is a staff member's override: who and why, or nothing happens.
+  auto unexplained = c.post("/api/v1/bookings/" + id + "/confirm", "");
+  BOOST_TEST(unexplained.status == 400);
+  BOOST_TEST(error_code(unexplained) == "override_required");
+  BOOST_TEST(c.post("/api/v1/bookings/" + id + "/confirm", R"({"staff":"Eva"})").status == 400);
+  BOOST_TEST(scalar("SELECT count(*) FROM bookings WHERE status = 'held'") == 1);
+  auto confirmed = c.post("/api/v1/bookings/" + id + "/confirm", staff_override);
   BOOST_TEST(confirmed.status == 200);
   BOOST_TEST(json::parse(confirmed.body).as_object().at("status").as_string() == "confirmed");
+  BOOST_TEST(scalar("SELECT count(*) FROM bookings WHERE paid_with = 'staff' AND confirmed_by = 'Eva' "
+                    "AND confirm_reason = 'paid in cash at the desk'") == 1);
 
   auto listed = json::parse(c.get("/api/v1/bookings?tutor_id=anouk&from=" + local_date_in(6) + "&to=" + local_date_in(21)).body);
   BOOST_TEST(listed.as_array().size() == 1u);
 
   BOOST_TEST(c.del("/api/v1/bookings/" + id).status == 200);
   BOOST_TEST(contains_start(c.slots("anouk", local_date_in(7), local_date_in(20)), start));
-  BOOST_TEST(c.post("/api/v1/bookings/" + id + "/confirm", "").status == 409);
+  BOOST_TEST(c.post("/api/v1/bookings/" + id + "/confirm", staff_override).status == 409);
   BOOST_TEST(c.del("/api/v1/bookings/00000000-0000-0000-0000-000000000000").status == 404);
 }
 
@@ -184,7 +194,7 @@ BOOST_AUTO_TEST_CASE(confirming_an_expired_hold_is_409_and_frees_the_slot) {
   db::new_hold stale{domain::tutor_id{"anouk"}, "late", lesson, lesson + std::chrono::hours(1), lesson,
                      lesson + std::chrono::hours(1), now - std::chrono::seconds(1), "lesson-60", domain::cents{4500}};
   auto b = std::get<domain::booking>(db::insert_hold(conn, stale));
-  auto r = client(*primary).post("/api/v1/bookings/" + b.id.value + "/confirm", "");
+  auto r = client(*primary).post("/api/v1/bookings/" + b.id.value + "/confirm", staff_override);
   BOOST_TEST(r.status == 409);
   BOOST_TEST(error_code(r) == "hold_expired");
   BOOST_TEST(db::find_booking(conn, b.id)->status == domain::booking_status::expired);

@@ -16,6 +16,8 @@ namespace json = boost::json;
 
 namespace {
 
+const std::string staff_override = R"({"staff":"Eva","reason":"paid in cash at the desk"})";
+
 std::string first_free_start(unsigned short port, int days_ahead) {
   auto r = testing::http_request(port, "GET",
                                  "/api/v1/tutors/anouk/slots?from=" + local_date_in(days_ahead) + "&to=" +
@@ -84,7 +86,7 @@ BOOST_AUTO_TEST_CASE(a_confirmed_hold_creates_exactly_one_event_even_when_the_fi
   // the first answer is lost for certain, and the event must come from the retry (409, get).
   s.google.sandbox().delay_next_insert_response(2500ms);
   auto booking = hold(s.port(), first_free_start(s.port(), 7));
-  auto confirmed = testing::http_request(s.port(), "POST", "/api/v1/bookings/" + booking + "/confirm", "", api_auth);
+  auto confirmed = testing::http_request(s.port(), "POST", "/api/v1/bookings/" + booking + "/confirm", staff_override, api_auth);
   BOOST_REQUIRE_MESSAGE(confirmed.status == 200, confirmed.body);
 
   wait_for_outbox(s);
@@ -104,7 +106,7 @@ BOOST_AUTO_TEST_CASE(a_confirmed_hold_creates_exactly_one_event_even_when_the_fi
 BOOST_AUTO_TEST_CASE(a_reschedule_patches_the_event_and_a_cancellation_deletes_it) {
   testing::google_service s("events_moves");
   auto booking = hold(s.port(), first_free_start(s.port(), 7));
-  testing::http_request(s.port(), "POST", "/api/v1/bookings/" + booking + "/confirm", "", api_auth);
+  testing::http_request(s.port(), "POST", "/api/v1/bookings/" + booking + "/confirm", staff_override, api_auth);
   wait_for_outbox(s);
   auto before = events_of(s, booking);
   BOOST_REQUIRE(before.size() == 1u);
@@ -170,7 +172,7 @@ BOOST_AUTO_TEST_CASE(calendar_work_that_fails_for_now_is_retried_until_done) {
   testing::google_service s("events_retry");
   s.google.sandbox().fail_next(6, {503, "backendError"});
   auto booking = hold(s.port(), first_free_start(s.port(), 7));
-  testing::http_request(s.port(), "POST", "/api/v1/bookings/" + booking + "/confirm", "", api_auth);
+  testing::http_request(s.port(), "POST", "/api/v1/bookings/" + booking + "/confirm", staff_override, api_auth);
   wait_for_outbox(s, 60s);
   BOOST_TEST(events_of(s, booking).size() == 1u);
 }

@@ -10,6 +10,8 @@ using std::chrono::sys_seconds;
 
 namespace {
 
+const db::staff_override by_staff{"Eva", "paid in cash at the desk"};
+
 const sys_seconds now = at("2026-11-24T12:00:00Z");
 
 }  // namespace
@@ -51,24 +53,24 @@ BOOST_AUTO_TEST_CASE(other_tutors_and_inactive_bookings_do_not_collide) {
 
 BOOST_AUTO_TEST_CASE(confirm_turns_a_live_hold_into_a_booking_once) {
   auto b = std::get<domain::booking>(db::insert_hold(conn, hold("anouk", "2026-12-01T15:00:00Z")));
-  auto first = db::confirm_hold(conn, b.id, now);
+  auto first = db::confirm_hold(conn, b.id, now, by_staff);
   BOOST_REQUIRE(std::holds_alternative<domain::booking>(first));
   BOOST_TEST(std::get<domain::booking>(first).status == domain::booking_status::confirmed);
-  auto again = db::confirm_hold(conn, b.id, now);
+  auto again = db::confirm_hold(conn, b.id, now, by_staff);
   BOOST_TEST(std::holds_alternative<domain::booking>(again));  // idempotent
 }
 
 BOOST_AUTO_TEST_CASE(confirm_after_expiry_is_refused_and_frees_the_slot) {
   auto b = std::get<domain::booking>(
       db::insert_hold(conn, hold("anouk", "2026-12-01T15:00:00Z", 60, "2026-11-24T11:59:00Z")));
-  BOOST_TEST(std::holds_alternative<db::hold_expired>(db::confirm_hold(conn, b.id, now)));
+  BOOST_TEST(std::holds_alternative<db::hold_expired>(db::confirm_hold(conn, b.id, now, by_staff)));
   BOOST_TEST(db::find_booking(conn, b.id)->status == domain::booking_status::expired);
   BOOST_TEST(std::holds_alternative<domain::booking>(db::insert_hold(conn, hold("anouk", "2026-12-01T15:00:00Z"))));
 }
 
 BOOST_AUTO_TEST_CASE(unknown_or_malformed_ids_are_not_found) {
   BOOST_TEST(std::holds_alternative<db::not_found>(
-      db::confirm_hold(conn, domain::booking_id{"00000000-0000-0000-0000-000000000000"}, now)));
+      db::confirm_hold(conn, domain::booking_id{"00000000-0000-0000-0000-000000000000"}, now, by_staff)));
   BOOST_TEST(std::holds_alternative<db::not_found>(db::cancel_booking(conn, domain::booking_id{"x'; --"}, now, "")));
 }
 

@@ -13,6 +13,8 @@ using std::chrono::seconds;
 
 namespace {
 
+const db::staff_override by_staff{"Eva", "paid in cash at the desk"};
+
 const auto now = at("2026-11-24T12:00:00Z");
 
 // Leases compare with PostgreSQL's clock: work enqueued "now" is due at once.
@@ -121,16 +123,16 @@ BOOST_AUTO_TEST_CASE(done_retried_and_given_up_rows_are_counted_apart) {
 BOOST_AUTO_TEST_CASE(confirming_enqueues_one_calendar_sync_in_the_same_transaction) {
   auto held = std::get<domain::booking>(db::insert_hold(conn, hold("anouk", "2026-12-01T15:00:00Z")));
   BOOST_TEST(calendar_syncs(conn, held) == 0);
-  BOOST_TEST(std::holds_alternative<domain::booking>(db::confirm_hold(conn, held.id, now)));
+  BOOST_TEST(std::holds_alternative<domain::booking>(db::confirm_hold(conn, held.id, now, by_staff)));
   BOOST_TEST(calendar_syncs(conn, held) == 1);
   // Confirming again changes nothing and asks for nothing.
-  db::confirm_hold(conn, held.id, now);
+  db::confirm_hold(conn, held.id, now, by_staff);
   BOOST_TEST(calendar_syncs(conn, held) == 1);
 }
 
 BOOST_AUTO_TEST_CASE(cancelling_a_confirmed_booking_enqueues_a_sync_and_a_held_one_does_not) {
   auto confirmed = std::get<domain::booking>(db::insert_hold(conn, hold("anouk", "2026-12-01T15:00:00Z")));
-  db::confirm_hold(conn, confirmed.id, now);
+  db::confirm_hold(conn, confirmed.id, now, by_staff);
   auto held = std::get<domain::booking>(db::insert_hold(conn, hold("anouk", "2026-12-02T15:00:00Z")));
   db::cancel_booking(conn, confirmed.id, now, "test");
   db::cancel_booking(conn, held.id, now, "test");
@@ -140,7 +142,7 @@ BOOST_AUTO_TEST_CASE(cancelling_a_confirmed_booking_enqueues_a_sync_and_a_held_o
 
 BOOST_AUTO_TEST_CASE(a_reschedule_moves_the_booking_onto_the_hold_and_releases_it) {
   auto booking = std::get<domain::booking>(db::insert_hold(conn, hold("anouk", "2026-12-01T15:00:00Z")));
-  db::confirm_hold(conn, booking.id, now);
+  db::confirm_hold(conn, booking.id, now, by_staff);
   auto target = std::get<domain::booking>(db::insert_hold(conn, hold("anouk", "2026-12-03T10:00:00Z")));
   auto moved = db::reschedule_onto_hold(conn, booking.id, target.id, now);
   auto* b = std::get_if<domain::booking>(&moved);
@@ -158,7 +160,7 @@ BOOST_AUTO_TEST_CASE(a_reschedule_refuses_expired_holds_other_tutors_and_unconfi
   auto booking = std::get<domain::booking>(db::insert_hold(conn, hold("anouk", "2026-12-01T15:00:00Z")));
   auto other = std::get<domain::booking>(db::insert_hold(conn, hold("daan", "2026-12-03T10:00:00Z")));
   BOOST_TEST(std::holds_alternative<db::wrong_status>(db::reschedule_onto_hold(conn, booking.id, other.id, now)));
-  db::confirm_hold(conn, booking.id, now);
+  db::confirm_hold(conn, booking.id, now, by_staff);
   BOOST_TEST(std::holds_alternative<db::different_tutor>(db::reschedule_onto_hold(conn, booking.id, other.id, now)));
   auto expiring = std::get<domain::booking>(
       db::insert_hold(conn, hold("anouk", "2026-12-04T10:00:00Z", 60, "2026-11-24T12:00:00Z")));

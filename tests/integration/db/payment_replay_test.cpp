@@ -42,6 +42,8 @@ using std::chrono::sys_seconds;
 
 namespace {
 
+const db::staff_override by_staff{"Eva", "paid in cash at the desk"};
+
 constexpr int scenario_count = 1000;
 constexpr long long lesson_cents = 4500;
 constexpr long long package_cents = 8000;
@@ -414,7 +416,7 @@ void prepare(replay_db& d, const std::vector<scenario>& plan, sys_seconds now) {
     require(std::holds_alternative<domain::booking>(other), "no competitor for " + s.label());
     d.ids[s.index].competitor = std::get<domain::booking>(other).id.value;
     if (s.competitor_confirmed) {
-      auto confirmed = db::confirm_hold(d.conn, domain::booking_id{d.ids[s.index].competitor}, now + 20min);
+      auto confirmed = db::confirm_hold(d.conn, domain::booking_id{d.ids[s.index].competitor}, now + 20min, by_staff);
       require(std::holds_alternative<domain::booking>(confirmed), "competitor of " + s.label() + " not confirmed");
     }
   }

@@ -8,6 +8,7 @@
 
 #include "actors/atoms.hpp"
 #include "actors/blocking_call.hpp"
+#include "actors/conversation_codec.hpp"
 #include "db/conversations.hpp"
 #include "net/chatwoot_client.hpp"
 #include "obs/log.hpp"
@@ -15,24 +16,6 @@
 namespace tutorbot::actors {
 
 namespace json = boost::json;
-
-std::string student_message_payload(const net::chatwoot_message& m, long long account_id) {
-  json::object payload{{"message_id", m.id}, {"content", m.content}, {"account_id", account_id}};
-  if (m.content.empty() && !m.attachments.empty()) payload["attachment"] = m.attachments.front().file_type;
-  if (m.sender) {
-    json::object contact{{"id", m.sender->id},
-                         {"name", m.sender->name},
-                         {"email", m.sender->email},
-                         {"phone_number", m.sender->phone_number}};
-    json::object attributes;
-    for (const auto& [k, v] : m.sender->custom_attributes) attributes[k] = v;
-    contact["custom_attributes"] = attributes;
-    if (auto it = m.sender->additional_attributes.find("locale"); it != m.sender->additional_attributes.end())
-      contact["locale"] = it->second;
-    payload["contact"] = contact;
-  }
-  return json::serialize(payload);
-}
 
 namespace {
 

@@ -12,13 +12,9 @@
 
 namespace tutorbot::net {
 class chatwoot_client;
-struct chatwoot_message;
 }
 
 namespace tutorbot::actors {
-
-// The stored event of a student's message, as the webhook route and the catch-up store it.
-std::string student_message_payload(const net::chatwoot_message& message, long long account_id);
 
 struct catchup_settings {
   std::string database_url;

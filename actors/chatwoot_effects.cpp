@@ -174,10 +174,10 @@ std::map<std::string, outbox_handler> make_chatwoot_effects(net::chatwoot_client
                                                             whatsapp_template_settings outside_window) {
   auto effects = std::make_shared<chatwoot_effects>(chatwoot, timeout, std::move(outside_window));
   return {
-      {"chatwoot.message", [effects](const db::outbox_item& i, db::connection& c) { return effects->message(i, c); }},
-      {"chatwoot.labels", [effects](const db::outbox_item& i, db::connection&) { return effects->labels(i); }},
-      {"chatwoot.contact", [effects](const db::outbox_item& i, db::connection&) { return effects->contact(i); }},
-      {"chatwoot.status", [effects](const db::outbox_item& i, db::connection&) { return effects->status(i); }},
+      {db::outbox_kind::chatwoot_message, [effects](const db::outbox_item& i, db::connection& c) { return effects->message(i, c); }},
+      {db::outbox_kind::chatwoot_labels, [effects](const db::outbox_item& i, db::connection&) { return effects->labels(i); }},
+      {db::outbox_kind::chatwoot_contact, [effects](const db::outbox_item& i, db::connection&) { return effects->contact(i); }},
+      {db::outbox_kind::chatwoot_status, [effects](const db::outbox_item& i, db::connection&) { return effects->status(i); }},
   };
 }
 

@@ -2,22 +2,20 @@
 
 #include <algorithm>
 #include <deque>
-#include <map>
 
-#include <boost/json.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
 #include "actors/atoms.hpp"
-#include "actors/clock.hpp"
 #include "actors/calendar_messages.hpp"
+#include "actors/clock.hpp"
+#include "actors/conversation_codec.hpp"
 #include "actors/db_pool.hpp"
 #include "actors/payment_messages.hpp"
 #include "db/conversations.hpp"
 #include "db/payments.hpp"
 #include "domain/dialogue.hpp"
 #include "domain/dialogue_state_json.hpp"
-#include "domain/whatsapp_text.hpp"
 #include "obs/log.hpp"
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::conversation_row)
@@ -27,140 +25,36 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::free_confirm_result)
 
 namespace tutorbot::actors {
 
-namespace json = boost::json;
-using std::chrono::sys_seconds;
 
 namespace {
 
 constexpr auto ask_timeout = std::chrono::seconds(15);
 constexpr auto checkout_timeout = std::chrono::seconds(80);
 
-std::string text_at(const json::object& o, const char* key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string{};
-}
-
-long long int_at(const json::object& o, const char* key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_int64() ? v->as_int64() : 0;
-}
-
-// What a stored event means for the dialogue; nullopt when it means nothing to it.
-struct decoded_event {
-  std::optional<domain::dialogue_event> event;
-  bool incoming = false;                      // a student's message
-  std::optional<long long> message_id;
-  domain::contact_info contact;               // from the message's sender
-  std::optional<long long> contact_id;
+// Where the conversation is with the oldest of its pending events. One event at a time: a
+// nudge that arrives meanwhile changes nothing, since every step that ends well looks for
+// the next event anyway.
+enum class step_phase {
+  idle,      // nothing in hand
+  fetching,  // asking for the oldest pending event
+  loading,   // reading the conversation and what is known of the student
+  stepping,  // the event and the world's answers go through the dialogue
+  saving,    // the new state, its outbox work and the processed mark are being written
 };
-
-decoded_event decode(const db::conversation_event& stored) {
-  decoded_event d;
-  boost::system::error_code ec;
-  auto value = json::parse(stored.payload, ec);
-  if (ec || !value.is_object()) return d;
-  const auto& o = value.as_object();
-  if (stored.kind == "message") {
-    d.incoming = true;
-    if (auto id = int_at(o, "message_id")) d.message_id = id;
-    if (const auto* c = o.if_contains("contact"); c && c->is_object()) {
-      const auto& contact = c->as_object();
-      if (auto id = int_at(contact, "id")) d.contact_id = id;
-      auto set = [](std::optional<std::string>& field, std::string v) { if (!v.empty()) field = std::move(v); };
-      set(d.contact.name, text_at(contact, "name"));
-      set(d.contact.email, text_at(contact, "email"));
-      set(d.contact.phone, text_at(contact, "phone_number"));
-      set(d.contact.locale, text_at(contact, "locale"));
-      if (const auto* a = contact.if_contains("custom_attributes"); a && a->is_object())
-        for (const auto& [k, v] : a->as_object())
-          if (v.is_string()) d.contact.attributes[std::string(k)] = std::string(v.as_string());
-    }
-    auto content = text_at(o, "content");
-    if (!content.empty()) {
-      d.event = domain::text_received{content};
-    } else if (auto kind = text_at(o, "attachment"); !kind.empty()) {
-      d.event = domain::unsupported_received{kind};
-    }
-    return d;
-  }
-  if (stored.kind == "status") {
-    // Staff resolved the conversation or handed it back to the bot (status pending).
-    auto status = text_at(o, "status");
-    if (status == "resolved" || status == "pending") d.event = domain::handoff_ended{};
-    return d;
-  }
-  auto what = text_at(o, "event");
-  if (what == "payment_succeeded") d.event = domain::payment_succeeded{};
-  else if (what == "payment_failed") d.event = domain::payment_failed{};
-  else if (what == "payment_expired") d.event = domain::payment_expired{};
-  else if (what == "refund_done") d.event = domain::refund_done{domain::cents{int_at(o, "amount_cents")}};
-  else if (what == "booking_cancelled") d.event = domain::booking_cancelled{domain::booking_id{text_at(o, "booking_id")}};
-  else if (what == "booking_confirmed") {
-    domain::offered_slot slot{domain::tutor_id{text_at(o, "tutor_id")},
-                              {sys_seconds{std::chrono::seconds{int_at(o, "start")}},
-                               sys_seconds{std::chrono::seconds{int_at(o, "end")}}}};
-    d.event = domain::booking_confirmed{domain::booking_id{text_at(o, "booking_id")}, slot};
-  }
-  return d;
-}
-
-// Outgoing work for the Chatwoot outbox handlers, in the order the dialogue said it.
-void append_work(std::vector<db::outbox_work>& work, long long conversation, const std::optional<long long>& contact,
-                 const domain::effect& effect) {
-  auto add = [&](const char* kind, json::object payload) {
-    payload["conversation_id"] = conversation;
-    work.push_back({kind, json::serialize(payload)});
-  };
-  std::visit(
-      [&](const auto& e) {
-        using E = std::decay_t<decltype(e)>;
-        if constexpr (std::is_same_v<E, domain::send_text>) {
-          if (e.options.empty()) {
-            for (auto& part : domain::split_message(e.text)) add("chatwoot.message", {{"content", part}});
-          } else {
-            json::array options;
-            for (const auto& option : e.options) options.emplace_back(option);
-            add("chatwoot.message", {{"content", e.text}, {"options", options}});
-          }
-        } else if constexpr (std::is_same_v<E, domain::private_note>) {
-          add("chatwoot.message", {{"content", e.text}, {"private", true}});
-        } else if constexpr (std::is_same_v<E, domain::add_labels> || std::is_same_v<E, domain::remove_labels>) {
-          json::array labels;
-          for (const auto& l : e.labels) labels.emplace_back(l);
-          add("chatwoot.labels", {{std::is_same_v<E, domain::add_labels> ? "add" : "remove", labels}});
-        } else if constexpr (std::is_same_v<E, domain::set_contact_attributes>) {
-          if (!contact) return;
-          json::object attributes;
-          for (const auto& [k, v] : e.attributes) attributes[k] = v;
-          add("chatwoot.contact", {{"contact_id", *contact}, {"attributes", attributes}});
-        } else if constexpr (std::is_same_v<E, domain::hand_off>) {
-          add("chatwoot.status", {{"status", "open"}, {"reason", e.reason}});
-        }
-      },
-      effect);
-}
-
-bool is_outward(const domain::effect& e) {
-  return std::holds_alternative<domain::send_text>(e) || std::holds_alternative<domain::private_note>(e) ||
-         std::holds_alternative<domain::add_labels>(e) || std::holds_alternative<domain::remove_labels>(e) ||
-         std::holds_alternative<domain::set_contact_attributes>(e) || std::holds_alternative<domain::hand_off>(e);
-}
 
 struct conversation_state {
   conversation_settings settings;
   long long id = 0;
+  step_phase phase = step_phase::idle;
   std::optional<db::conversation_row> row;
   domain::dialogue_state dialogue;
   domain::dialogue_context context;
-  bool busy = false;
-  bool again = false;  // nudged while busy: look for events once more
   // The stored event being processed, and what processing it has produced so far.
   std::optional<db::conversation_event> current;
+  decoded_event decoded;
   std::deque<domain::dialogue_event> events;
-  int inflight = 0;
+  int answers_pending = 0;  // effects that asked the world and have not been answered
   std::vector<db::outbox_work> work;
-  bool incoming = false;
-  std::optional<long long> message_id;
   std::optional<long long> contact_id;
   std::chrono::steady_clock::time_point last_active = std::chrono::steady_clock::now();
   static inline const char* name = "conversation";
@@ -171,7 +65,11 @@ using conversation_actor = caf::stateful_actor<conversation_state>;
 std::string student_ref(long long conversation) { return "chatwoot:" + std::to_string(conversation); }
 
 void drain(conversation_actor* self);
+void on_loaded(conversation_actor* self, db::conversation_row row);
+void on_facts(conversation_actor* self, const db::student_facts& facts);
 
+// Ends the step in hand; a failed one is tried again by a later sweep. After a step that
+// ended well, the next pending event is looked for at once.
 void finish(conversation_actor* self, const std::string& error = {}) {
   auto& s = self->state;
   if (!error.empty() && s.current) {
@@ -183,23 +81,24 @@ void finish(conversation_actor* self, const std::string& error = {}) {
     });
     self->request(s.settings.db_pool, caf::duration{ask_timeout}, run_atom::value, job).then([](bool) {}, [](caf::error&) {});
   }
-  s.busy = false;
+  s.phase = step_phase::idle;
   s.current.reset();
+  s.events.clear();
+  s.work.clear();
+  s.answers_pending = 0;
   s.row.reset();  // read again next time: another instance may have moved on
-  if (s.again || error.empty()) {
-    s.again = false;
-    if (error.empty()) self->send(self, nudge_atom::value);
-  }
+  if (error.empty()) self->send(self, nudge_atom::value);
 }
 
 void save(conversation_actor* self) {
   auto& s = self->state;
+  s.phase = step_phase::saving;
   db::step_save step{s.id,
                      s.row->version,
                      domain::serialize_dialogue_state(s.dialogue),
                      s.current->id,
-                     s.incoming,
-                     s.message_id,
+                     s.decoded.incoming,
+                     s.decoded.message_id,
                      s.dialogue.phase == domain::dialogue_phase::handoff,
                      std::move(s.work)};
   s.work.clear();
@@ -211,10 +110,7 @@ void save(conversation_actor* self) {
             if (!saved) {
               // Another instance stepped this conversation first: read it again and redo.
               obs::log_warn("conversation_version_conflict", {{"conversation_id", static_cast<std::int64_t>(s.id)}});
-              s.busy = false;
-              s.row.reset();
-              self->send(self, nudge_atom::value);
-              return;
+              return finish(self);
             }
             if (s.settings.outbox) self->send(s.settings.outbox, nudge_atom::value);
             finish(self);
@@ -223,13 +119,14 @@ void save(conversation_actor* self) {
 }
 
 void answer(conversation_actor* self, domain::dialogue_event event) {
+  if (self->state.phase != step_phase::stepping) return;  // the step ended meanwhile
   self->state.events.push_back(std::move(event));
-  --self->state.inflight;
+  --self->state.answers_pending;
   drain(self);
 }
 
 void failed_answer(conversation_actor* self, const caf::error& e) {
-  --self->state.inflight;
+  if (self->state.phase != step_phase::stepping) return;
   finish(self, self->system().render(e));
 }
 
@@ -329,13 +226,14 @@ void run_transition(conversation_actor* self, caf::atom_value atom_name, transit
                     std::function<std::vector<domain::dialogue_event>(const domain::booking&)> on_booking) {
   auto& s = self->state;
   auto handle = [self, on_booking](transition_answer& a) {
+    if (self->state.phase != step_phase::stepping) return;
     if (auto* b = std::get_if<domain::booking>(&a.outcome)) {
       auto events = on_booking(*b);
-      // Answers after the first are queued ahead of the count: one inflight per request.
+      // Answers after the first are queued ahead of the count: one pending answer per request.
       for (std::size_t i = 1; i < events.size(); ++i) self->state.events.push_back(events[i]);
       if (!events.empty()) return answer(self, events.front());
     }
-    --self->state.inflight;
+    --self->state.answers_pending;
     drain(self);
   };
   auto fail = [self](caf::error& e) { failed_answer(self, e); };
@@ -348,7 +246,7 @@ void run_transition(conversation_actor* self, caf::atom_value atom_name, transit
 // Starts the effects that ask the world; each answer comes back as an event.
 void run_effect(conversation_actor* self, const domain::effect& effect) {
   auto& s = self->state;
-  ++s.inflight;
+  ++s.answers_pending;
   std::visit(
       [&](const auto& e) {
         using E = std::decay_t<decltype(e)>;
@@ -377,16 +275,16 @@ void run_effect(conversation_actor* self, const domain::effect& effect) {
                 domain::booking_confirmed{hold, {b.tutor, {b.lesson_start, b.lesson_end}}}};
           });
         } else {
-          --s.inflight;
+          --s.answers_pending;
         }
       },
       effect);
 }
 
-// Steps every queued event; when nothing is queued or running any more, saves.
+// Steps every queued event; when nothing is queued or awaited any more, saves.
 void drain(conversation_actor* self) {
   auto& s = self->state;
-  if (!s.busy || !s.current) return;
+  if (s.phase != step_phase::stepping) return;
   while (!s.events.empty()) {
     auto event = std::move(s.events.front());
     s.events.pop_front();
@@ -395,12 +293,12 @@ void drain(conversation_actor* self) {
     s.dialogue = std::move(result.state);
     for (const auto& effect : result.effects) {
       if (is_outward(effect))
-        append_work(s.work, s.id, s.contact_id, effect);
+        append_outbox_work(s.work, s.id, s.contact_id, effect);
       else
         run_effect(self, effect);
     }
   }
-  if (s.inflight == 0) save(self);
+  if (s.answers_pending == 0) save(self);
 }
 
 domain::dialogue_context base_context(const conversation_settings& settings) {
@@ -414,51 +312,50 @@ domain::dialogue_context base_context(const conversation_settings& settings) {
 
 void begin(conversation_actor* self, db::conversation_event stored) {
   auto& s = self->state;
-  auto decoded = decode(stored);
-  s.current = stored;
-  s.incoming = decoded.incoming;
-  s.message_id = decoded.message_id;
-  if (decoded.contact_id) s.contact_id = decoded.contact_id;
+  s.phase = step_phase::loading;
+  s.decoded = decode(stored);
+  s.current = std::move(stored);
+  if (s.decoded.contact_id) s.contact_id = s.decoded.contact_id;
   auto contact_id = s.contact_id;
   auto id = s.id;
-  auto account = int_at(json::parse(stored.payload).as_object(), "account_id");
+  auto account = s.decoded.account_id;
   auto job = make_db_job([id, account, contact_id](db::connection& conn) {
-    auto row = db::load_conversation(conn, id, account, contact_id);
-    return row;
+    return db::load_conversation(conn, id, account, contact_id);
   });
   self->request(s.settings.db_pool, caf::duration{ask_timeout}, run_atom::value, job)
-      .then(
-          [self, decoded](db::conversation_row& row) {
-            auto& s = self->state;
-            auto restored = domain::parse_dialogue_state(row.state_json);
-            s.dialogue = std::holds_alternative<domain::dialogue_state>(restored) ? std::get<domain::dialogue_state>(restored)
-                                                                                : domain::dialogue_state{};
-            if (row.contact_id) s.contact_id = row.contact_id;
-            s.row = std::move(row);
-            auto student = s.row->student_id.value_or("");
-            auto ref = student_ref(s.id);
-            auto facts_job = make_db_job([student, ref](db::connection& conn) {
-              return db::facts_of(conn, student, ref, now_seconds());
-            });
-            self->request(s.settings.db_pool, caf::duration{ask_timeout}, run_atom::value, facts_job)
-                .then(
-                    [self, decoded](db::student_facts& facts) {
-                      auto& s = self->state;
-                      s.context = base_context(s.settings);
-                      if (decoded.incoming) s.context.contact = decoded.contact;
-                      s.context.trial_used = facts.trial_used;
-                      s.context.credits = facts.credits;
-                      for (std::size_t i = 0; i < facts.upcoming.size(); ++i) {
-                        const auto& b = facts.upcoming[i];
-                        s.context.upcoming.push_back({b.id, b.tutor, b.lesson_start, b.lesson_end, b.product_id,
-                                                      domain::cents{facts.paid[i].second}, false});
-                      }
-                      if (decoded.event) s.events.push_back(*decoded.event);
-                      drain(self);
-                    },
-                    [self](caf::error& e) { finish(self, self->system().render(e)); });
-          },
-          [self](caf::error& e) { finish(self, self->system().render(e)); });
+      .then([self](db::conversation_row& row) { on_loaded(self, std::move(row)); },
+            [self](caf::error& e) { finish(self, self->system().render(e)); });
+}
+
+void on_loaded(conversation_actor* self, db::conversation_row row) {
+  auto& s = self->state;
+  auto restored = domain::parse_dialogue_state(row.state_json);
+  s.dialogue = std::holds_alternative<domain::dialogue_state>(restored) ? std::get<domain::dialogue_state>(restored)
+                                                                      : domain::dialogue_state{};
+  if (row.contact_id) s.contact_id = row.contact_id;
+  s.row = std::move(row);
+  auto student = s.row->student_id.value_or("");
+  auto ref = student_ref(s.id);
+  auto facts_job = make_db_job([student, ref](db::connection& conn) { return db::facts_of(conn, student, ref, now_seconds()); });
+  self->request(s.settings.db_pool, caf::duration{ask_timeout}, run_atom::value, facts_job)
+      .then([self](db::student_facts& facts) { on_facts(self, facts); },
+            [self](caf::error& e) { finish(self, self->system().render(e)); });
+}
+
+void on_facts(conversation_actor* self, const db::student_facts& facts) {
+  auto& s = self->state;
+  s.context = base_context(s.settings);
+  if (s.decoded.incoming) s.context.contact = s.decoded.contact;
+  s.context.trial_used = facts.trial_used;
+  s.context.credits = facts.credits;
+  for (std::size_t i = 0; i < facts.upcoming.size(); ++i) {
+    const auto& b = facts.upcoming[i];
+    s.context.upcoming.push_back({b.id, b.tutor, b.lesson_start, b.lesson_end, b.product_id,
+                                  domain::cents{facts.paid[i].second}, false});
+  }
+  s.phase = step_phase::stepping;
+  if (s.decoded.event) s.events.push_back(*s.decoded.event);
+  drain(self);
 }
 
 caf::behavior conversation(conversation_actor* self, long long id, conversation_settings settings) {
@@ -469,26 +366,23 @@ caf::behavior conversation(conversation_actor* self, long long id, conversation_
       [=](nudge_atom) {
         auto& s = self->state;
         s.last_active = std::chrono::steady_clock::now();
-        if (s.busy) {
-          s.again = true;
-          return;
-        }
-        s.busy = true;
+        if (s.phase != step_phase::idle) return;
+        s.phase = step_phase::fetching;
         auto job = make_db_job([id](db::connection& conn) { return db::pending_events(conn, id, 1); });
         self->request(s.settings.db_pool, caf::duration{ask_timeout}, run_atom::value, job)
             .then(
                 [self](std::vector<db::conversation_event>& events) {
                   if (events.empty()) {
-                    self->state.busy = false;
+                    self->state.phase = step_phase::idle;
                     return;
                   }
-                  begin(self, events.front());
+                  begin(self, std::move(events.front()));
                 },
-                [self](caf::error&) { self->state.busy = false; });
+                [self](caf::error&) { self->state.phase = step_phase::idle; });
       },
       [=](idle_atom) {
         auto& s = self->state;
-        if (!s.busy && std::chrono::steady_clock::now() - s.last_active >= s.settings.idle_passivation) {
+        if (s.phase == step_phase::idle && std::chrono::steady_clock::now() - s.last_active >= s.settings.idle_passivation) {
           self->quit();  // its state is in the database; the next event brings it back
           return;
         }
@@ -497,51 +391,10 @@ caf::behavior conversation(conversation_actor* self, long long id, conversation_
   };
 }
 
-struct registry_state {
-  conversation_settings settings;
-  std::map<long long, caf::actor> conversations;
-  static inline const char* name = "conversation_registry";
-};
-
-caf::behavior conversation_registry(caf::stateful_actor<registry_state>* self, conversation_settings settings) {
-  self->state.settings = std::move(settings);
-  // Linked: conversations stop with the registry (the service stopping); one that stops by
-  // itself (passivated, or failed) is forgotten and respawned by its next event.
-  self->set_exit_handler([self](caf::exit_msg& exit) {
-    auto& all = self->state.conversations;
-    for (auto it = all.begin(); it != all.end(); ++it)
-      if (it->second.address() == exit.source) {
-        all.erase(it);
-        return;
-      }
-    self->quit(exit.reason);
-  });
-  auto deliver = [self](long long id) {
-    auto& all = self->state.conversations;
-    auto it = all.find(id);
-    if (it == all.end()) {
-      auto actor = self->spawn<caf::linked>(conversation, id, self->state.settings);
-      it = all.emplace(id, actor).first;
-    }
-    self->send(it->second, nudge_atom::value);
-  };
-  self->send(self, tick_atom::value);
-  return {
-      [=](nudge_atom, long long id) { deliver(id); },
-      // Events stored by another instance, or left over from before a restart.
-      [=](tick_atom) {
-        auto job = make_db_job([](db::connection& conn) { return db::conversations_with_pending_events(conn, 100); });
-        self->request(self->state.settings.db_pool, caf::duration{ask_timeout}, run_atom::value, job)
-            .then([deliver](std::vector<long long>& ids) { for (auto id : ids) deliver(id); }, [](caf::error&) {});
-        self->delayed_send(self, self->state.settings.sweep_interval, tick_atom::value);
-      },
-  };
-}
-
 }  // namespace
 
-caf::actor spawn_conversation_registry(caf::actor_system& system, conversation_settings settings) {
-  return system.spawn(conversation_registry, std::move(settings));
+caf::actor spawn_linked_conversation(caf::event_based_actor* parent, long long id, const conversation_settings& settings) {
+  return parent->spawn<caf::linked>(conversation, id, settings);
 }
 
 }  // namespace tutorbot::actors

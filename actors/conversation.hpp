@@ -10,6 +10,7 @@
 
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
+#include <caf/event_based_actor.hpp>
 
 #include "domain/calendar_rules.hpp"
 #include "domain/catalog.hpp"
@@ -34,7 +35,12 @@ struct conversation_settings {
   std::chrono::milliseconds sweep_interval{500};
 };
 
-// Takes (nudge_atom, int64 conversation id): that conversation has new events.
+// Takes (nudge_atom, int64 conversation id): that conversation has new events. It spawns a
+// conversation's actor on its first event and forgets it once it stopped (passivated).
 caf::actor spawn_conversation_registry(caf::actor_system& system, conversation_settings settings);
+
+// One conversation's actor (for the registry), linked to `parent`: it stops with it. Takes
+// (nudge_atom): look for the conversation's pending events.
+caf::actor spawn_linked_conversation(caf::event_based_actor* parent, long long id, const conversation_settings& settings);
 
 }  // namespace tutorbot::actors

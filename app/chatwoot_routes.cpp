@@ -1,10 +1,10 @@
 #include "app/chatwoot_routes.hpp"
 
-#include <boost/json.hpp>
 
 #include "actors/ask.hpp"
 #include "actors/atoms.hpp"
 #include "actors/chatwoot_catchup.hpp"
+#include "actors/conversation_codec.hpp"
 #include "actors/db_pool.hpp"
 #include "app/api_routes.hpp"
 #include "db/conversations.hpp"
@@ -14,7 +14,6 @@
 
 namespace tutorbot::app {
 
-namespace json = boost::json;
 using net::server_response;
 
 namespace {
@@ -36,7 +35,7 @@ std::optional<stored_event> to_store(const net::chatwoot_event& event, const net
   if (net::is_from_student(event) && event.message) {
     const auto& m = *event.message;
     out.dedupe_key = "message:" + std::to_string(m.id);
-    out.kind = "message";
+    out.kind = db::conversation_event_kind::message;
     out.payload = actors::student_message_payload(m, out.account_id);
     return out;
   }
@@ -46,9 +45,8 @@ std::optional<stored_event> to_store(const net::chatwoot_event& event, const net
   if (status_event && (status == net::chatwoot_status::resolved || status == net::chatwoot_status::pending)) {
     auto delivery = req.header("X-Chatwoot-Delivery").value_or(req.request_id);
     out.dedupe_key = "status:" + std::to_string(out.conversation_id) + ":" + delivery;
-    out.kind = "status";
-    out.payload = json::serialize(json::object{{"status", std::string(net::to_string(status))},
-                                               {"account_id", out.account_id}});
+    out.kind = db::conversation_event_kind::status;
+    out.payload = actors::status_payload(status, out.account_id);
     return out;
   }
   return std::nullopt;

@@ -57,7 +57,25 @@ void prepare_statements(connection& conn) {
           "AND lower(lesson) > to_timestamp($3) ORDER BY lower(lesson)");
 }
 
+constexpr std::pair<payment_news, std::string_view> payment_news_names[] = {
+    {payment_news::payment_succeeded, "payment_succeeded"}, {payment_news::payment_failed, "payment_failed"},
+    {payment_news::payment_expired, "payment_expired"},     {payment_news::refund_done, "refund_done"},
+    {payment_news::booking_cancelled, "booking_cancelled"}, {payment_news::booking_confirmed, "booking_confirmed"},
+};
+
 }  // namespace
+
+std::string_view to_string(payment_news news) {
+  for (const auto& [value, name] : payment_news_names)
+    if (value == news) return name;
+  return "unknown";
+}
+
+std::optional<payment_news> parse_payment_news(std::string_view text) {
+  for (const auto& [value, name] : payment_news_names)
+    if (name == text) return value;
+  return std::nullopt;
+}
 
 bool store_conversation_event(connection& conn, long long conversation_id, long long account_id,
                               const std::string& dedupe_key, const std::string& kind, const std::string& payload) {

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "db/connection.hpp"
@@ -14,10 +15,23 @@
 
 namespace tutorbot::db {
 
+// The kinds of conversation events, as stored.
+namespace conversation_event_kind {
+inline constexpr const char* message = "message";  // a student's own message (Chatwoot)
+inline constexpr const char* status = "status";    // staff resolved the conversation or handed it back
+inline constexpr const char* payment = "payment";  // what became of an order the conversation asked for
+}  // namespace conversation_event_kind
+
+// What the payment side tells a conversation about its order (the "event" field of a
+// payment event's payload).
+enum class payment_news { payment_succeeded, payment_failed, payment_expired, refund_done, booking_cancelled, booking_confirmed };
+std::string_view to_string(payment_news news);
+std::optional<payment_news> parse_payment_news(std::string_view text);
+
 struct conversation_event {
   long long id = 0;
   long long conversation_id = 0;
-  std::string kind;     // message | payment | status
+  std::string kind;     // a conversation_event_kind
   std::string payload;  // JSON
 };
 

@@ -26,6 +26,12 @@ inline constexpr const char* stripe_refund = "stripe.refund";
 // End a Checkout Session whose hold is gone, so nobody pays for a released slot.
 // Payload: {"order_id", "session_id"}.
 inline constexpr const char* stripe_expire_session = "stripe.expire_session";
+// What a conversation step says to Chatwoot, in order per conversation (ordering key
+// "conversation:<id>"). Payloads carry "conversation_id" and:
+inline constexpr const char* chatwoot_message = "chatwoot.message";  // "content", "options"?, "private"?
+inline constexpr const char* chatwoot_labels = "chatwoot.labels";    // "add" or "remove": [labels]
+inline constexpr const char* chatwoot_contact = "chatwoot.contact";  // "contact_id", "attributes": {…}
+inline constexpr const char* chatwoot_status = "chatwoot.status";    // "status", "reason"
 }  // namespace outbox_kind
 
 struct outbox_item {

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "db/conversations.hpp"
 #include "db/outbox_tx.hpp"
 #include "db/pq.hpp"
 #include "db/rows.hpp"
@@ -139,15 +140,17 @@ std::optional<std::string> conversation_param(const order_request& request) {
 
 // Tells the conversation that asked for the order what became of it, in the same
 // transaction as the change itself (processed by its actor, once, in order).
-void tell_conversation(pqxx::work& tx, const order_view& order, const std::string& what, boost::json::object payload,
+void tell_conversation(pqxx::work& tx, const order_view& order, payment_news news, boost::json::object payload,
                        const std::string& key_suffix = {}) {
   if (!order.conversation_id) return;
+  const std::string what(to_string(news));
   payload["event"] = what;
   payload["order_id"] = order.id;
   tx.exec_params("INSERT INTO conversation_events (conversation_id, account_id, dedupe_key, kind, payload) "
-                 "SELECT $1, chatwoot_account_id, $2, 'payment', $3::jsonb FROM conversations "
+                 "SELECT $1, chatwoot_account_id, $2, $4, $3::jsonb FROM conversations "
                  "WHERE chatwoot_conversation_id = $1 ON CONFLICT (dedupe_key) DO NOTHING",
-                 *order.conversation_id, "payment:" + order.id + ":" + what + key_suffix, boost::json::serialize(payload));
+                 *order.conversation_id, "payment:" + order.id + ":" + what + key_suffix, boost::json::serialize(payload),
+                 std::string(conversation_event_kind::payment));
 }
 
 boost::json::object booking_payload(const domain::booking& b) {
@@ -305,7 +308,7 @@ payment_outcome record_paid_checkout(connection& conn, const paid_checkout& paid
                                                             {"amount_cents", paid.amount.value},
                                                             {"reason", "paid_twice"}}),
                  now_epoch());
-      tell_conversation(tx, order, "refund_done", {{"amount_cents", paid.amount.value}}, ":" + paid.payment_intent);
+      tell_conversation(tx, order, payment_news::refund_done, {{"amount_cents", paid.amount.value}}, ":" + paid.payment_intent);
       return payment_outcome::extra_payment_refund_due;
     }
     tx.exec_prepared("mark_order_paid", order.id, epoch(now), paid.payment_intent, paid.session_id);
@@ -317,18 +320,18 @@ payment_outcome record_paid_checkout(connection& conn, const paid_checkout& paid
       auto credits = tx.exec_params("SELECT coalesce((lines->0->>'credits')::int, 0) FROM orders WHERE id = $1::uuid",
                                     order.id)[0][0].as<int>();
       if (credits > 0) tx.exec_prepared("credit_package", *order.student_id, credits, order.id);
-      tell_conversation(tx, order, "payment_succeeded", {});
+      tell_conversation(tx, order, payment_news::payment_succeeded, {});
       return payment_outcome::credited;
     }
 
     auto booking_rows = tx.exec_prepared("booking_of_order_locked", order.id);
     if (booking_rows.empty()) return payment_outcome::unknown_order;
     auto booking = to_booking(booking_rows[0]);
-    tell_conversation(tx, order, "payment_succeeded", {});
+    tell_conversation(tx, order, payment_news::payment_succeeded, {});
     if (booking.status == domain::booking_status::held) {
       tx.exec_prepared("confirm_paid_booking", booking.id.value, epoch(now));
       enqueue_calendar_sync_in(tx, booking.id.value);
-      tell_conversation(tx, order, "booking_confirmed", booking_payload(booking));
+      tell_conversation(tx, order, payment_news::booking_confirmed, booking_payload(booking));
       return payment_outcome::confirmed;
     }
     if (booking.status == domain::booking_status::confirmed) return payment_outcome::confirmed;
@@ -339,13 +342,13 @@ payment_outcome record_paid_checkout(connection& conn, const paid_checkout& paid
       tx.exec_prepared("confirm_paid_booking", booking.id.value, epoch(now));
       tx.exec("RELEASE SAVEPOINT retake_slot");
       enqueue_calendar_sync_in(tx, booking.id.value);
-      tell_conversation(tx, order, "booking_confirmed", booking_payload(booking));
+      tell_conversation(tx, order, payment_news::booking_confirmed, booking_payload(booking));
       return payment_outcome::rebooked_late;
     } catch (const pqxx::sql_error& e) {
       if (!is_sqlstate(e, "23P01")) throw;  // anything but "slot taken meanwhile" is a real error
     }
     tx.exec("ROLLBACK TO SAVEPOINT retake_slot");
-    tell_conversation(tx, order, "refund_done", {{"amount_cents", paid.amount.value}}, ":" + std::to_string(paid.amount.value));
+    tell_conversation(tx, order, payment_news::refund_done, {{"amount_cents", paid.amount.value}}, ":" + std::to_string(paid.amount.value));
     enqueue_in(tx, outbox_kind::stripe_refund, "refund:slot-lost:" + order.id,
                boost::json::serialize(boost::json::object{
                    {"order_id", order.id}, {"amount_cents", paid.amount.value}, {"reason", "slot_no_longer_free"}}),
@@ -368,7 +371,7 @@ release_outcome record_checkout_ended(connection& conn, const std::string& order
     auto order = to_order(rows[0]);
     if (order.status != "open") return release_outcome::already_settled;
     tx.exec_prepared("end_order", order.id, failed ? "failed" : "expired");
-    tell_conversation(tx, order, failed ? "payment_failed" : "payment_expired", {});
+    tell_conversation(tx, order, failed ? payment_news::payment_failed : payment_news::payment_expired, {});
     if (order.booking)
       tx.exec_prepared("release_held_booking", order.booking->value, failed ? "payment_failed" : "checkout_expired");
     return release_outcome::released;
@@ -389,7 +392,7 @@ bool record_payment_failure(connection& conn, const std::string& order_id, const
                      "DO NOTHING",
                      order.id, payment_intent, std::max<long long>(order.total.value, 1));
     // Keyed by the attempt, so each declined attempt is told once.
-    tell_conversation(tx, order, "payment_failed", {}, ":" + payment_intent);
+    tell_conversation(tx, order, payment_news::payment_failed, {}, ":" + payment_intent);
     return true;
   });
 }
@@ -421,10 +424,10 @@ refund_outcome record_refund(connection& conn, const refund_facts& refund, sys_s
       cancelled_now = cancelled.affected_rows() > 0;
       if (cancelled_now) {
         enqueue_calendar_sync_in(tx, order.booking->value);
-        tell_conversation(tx, order, "booking_cancelled", {{"booking_id", order.booking->value}});
+        tell_conversation(tx, order, payment_news::booking_cancelled, {{"booking_id", order.booking->value}});
       }
     }
-    tell_conversation(tx, order, "refund_done", {{"amount_cents", refunded_total - order.refunded.value}},
+    tell_conversation(tx, order, payment_news::refund_done, {{"amount_cents", refunded_total - order.refunded.value}},
                       ":" + std::to_string(refunded_total));
     return cancelled_now ? refund_outcome::booking_cancelled : refund_outcome::recorded;
   });

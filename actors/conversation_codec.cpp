@@ -1,0 +1,151 @@
+#include "actors/conversation_codec.hpp"
+
+#include <boost/json.hpp>
+
+#include "db/outbox.hpp"
+#include "domain/whatsapp_text.hpp"
+
+namespace tutorbot::actors {
+
+namespace json = boost::json;
+using std::chrono::sys_seconds;
+
+namespace {
+
+std::string text_at(const json::object& o, const char* key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string{};
+}
+
+long long int_at(const json::object& o, const char* key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_int64() ? v->as_int64() : 0;
+}
+
+void read_contact(const json::object& contact, decoded_event& d) {
+  if (auto id = int_at(contact, "id")) d.contact_id = id;
+  auto set = [](std::optional<std::string>& field, std::string v) {
+    if (!v.empty()) field = std::move(v);
+  };
+  set(d.contact.name, text_at(contact, "name"));
+  set(d.contact.email, text_at(contact, "email"));
+  set(d.contact.phone, text_at(contact, "phone_number"));
+  set(d.contact.locale, text_at(contact, "locale"));
+  if (const auto* a = contact.if_contains("custom_attributes"); a && a->is_object())
+    for (const auto& [k, v] : a->as_object())
+      if (v.is_string()) d.contact.attributes[std::string(k)] = std::string(v.as_string());
+}
+
+std::optional<domain::dialogue_event> payment_event(const json::object& o) {
+  auto news = db::parse_payment_news(text_at(o, "event"));
+  if (!news) return std::nullopt;
+  switch (*news) {
+    case db::payment_news::payment_succeeded: return domain::payment_succeeded{};
+    case db::payment_news::payment_failed: return domain::payment_failed{};
+    case db::payment_news::payment_expired: return domain::payment_expired{};
+    case db::payment_news::refund_done: return domain::refund_done{domain::cents{int_at(o, "amount_cents")}};
+    case db::payment_news::booking_cancelled:
+      return domain::booking_cancelled{domain::booking_id{text_at(o, "booking_id")}};
+    case db::payment_news::booking_confirmed: {
+      domain::offered_slot slot{domain::tutor_id{text_at(o, "tutor_id")},
+                                {sys_seconds{std::chrono::seconds{int_at(o, "start")}},
+                                 sys_seconds{std::chrono::seconds{int_at(o, "end")}}}};
+      return domain::booking_confirmed{domain::booking_id{text_at(o, "booking_id")}, slot};
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string student_message_payload(const net::chatwoot_message& m, long long account_id) {
+  json::object payload{{"message_id", m.id}, {"content", m.content}, {"account_id", account_id}};
+  if (m.content.empty() && !m.attachments.empty()) payload["attachment"] = m.attachments.front().file_type;
+  if (m.sender) {
+    json::object contact{{"id", m.sender->id},
+                         {"name", m.sender->name},
+                         {"email", m.sender->email},
+                         {"phone_number", m.sender->phone_number}};
+    json::object attributes;
+    for (const auto& [k, v] : m.sender->custom_attributes) attributes[k] = v;
+    contact["custom_attributes"] = attributes;
+    if (auto it = m.sender->additional_attributes.find("locale"); it != m.sender->additional_attributes.end())
+      contact["locale"] = it->second;
+    payload["contact"] = contact;
+  }
+  return json::serialize(payload);
+}
+
+std::string status_payload(net::chatwoot_status status, long long account_id) {
+  return json::serialize(json::object{{"status", std::string(net::to_string(status))}, {"account_id", account_id}});
+}
+
+decoded_event decode(const db::conversation_event& stored) {
+  decoded_event d;
+  boost::system::error_code ec;
+  auto value = json::parse(stored.payload, ec);
+  if (ec || !value.is_object()) return d;
+  const auto& o = value.as_object();
+  d.account_id = int_at(o, "account_id");
+  if (stored.kind == db::conversation_event_kind::message) {
+    d.incoming = true;
+    if (auto id = int_at(o, "message_id")) d.message_id = id;
+    if (const auto* c = o.if_contains("contact"); c && c->is_object()) read_contact(c->as_object(), d);
+    if (auto content = text_at(o, "content"); !content.empty())
+      d.event = domain::text_received{content};
+    else if (auto kind = text_at(o, "attachment"); !kind.empty())
+      d.event = domain::unsupported_received{kind};
+    return d;
+  }
+  if (stored.kind == db::conversation_event_kind::status) {
+    // Staff resolved the conversation or handed it back to the bot (status pending).
+    auto status = text_at(o, "status");
+    if (status == "resolved" || status == "pending") d.event = domain::handoff_ended{};
+    return d;
+  }
+  if (stored.kind == db::conversation_event_kind::payment) d.event = payment_event(o);
+  return d;
+}
+
+bool is_outward(const domain::effect& e) {
+  return std::holds_alternative<domain::send_text>(e) || std::holds_alternative<domain::private_note>(e) ||
+         std::holds_alternative<domain::add_labels>(e) || std::holds_alternative<domain::remove_labels>(e) ||
+         std::holds_alternative<domain::set_contact_attributes>(e) || std::holds_alternative<domain::hand_off>(e);
+}
+
+void append_outbox_work(std::vector<db::outbox_work>& work, long long conversation, const std::optional<long long>& contact,
+                        const domain::effect& effect) {
+  auto add = [&](const char* kind, json::object payload) {
+    payload["conversation_id"] = conversation;
+    work.push_back({kind, json::serialize(payload)});
+  };
+  std::visit(
+      [&](const auto& e) {
+        using E = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<E, domain::send_text>) {
+          if (e.options.empty()) {
+            for (auto& part : domain::split_message(e.text)) add(db::outbox_kind::chatwoot_message, {{"content", part}});
+          } else {
+            json::array options;
+            for (const auto& option : e.options) options.emplace_back(option);
+            add(db::outbox_kind::chatwoot_message, {{"content", e.text}, {"options", options}});
+          }
+        } else if constexpr (std::is_same_v<E, domain::private_note>) {
+          add(db::outbox_kind::chatwoot_message, {{"content", e.text}, {"private", true}});
+        } else if constexpr (std::is_same_v<E, domain::add_labels> || std::is_same_v<E, domain::remove_labels>) {
+          json::array labels;
+          for (const auto& l : e.labels) labels.emplace_back(l);
+          add(db::outbox_kind::chatwoot_labels, {{std::is_same_v<E, domain::add_labels> ? "add" : "remove", labels}});
+        } else if constexpr (std::is_same_v<E, domain::set_contact_attributes>) {
+          if (!contact) return;
+          json::object attributes;
+          for (const auto& [k, v] : e.attributes) attributes[k] = v;
+          add(db::outbox_kind::chatwoot_contact, {{"contact_id", *contact}, {"attributes", attributes}});
+        } else if constexpr (std::is_same_v<E, domain::hand_off>) {
+          add(db::outbox_kind::chatwoot_status, {{"status", "open"}, {"reason", e.reason}});
+        }
+      },
+      effect);
+}
+
+}  // namespace tutorbot::actors

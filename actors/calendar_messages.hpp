@@ -40,6 +40,7 @@ struct hold_request {
   std::string student_ref;
   std::string product_id;
   domain::cents price;
+  std::optional<db::conversation_fence> fence;  // a conversation step's claim, when one asks
 };
 
 enum class hold_refusal {
@@ -58,6 +59,7 @@ struct transition_request {
   std::string reason;                     // for a cancellation
   std::optional<domain::booking_id> onto;  // for a reschedule: the hold whose slot it takes
   db::staff_override confirmed_by;        // for a confirmation without payment
+  std::optional<db::conversation_fence> fence;  // a conversation step's claim, when one asks
 };
 
 struct transition_answer {

@@ -17,10 +17,11 @@
 #include "domain/dialogue.hpp"
 #include "domain/dialogue_state_json.hpp"
 #include "obs/log.hpp"
+#include "obs/metrics.hpp"
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::conversation_row)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::student_facts)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<tutorbot::db::conversation_event>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::claim_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::free_confirm_result)
 
 namespace tutorbot::actors {
@@ -46,6 +47,11 @@ struct conversation_state {
   conversation_settings settings;
   long long id = 0;
   step_phase phase = step_phase::idle;
+  // Counts steps: an answer requested by an earlier step (one that failed before all its
+  // answers came) is recognised and dropped.
+  std::uint64_t step = 0;
+  db::conversation_fence fence;                // the claim the step in hand runs under
+  std::optional<std::string> parking_because;  // the step in hand parks its event
   std::optional<db::conversation_row> row;
   domain::dialogue_state dialogue;
   domain::dialogue_context context;
@@ -65,24 +71,65 @@ using conversation_actor = caf::stateful_actor<conversation_state>;
 std::string student_ref(long long conversation) { return "chatwoot:" + std::to_string(conversation); }
 
 void drain(conversation_actor* self);
+void load(conversation_actor* self);
 void on_loaded(conversation_actor* self, db::conversation_row row);
 void on_facts(conversation_actor* self, const db::student_facts& facts);
 
-// Ends the step in hand; a failed one is tried again by a later sweep. After a step that
-// ended well, the next pending event is looked for at once.
+void count_step(const conversation_actor* self, const char* outcome) {
+  if (auto* m = self->state.settings.metrics)
+    m->counter("tutorbot_conversation_steps_total", "Conversation steps by outcome: saved, not_saved, failed, parked")
+        .Add({{"outcome", outcome}})
+        .Increment();
+}
+
+// Whether an answer requested under step `serial` still belongs to the step in hand.
+bool current(const conversation_actor* self, std::uint64_t serial, step_phase phase = step_phase::stepping) {
+  return self->state.step == serial && self->state.phase == phase;
+}
+
+// A failed attempt is tried again after 2, 4, 8, 16 s.
+std::chrono::seconds retry_delay(int failed_attempts) { return std::chrono::seconds{1 << std::min(failed_attempts, 5)}; }
+
+void fire_and_forget(conversation_actor* self, db_job job) {
+  self->request(self->state.settings.db_pool, caf::duration{ask_timeout}, run_atom::value, std::move(job))
+      .then([](bool) {}, [](caf::error&) {});
+}
+
+// Ends the step in hand and gives up its claim. A failed step is tried again after a backoff;
+// one that failed too often is stepped once more as processing_failed: the student is told,
+// staff get the conversation, the event is parked. After a step that ended well, the next
+// pending event is looked for at once.
 void finish(conversation_actor* self, const std::string& error = {}) {
   auto& s = self->state;
+  const auto fence = s.fence;
   if (!error.empty() && s.current) {
-    obs::log_error("conversation_step_failed", {{"conversation_id", static_cast<std::int64_t>(s.id)}, {"error", error}});
+    obs::log_error("conversation_step_failed", {{"conversation_id", static_cast<std::int64_t>(s.id)},
+                                                {"attempt", s.current->attempts + 1}, {"error", error}});
+    count_step(self, "failed");
+    const int failed = s.current->attempts + 1;
+    if (failed >= s.settings.attempts_before_parking && !s.parking_because) {
+      // Still under the same claim: the same event, once more, to park it.
+      s.parking_because = error;
+      s.events.clear();
+      s.work.clear();
+      s.answers_pending = 0;
+      ++s.step;
+      return load(self);
+    }
     auto id = s.current->id;
-    auto job = make_db_job([id, error](db::connection& conn) {
-      db::defer_conversation_event(conn, id, error);
+    fire_and_forget(self, make_db_job([fence, id, error, failed](db::connection& conn) {
+      db::defer_conversation_event(conn, fence, id, error, retry_delay(failed));
       return true;
-    });
-    self->request(s.settings.db_pool, caf::duration{ask_timeout}, run_atom::value, job).then([](bool) {}, [](caf::error&) {});
+    }));
   }
+  fire_and_forget(self, make_db_job([fence](db::connection& conn) {
+    db::release_claim(conn, fence);
+    return true;
+  }));
   s.phase = step_phase::idle;
+  ++s.step;
   s.current.reset();
+  s.parking_because.reset();
   s.events.clear();
   s.work.clear();
   s.answers_pending = 0;
@@ -93,41 +140,51 @@ void finish(conversation_actor* self, const std::string& error = {}) {
 void save(conversation_actor* self) {
   auto& s = self->state;
   s.phase = step_phase::saving;
-  db::step_save step{s.id,
+  db::step_save step{s.fence,
                      s.row->version,
                      domain::serialize_dialogue_state(s.dialogue),
                      s.current->id,
                      s.decoded.incoming,
                      s.decoded.message_id,
                      s.dialogue.phase == domain::dialogue_phase::handoff,
-                     std::move(s.work)};
+                     std::move(s.work),
+                     s.parking_because};
   s.work.clear();
   auto job = make_db_job([step](db::connection& conn) { return db::save_step(conn, step); });
   self->request(s.settings.db_pool, caf::duration{ask_timeout}, run_atom::value, job)
       .then(
-          [self](bool saved) {
+          [self, serial = s.step](bool saved) {
+            if (!current(self, serial, step_phase::saving)) return;
             auto& s = self->state;
             if (!saved) {
-              // Another instance stepped this conversation first: read it again and redo.
-              obs::log_warn("conversation_version_conflict", {{"conversation_id", static_cast<std::int64_t>(s.id)}});
+              // Another instance took the conversation over (or stepped it first): it is theirs.
+              obs::log_warn("conversation_step_not_saved", {{"conversation_id", static_cast<std::int64_t>(s.id)},
+                                                            {"reason", "claim lost or version moved on"}});
+              count_step(self, "not_saved");
               return finish(self);
             }
+            count_step(self, s.parking_because ? "parked" : "saved");
+            if (s.parking_because)
+              obs::log_error("conversation_event_parked", {{"conversation_id", static_cast<std::int64_t>(s.id)},
+                                                           {"event_id", static_cast<std::int64_t>(s.current->id)},
+                                                           {"error", *s.parking_because}});
             if (s.settings.outbox) self->send(s.settings.outbox, nudge_atom::value);
             finish(self);
           },
-          [self](caf::error& e) { finish(self, self->system().render(e)); });
+          [self, serial = s.step](caf::error& e) {
+            if (current(self, serial, step_phase::saving)) finish(self, self->system().render(e));
+          });
 }
 
-void answer(conversation_actor* self, domain::dialogue_event event) {
-  if (self->state.phase != step_phase::stepping) return;  // the step ended meanwhile
+void answer(conversation_actor* self, std::uint64_t serial, domain::dialogue_event event) {
+  if (!current(self, serial)) return;  // the step it was asked for ended meanwhile
   self->state.events.push_back(std::move(event));
   --self->state.answers_pending;
   drain(self);
 }
 
-void failed_answer(conversation_actor* self, const caf::error& e) {
-  if (self->state.phase != step_phase::stepping) return;
-  finish(self, self->system().render(e));
+void failed_answer(conversation_actor* self, std::uint64_t serial, const caf::error& e) {
+  if (current(self, serial)) finish(self, self->system().render(e));
 }
 
 // query_slots: every matching tutor's calendar answers from memory; merged by start.
@@ -138,18 +195,19 @@ void run_query(conversation_actor* self, const domain::query_slots& q) {
     if ((!q.tutor || t.id == *q.tutor) &&
         std::find(t.durations_minutes.begin(), t.durations_minutes.end(), q.duration_minutes) != t.durations_minutes.end())
       tutors.push_back(t.id);
-  if (tutors.empty()) return answer(self, domain::no_slots{});
+  const auto serial = s.step;
+  if (tutors.empty()) return answer(self, serial, domain::no_slots{});
   auto found = std::make_shared<std::vector<domain::offered_slot>>();
   auto remaining = std::make_shared<std::size_t>(tutors.size());
-  auto done = [self, found, remaining, q] {
+  auto done = [self, serial, found, remaining, q] {
     if (--*remaining > 0) return;
     std::sort(found->begin(), found->end(), [](const auto& a, const auto& b) {
       return a.slot.start != b.slot.start ? a.slot.start < b.slot.start : a.tutor.value < b.tutor.value;
     });
     std::vector<domain::offered_slot> page;
     for (std::size_t i = q.offset; i < found->size() && page.size() < q.limit; ++i) page.push_back((*found)[i]);
-    if (page.empty()) return answer(self, domain::no_slots{});
-    answer(self, domain::slots_found{std::move(page)});
+    if (page.empty()) return answer(self, serial, domain::no_slots{});
+    answer(self, serial, domain::slots_found{std::move(page)});
   };
   for (const auto& tutor : tutors) {
     domain::slot_query query{q.from, q.to, q.duration_minutes, q.weekdays, q.parts_of_day, q.offset + q.limit};
@@ -168,36 +226,40 @@ void run_hold(conversation_actor* self, const domain::place_hold& h) {
   auto& s = self->state;
   domain::cents price{0};
   if (const auto* product = s.settings.catalog->find_product(h.product_id)) price = product->price;
-  hold_request req{h.tutor, h.slot.start, h.duration_minutes, student_ref(s.id), h.product_id, price};
+  hold_request req{h.tutor, h.slot.start, h.duration_minutes, student_ref(s.id), h.product_id, price, s.fence};
   domain::offered_slot offered{h.tutor, h.slot};
   self->request(s.settings.tutors, caf::duration{ask_timeout}, hold_atom::value, std::move(req))
       .then(
-          [self, offered](hold_answer& a) {
+          [self, serial = s.step, offered](hold_answer& a) {
             if (auto* b = std::get_if<domain::booking>(&a.outcome))
-              return answer(self, domain::hold_placed{b->id, b->hold_expires_at.value_or(b->lesson_start), offered});
-            answer(self, domain::slot_taken{});
+              return answer(self, serial,
+                            domain::hold_placed{b->id, b->hold_expires_at.value_or(b->lesson_start), offered});
+            answer(self, serial, domain::slot_taken{});
           },
-          [self](caf::error& e) { failed_answer(self, e); });
+          [self, serial = s.step](caf::error& e) { failed_answer(self, serial, e); });
 }
 
 void run_payment(conversation_actor* self, const domain::request_payment& p) {
   auto& s = self->state;
-  if (!s.settings.payments) return answer(self, domain::payment_failed{});
-  auto on_answer = [self](checkout_answer& a) {
+  const auto serial = s.step;
+  if (!s.settings.payments) return answer(self, serial, domain::payment_failed{});
+  auto on_answer = [self, serial](checkout_answer& a) {
     if (auto* order = std::get_if<db::order_view>(&a.outcome))
-      return answer(self, domain::payment_link_ready{order->checkout_url, order->expires_at.value_or(now_seconds())});
+      return answer(self, serial,
+                    domain::payment_link_ready{order->checkout_url, order->expires_at.value_or(now_seconds())});
     obs::log_warn("conversation_checkout_refused", {{"conversation_id", static_cast<std::int64_t>(self->state.id)},
                                                     {"reason", a.message}});
-    answer(self, domain::payment_failed{});
+    answer(self, serial, domain::payment_failed{});
   };
+  auto on_error = [self, serial](caf::error& e) { failed_answer(self, serial, e); };
   if (!p.bookings.empty()) {
-    lesson_checkout_request req{p.bookings.front(), p.customer_email, p.locale, s.id};
+    lesson_checkout_request req{p.bookings.front(), p.customer_email, p.locale, s.id, s.fence};
     self->request(s.settings.payments, caf::duration{checkout_timeout}, checkout_atom::value, std::move(req))
-        .then(on_answer, [self](caf::error& e) { failed_answer(self, e); });
+        .then(on_answer, on_error);
   } else {
-    package_checkout_request req{student_ref(s.id), p.product_id, p.customer_email, p.locale, s.id};
+    package_checkout_request req{student_ref(s.id), p.product_id, p.customer_email, p.locale, s.id, s.fence};
     self->request(s.settings.payments, caf::duration{checkout_timeout}, checkout_atom::value, std::move(req))
-        .then(on_answer, [self](caf::error& e) { failed_answer(self, e); });
+        .then(on_answer, on_error);
   }
 }
 
@@ -205,38 +267,42 @@ void run_free_booking(conversation_actor* self, const domain::booking_id& bookin
   auto& s = self->state;
   auto student = s.row && s.row->student_id ? *s.row->student_id : std::string{};
   auto chosen = s.dialogue.chosen;
-  auto job = make_db_job([booking, student, kind](db::connection& conn) {
-    return db::confirm_without_payment(conn, booking, student, kind, now_seconds());
+  auto job = make_db_job([booking, student, kind, fence = s.fence](db::connection& conn) {
+    return db::confirm_without_payment(conn, booking, student, kind, now_seconds(), fence);
   });
+  const auto serial = s.step;
   self->request(s.settings.db_pool, caf::duration{ask_timeout}, run_atom::value, job)
       .then(
-          [self, chosen, kind](db::free_confirm_result& r) {
+          [self, serial, chosen, kind](db::free_confirm_result& r) {
+            if (!current(self, serial)) return;
             if (auto* b = std::get_if<domain::booking>(&r)) {
               domain::offered_slot slot = chosen.value_or(domain::offered_slot{b->tutor, {b->lesson_start, b->lesson_end}});
               if (kind == db::free_kind::credit && self->state.context.credits > 0) --self->state.context.credits;
               if (self->state.settings.outbox) self->send(self->state.settings.outbox, nudge_atom::value);
-              return answer(self, domain::booking_confirmed{b->id, slot});
+              return answer(self, serial, domain::booking_confirmed{b->id, slot});
             }
-            answer(self, domain::payment_failed{});
+            answer(self, serial, domain::payment_failed{});
           },
-          [self](caf::error& e) { failed_answer(self, e); });
+          [self, serial](caf::error& e) { failed_answer(self, serial, e); });
 }
 
 void run_transition(conversation_actor* self, caf::atom_value atom_name, transition_request req,
                     std::function<std::vector<domain::dialogue_event>(const domain::booking&)> on_booking) {
   auto& s = self->state;
-  auto handle = [self, on_booking](transition_answer& a) {
-    if (self->state.phase != step_phase::stepping) return;
+  req.fence = s.fence;
+  const auto serial = s.step;
+  auto handle = [self, serial, on_booking](transition_answer& a) {
+    if (!current(self, serial)) return;
     if (auto* b = std::get_if<domain::booking>(&a.outcome)) {
       auto events = on_booking(*b);
       // Answers after the first are queued ahead of the count: one pending answer per request.
       for (std::size_t i = 1; i < events.size(); ++i) self->state.events.push_back(events[i]);
-      if (!events.empty()) return answer(self, events.front());
+      if (!events.empty()) return answer(self, serial, events.front());
     }
     --self->state.answers_pending;
     drain(self);
   };
-  auto fail = [self](caf::error& e) { failed_answer(self, e); };
+  auto fail = [self, serial](caf::error& e) { failed_answer(self, serial, e); };
   if (atom_name == cancel_atom::value)
     self->request(s.settings.tutors, caf::duration{ask_timeout}, cancel_atom::value, std::move(req)).then(handle, fail);
   else
@@ -261,16 +327,16 @@ void run_effect(conversation_actor* self, const domain::effect& effect) {
         } else if constexpr (std::is_same_v<E, domain::book_trial>) {
           run_free_booking(self, e.booking, db::free_kind::trial);
         } else if constexpr (std::is_same_v<E, domain::release_hold>) {
-          run_transition(self, cancel_atom::value, {e.booking, "released", {}, {}},
+          run_transition(self, cancel_atom::value, {e.booking, "released", {}, {}, {}},
                          [](const domain::booking&) { return std::vector<domain::dialogue_event>{}; });
         } else if constexpr (std::is_same_v<E, domain::cancel_booking>) {
           // The refund follows through Stripe; its webhook tells the dialogue (refund_done).
-          run_transition(self, cancel_atom::value, {e.booking, "student", {}, {}}, [](const domain::booking& b) {
+          run_transition(self, cancel_atom::value, {e.booking, "student", {}, {}, {}}, [](const domain::booking& b) {
             return std::vector<domain::dialogue_event>{domain::booking_cancelled{b.id}};
           });
         } else if constexpr (std::is_same_v<E, domain::reschedule>) {
           // The dialogue waits for the hold it asked to move onto; the moved booking keeps its id.
-          run_transition(self, reschedule_atom::value, {e.booking, "", e.new_hold, {}}, [hold = e.new_hold](const domain::booking& b) {
+          run_transition(self, reschedule_atom::value, {e.booking, "", e.new_hold, {}, {}}, [hold = e.new_hold](const domain::booking& b) {
             return std::vector<domain::dialogue_event>{
                 domain::booking_confirmed{hold, {b.tutor, {b.lesson_start, b.lesson_end}}}};
           });
@@ -310,21 +376,36 @@ domain::dialogue_context base_context(const conversation_settings& settings) {
   return ctx;
 }
 
-void begin(conversation_actor* self, db::conversation_event stored) {
+// Reads the conversation and what is known of the student, then steps the event in hand.
+void load(conversation_actor* self) {
   auto& s = self->state;
   s.phase = step_phase::loading;
-  s.decoded = decode(stored);
-  s.current = std::move(stored);
-  if (s.decoded.contact_id) s.contact_id = s.decoded.contact_id;
   auto contact_id = s.contact_id;
   auto id = s.id;
   auto account = s.decoded.account_id;
   auto job = make_db_job([id, account, contact_id](db::connection& conn) {
     return db::load_conversation(conn, id, account, contact_id);
   });
+  const auto serial = s.step;
   self->request(s.settings.db_pool, caf::duration{ask_timeout}, run_atom::value, job)
-      .then([self](db::conversation_row& row) { on_loaded(self, std::move(row)); },
-            [self](caf::error& e) { finish(self, self->system().render(e)); });
+      .then(
+          [self, serial](db::conversation_row& row) {
+            if (current(self, serial, step_phase::loading)) on_loaded(self, std::move(row));
+          },
+          [self, serial](caf::error& e) {
+            if (current(self, serial, step_phase::loading)) finish(self, self->system().render(e));
+          });
+}
+
+void begin(conversation_actor* self, db::claimed_event claimed) {
+  auto& s = self->state;
+  ++s.step;
+  s.fence = claimed.fence;
+  s.decoded = decode(claimed.event);
+  s.current = std::move(claimed.event);
+  if (s.decoded.contact_id) s.contact_id = s.decoded.contact_id;
+  self->delayed_send(self, s.settings.renew_every, tick_atom::value, s.step);
+  load(self);
 }
 
 void on_loaded(conversation_actor* self, db::conversation_row row) {
@@ -337,9 +418,15 @@ void on_loaded(conversation_actor* self, db::conversation_row row) {
   auto student = s.row->student_id.value_or("");
   auto ref = student_ref(s.id);
   auto facts_job = make_db_job([student, ref](db::connection& conn) { return db::facts_of(conn, student, ref, now_seconds()); });
+  const auto serial = s.step;
   self->request(s.settings.db_pool, caf::duration{ask_timeout}, run_atom::value, facts_job)
-      .then([self](db::student_facts& facts) { on_facts(self, facts); },
-            [self](caf::error& e) { finish(self, self->system().render(e)); });
+      .then(
+          [self, serial](db::student_facts& facts) {
+            if (current(self, serial, step_phase::loading)) on_facts(self, facts);
+          },
+          [self, serial](caf::error& e) {
+            if (current(self, serial, step_phase::loading)) finish(self, self->system().render(e));
+          });
 }
 
 void on_facts(conversation_actor* self, const db::student_facts& facts) {
@@ -354,7 +441,10 @@ void on_facts(conversation_actor* self, const db::student_facts& facts) {
                                   domain::cents{facts.paid[i].second}, false});
   }
   s.phase = step_phase::stepping;
-  if (s.decoded.event) s.events.push_back(*s.decoded.event);
+  if (s.parking_because)
+    s.events.push_back(domain::processing_failed{*s.parking_because});
+  else if (s.decoded.event)
+    s.events.push_back(*s.decoded.event);
   drain(self);
 }
 
@@ -368,17 +458,37 @@ caf::behavior conversation(conversation_actor* self, long long id, conversation_
         s.last_active = std::chrono::steady_clock::now();
         if (s.phase != step_phase::idle) return;
         s.phase = step_phase::fetching;
-        auto job = make_db_job([id](db::connection& conn) { return db::pending_events(conn, id, 1); });
+        auto job = make_db_job([id, holder = s.settings.instance, lease = s.settings.claim_lease](db::connection& conn) {
+          return db::claim_next_event(conn, id, holder, lease);
+        });
         self->request(s.settings.db_pool, caf::duration{ask_timeout}, run_atom::value, job)
             .then(
-                [self](std::vector<db::conversation_event>& events) {
-                  if (events.empty()) {
-                    self->state.phase = step_phase::idle;
-                    return;
-                  }
-                  begin(self, std::move(events.front()));
+                [self](db::claim_result& claimed) {
+                  if (self->state.phase != step_phase::fetching) return;
+                  if (auto* mine = std::get_if<db::claimed_event>(&claimed)) return begin(self, std::move(*mine));
+                  // Nothing due, or another instance works on it: the sweep looks again.
+                  self->state.phase = step_phase::idle;
                 },
-                [self](caf::error&) { self->state.phase = step_phase::idle; });
+                [self](caf::error&) {
+                  if (self->state.phase == step_phase::fetching) self->state.phase = step_phase::idle;
+                });
+      },
+      // The claim is renewed while its step runs; a step that lost it finds its effects
+      // and its save refused (fenced), so losing it needs no action here.
+      [=](tick_atom, std::uint64_t serial) {
+        auto& s = self->state;
+        if (s.step != serial || s.phase == step_phase::idle) return;
+        auto job = make_db_job([fence = s.fence, lease = s.settings.claim_lease](db::connection& conn) {
+          return db::renew_claim(conn, fence, lease);
+        });
+        self->request(s.settings.db_pool, caf::duration{ask_timeout}, run_atom::value, job)
+            .then(
+                [self, serial](bool renewed) {
+                  if (!renewed && self->state.step == serial)
+                    obs::log_warn("conversation_claim_lost", {{"conversation_id", static_cast<std::int64_t>(self->state.id)}});
+                },
+                [](caf::error&) {});
+        self->delayed_send(self, s.settings.renew_every, tick_atom::value, serial);
       },
       [=](idle_atom) {
         auto& s = self->state;

@@ -7,6 +7,7 @@
 // stepped in turn; the new state, the messages, labels, notes and attributes to send (as
 // outbox work, in order) and the event's processed mark are saved in one transaction.
 #include <chrono>
+#include <string>
 
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
@@ -17,6 +18,10 @@
 
 namespace date {
 class time_zone;
+}
+
+namespace tutorbot::obs {
+class metrics;
 }
 
 namespace tutorbot::actors {
@@ -33,6 +38,16 @@ struct conversation_settings {
   // The registry looks for unprocessed events this often: payment outcomes written by the
   // supervisor, and events stored by other instances, are picked up this way.
   std::chrono::milliseconds sweep_interval{500};
+  // One instance at a time works on a conversation: it claims it for a step (renewed while
+  // the step runs, named by `instance` for diagnostics); a claim left by a crashed or frozen
+  // instance is taken over once its lease has run out.
+  std::string instance;
+  std::chrono::seconds claim_lease{60};
+  std::chrono::seconds renew_every{15};
+  // A step that failed this often (2, 4, 8, 16 s apart) tells the student, hands over to
+  // staff and parks its event.
+  int attempts_before_parking = 5;
+  obs::metrics* metrics = nullptr;  // tutorbot_conversation_steps_total{outcome}
 };
 
 // Takes (nudge_atom, int64 conversation id): that conversation has new events. It spawns a

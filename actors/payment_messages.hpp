@@ -17,6 +17,7 @@ struct lesson_checkout_request {
   std::string customer_email;
   domain::language locale = domain::language::nl;
   std::optional<long long> conversation_id;  // told of the payment's outcome
+  std::optional<db::conversation_fence> fence;  // the asking conversation step's claim
 };
 
 // A Checkout Session for a package, whose lessons go on the student's credit once paid.
@@ -26,6 +27,7 @@ struct package_checkout_request {
   std::string customer_email;
   domain::language locale = domain::language::nl;
   std::optional<long long> conversation_id;
+  std::optional<db::conversation_fence> fence;
 };
 
 enum class checkout_refusal {

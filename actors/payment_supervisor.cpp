@@ -118,7 +118,7 @@ checkout_answer lesson_checkout(const context& ctx, db::connection& conn, const 
   if (!quote.payment_required) return refused(checkout_refusal::nothing_to_pay, "this lesson costs nothing");
 
   db::order_request request{quote, product->id, r.customer_email, std::string(domain::to_string(r.locale)), 0,
-                            r.conversation_id};
+                            r.conversation_id, r.fence};
   auto opened = db::open_order_for_hold(conn, r.booking, request, now_seconds());
   if (std::holds_alternative<db::not_found>(opened)) return refused(checkout_refusal::not_found, "no such booking");
   if (std::holds_alternative<db::hold_expired>(opened))
@@ -150,9 +150,9 @@ checkout_answer package_checkout(const context& ctx, db::connection& conn, const
   if (r.conversation_id) student = db::student_of_conversation(conn, *r.conversation_id);
   if (!student) student = db::ensure_student(conn, r.student_ref, r.customer_email);
   db::order_request request{quote, product->id, r.customer_email, std::string(domain::to_string(r.locale)),
-                            product->lessons, r.conversation_id};
+                            product->lessons, r.conversation_id, r.fence};
   auto order = db::open_package_order(conn, *student, request, now_seconds() + std::chrono::hours{1});
-  return create_session(ctx, conn, std::move(order), quote, *product, {{}, r.customer_email, r.locale, r.conversation_id});
+  return create_session(ctx, conn, std::move(order), quote, *product, {{}, r.customer_email, r.locale, r.conversation_id, r.fence});
 }
 
 // ---- Inbox ----------------------------------------------------------------------------

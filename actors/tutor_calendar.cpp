@@ -206,8 +206,23 @@ void nudge_outbox(caf::stateful_actor<tutor_calendar_state>* self) {
   if (self->state.settings.outbox) self->send(self->state.settings.outbox, nudge_atom::value);
 }
 
+// The student's own live hold on exactly this lesson: a conversation that asks again (taken
+// over by another instance after its first holder had placed it) gets that hold back.
+std::optional<domain::booking> own_hold(const tutor_calendar_state& s, const hold_request& req, sys_seconds now) {
+  const auto end = req.start + std::chrono::minutes{req.duration_minutes};
+  for (const auto& [id, b] : s.active)
+    if (b.status == domain::booking_status::held && b.student_ref == req.student_ref && b.lesson_start == req.start &&
+        b.lesson_end == end && b.hold_expires_at && *b.hold_expires_at > now)
+      return b;
+  return std::nullopt;
+}
+
 void place_hold(caf::stateful_actor<tutor_calendar_state>* self, const hold_request& req, caf::response_promise rp) {
   auto now = now_seconds();
+  if (auto own = own_hold(self->state, req, now)) {
+    rp.deliver(hold_answer{*own});
+    return;
+  }
   if (auto refusal = precheck(self->state, req, now)) {
     rp.deliver(hold_answer{*refusal});
     return;
@@ -231,7 +246,7 @@ void place_hold(caf::stateful_actor<tutor_calendar_state>* self, const hold_requ
   }
   self->state.pending.emplace_back(hold.blocked_start, hold.blocked_end);
   self->state.busy_stale = true;
-  auto job = make_db_job([hold](db::connection& conn) { return db::insert_hold(conn, hold); });
+  auto job = make_db_job([hold, fence = req.fence](db::connection& conn) { return db::insert_hold(conn, hold, fence); });
   self->request(self->state.settings.db_pool, caf::duration{self->state.settings.db_timeout}, run_atom::value, job)
       .then(
           [=](db::hold_result& result) mutable {
@@ -320,8 +335,8 @@ caf::behavior tutor_calendar(caf::stateful_actor<tutor_calendar_state>* self, tu
         auto id = req.id;
         auto reason = req.reason;
         auto policy = self->state.settings.cancellation;
-        return transition(self, [id, reason, policy](db::connection& conn) -> db::transition_result {
-          return db::cancel_booking(conn, id, now_seconds(), reason, policy);
+        return transition(self, [id, reason, policy, fence = req.fence](db::connection& conn) -> db::transition_result {
+          return db::cancel_booking(conn, id, now_seconds(), reason, policy, fence);
         });
       },
       [=](reschedule_atom, transition_request& req) {
@@ -329,8 +344,8 @@ caf::behavior tutor_calendar(caf::stateful_actor<tutor_calendar_state>* self, tu
         auto onto = req.onto.value_or(domain::booking_id{});
         return transition(
             self,
-            [id, onto](db::connection& conn) -> db::transition_result {
-              return db::reschedule_onto_hold(conn, id, onto, now_seconds());
+            [id, onto, fence = req.fence](db::connection& conn) -> db::transition_result {
+              return db::reschedule_onto_hold(conn, id, onto, now_seconds(), fence);
             },
             onto);
       },

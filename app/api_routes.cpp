@@ -220,7 +220,7 @@ void add_api_routes(net::router& routes, const api_context& ctx) {
     auto quoted = domain::quote_booking(*ctx.payments, quote_req);
     auto price = std::holds_alternative<domain::quote>(quoted) ? std::get<domain::quote>(quoted).total : product->price;
     actors::hold_request hold{domain::tutor_id{*tutor}, *start, static_cast<int>(duration), *student_ref,
-                              product->id, price};
+                              product->id, price, std::nullopt};
     actors::ask<actors::hold_answer>(
         ctx.system, ctx.registry, caf::duration{actor_timeout},
         [respond](caf::expected<actors::hold_answer> answer) {
@@ -248,7 +248,7 @@ void add_api_routes(net::router& routes, const api_context& ctx) {
 
   auto transition = [ctx](auto atom, std::string reason) {
     return [ctx, atom, reason](net::server_request&& req, net::respond_fn respond) {
-      actors::transition_request t{domain::booking_id{req.path_params.at("id")}, reason, {}, {}};
+      actors::transition_request t{domain::booking_id{req.path_params.at("id")}, reason, {}, {}, {}};
       if constexpr (std::is_same_v<decltype(atom), actors::reschedule_atom>) {
         boost::system::error_code ec;
         auto body = json::parse(req.body, ec);

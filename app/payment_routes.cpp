@@ -18,7 +18,6 @@
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::free_confirm_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<tutorbot::db::order_view>)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<tutorbot::db::parked_event>)
 
 namespace tutorbot::app {
 
@@ -135,7 +134,7 @@ void add_payment_routes(net::router& routes, const payment_routes_context& ctx) 
                auto locale = locale_of(*body);
                if (!locale) return respond(server_response::error(400, "bad_locale", "locale is nl or en"));
                actors::lesson_checkout_request r{domain::booking_id{req.path_params.at("id")}, text(*body, "email"), *locale,
-                                                 std::nullopt};
+                                                 std::nullopt, std::nullopt};
                actors::ask<actors::checkout_answer>(
                    ctx.system, ctx.payments, caf::duration{checkout_timeout},
                    [respond](caf::expected<actors::checkout_answer> a) {
@@ -155,7 +154,7 @@ void add_payment_routes(net::router& routes, const payment_routes_context& ctx) 
                auto locale = locale_of(*body);
                if (!locale) return respond(server_response::error(400, "bad_locale", "locale is nl or en"));
                actors::package_checkout_request r{text(*body, "student_ref"), text(*body, "product_id"),
-                                                  text(*body, "email"), *locale, std::nullopt};
+                                                  text(*body, "email"), *locale, std::nullopt, std::nullopt};
                actors::ask<actors::checkout_answer>(
                    ctx.system, ctx.payments, caf::duration{checkout_timeout},
                    [respond](caf::expected<actors::checkout_answer> a) {
@@ -225,28 +224,6 @@ void add_payment_routes(net::router& routes, const payment_routes_context& ctx) 
           if (!order) return respond(unavailable(order.error()));
           if (!*order) return respond(server_response::error(404, "not_found", "no such order"));
           respond(server_response::json(200, json::serialize(order_json(**order))));
-        },
-        actors::run_atom::value, job);
-  }));
-
-  // Provider events set aside after failing again and again: what staff must look at.
-  routes.add("GET", "/api/v1/ops/parked-events", guarded([ctx](net::server_request&&, net::respond_fn respond) {
-    auto job = actors::make_db_job([](db::connection& conn) { return db::parked_events(conn); });
-    actors::ask<std::vector<db::parked_event>>(
-        ctx.system, ctx.db_pool, caf::duration{actor_timeout},
-        [respond](caf::expected<std::vector<db::parked_event>> parked) {
-          if (!parked) return respond(unavailable(parked.error()));
-          json::array events;
-          for (const auto& e : *parked) {
-            events.push_back(json::object{{"provider", e.provider},
-                                          {"event_id", e.event_id},
-                                          {"type", e.event_type},
-                                          {"attempts", e.attempts},
-                                          {"last_error", e.last_error},
-                                          {"received_at", domain::rfc3339(e.received_at)},
-                                          {"parked_at", domain::rfc3339(e.parked_at)}});
-          }
-          respond(server_response::json(200, json::serialize(json::object{{"events", std::move(events)}})));
         },
         actors::run_atom::value, job);
   }));

@@ -5,6 +5,8 @@
 #include <thread>
 #include <vector>
 
+#include <unistd.h>
+
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <caf/actor_system.hpp>
@@ -26,6 +28,7 @@
 #include "app/api_routes.hpp"
 #include "app/chatwoot_routes.hpp"
 #include "app/ops_routes.hpp"
+#include "app/parked_routes.hpp"
 #include "app/payment_routes.hpp"
 #include "db/connection.hpp"
 #include "net/chatwoot_client.hpp"
@@ -65,6 +68,13 @@ net::server_options server_options_from(const config::service_settings& s) {
   o.max_connections = static_cast<std::size_t>(s.http.max_connections);
   o.shutdown_grace = s.http.shutdown_grace;
   return o;
+}
+
+// How this instance names itself in the conversations it claims: host and process.
+std::string instance_name() {
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
+  return std::string(host) + ":" + std::to_string(getpid());
 }
 
 }  // namespace
@@ -207,6 +217,8 @@ void service::start() {
   s.listener = actors::spawn_booking_listener(s.system, pool.url, s.registry);
   if (s.chatwoot) {
     actors::conversation_settings conversations;
+    conversations.instance = instance_name();
+    conversations.metrics = &s.metrics;
     conversations.db_pool = s.db_pool;
     conversations.tutors = s.registry;
     conversations.payments = s.payments;
@@ -222,6 +234,7 @@ void service::start() {
 
   net::router routes;
   add_ops_routes(routes, ops_context{s.system, s.db_pool, s.metrics, s.stopping});
+  add_parked_routes(routes, parked_routes_context{s.system, s.db_pool, s.cfg.service.api_token.reveal()});
   add_api_routes(routes, api_context{s.system, s.registry, s.db_pool, &s.cfg.calendar, &s.cfg.payments, zone,
                                      s.cfg.service.api_token.reveal()});
 

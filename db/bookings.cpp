@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "db/fence_tx.hpp"
 #include "db/outbox.hpp"
 #include "db/outbox_tx.hpp"
 #include "db/pq.hpp"
@@ -90,6 +91,9 @@ void prepare_statements(connection& conn) {
           "product_id, price_cents) VALUES ($1, $2, tstzrange(to_timestamp($3), to_timestamp($4)), "
           "tstzrange(to_timestamp($5), to_timestamp($6)), 'held', to_timestamp($7), $8, $9) "
           "ON CONFLICT DO NOTHING RETURNING " + booking_columns);
+  prepare(conn, "own_hold",
+          "SELECT " + booking_columns + " FROM bookings WHERE tutor_id = $1 AND student_ref = $2 AND status = 'held' "
+          "AND lesson = tstzrange(to_timestamp($3), to_timestamp($4)) AND hold_expires_at > now()");
   prepare(conn, "confirm_hold",
           "UPDATE bookings SET status = 'confirmed', confirmed_at = to_timestamp($2), updated_at = now(), "
           "paid_with = 'staff', confirmed_by = $3, confirm_reason = $4 "
@@ -138,14 +142,17 @@ std::optional<domain::booking> find_in(pqxx::work& tx, const domain::booking_id&
 // holds each wait on the other's uncommitted row and PostgreSQL breaks the tie as a deadlock
 // (40P01) only after deadlock_timeout; speculative insertion answers at once. The only
 // conflicts a hold can meet are the exclusion constraint's, so no row means slot taken.
-hold_result insert_hold(connection& conn, const new_hold& h) {
+hold_result insert_hold(connection& conn, const new_hold& h, const std::optional<conversation_fence>& fence) {
   prepare_statements(conn);
   return transact(conn, [&](pqxx::work& tx) -> hold_result {
+    check_fence_in(tx, fence);
     auto rows = tx.exec_prepared("insert_hold", h.tutor.value, h.student_ref, epoch(h.lesson_start),
                                  epoch(h.lesson_end), epoch(h.blocked_start), epoch(h.blocked_end),
                                  epoch(h.expires_at), h.product_id, h.price.value);
-    if (rows.empty()) return slot_taken{};
-    return to_booking(rows[0]);
+    if (!rows.empty()) return to_booking(rows[0]);
+    auto own = tx.exec_prepared("own_hold", h.tutor.value, h.student_ref, epoch(h.lesson_start), epoch(h.lesson_end));
+    if (!own.empty()) return to_booking(own[0]);
+    return slot_taken{};
   });
 }
 
@@ -174,10 +181,12 @@ transition_result confirm_hold(connection& conn, const domain::booking_id& id, s
 }
 
 transition_result cancel_booking(connection& conn, const domain::booking_id& id, sys_seconds now,
-                                 const std::string& reason, const domain::cancellation_policy* policy) {
+                                 const std::string& reason, const domain::cancellation_policy* policy,
+                                 const std::optional<conversation_fence>& fence) {
   if (!looks_like_uuid(id.value)) return not_found{};
   prepare_statements(conn);
   return transact(conn, [&](pqxx::work& tx) -> transition_result {
+    check_fence_in(tx, fence);
     auto rows = tx.exec_prepared("cancel_booking", id.value, epoch(now), reason);
     if (!rows.empty()) {
       auto cancelled = to_booking(rows[0]);
@@ -196,10 +205,12 @@ transition_result cancel_booking(connection& conn, const domain::booking_id& id,
 }
 
 transition_result reschedule_onto_hold(connection& conn, const domain::booking_id& id,
-                                       const domain::booking_id& hold, sys_seconds now) {
+                                       const domain::booking_id& hold, sys_seconds now,
+                                       const std::optional<conversation_fence>& fence) {
   if (!looks_like_uuid(id.value) || !looks_like_uuid(hold.value) || id.value == hold.value) return not_found{};
   prepare_statements(conn);
   return transact(conn, [&](pqxx::work& tx) -> transition_result {
+    check_fence_in(tx, fence);
     auto booking_rows = tx.exec_prepared("lock_booking", id.value);
     auto hold_rows = tx.exec_prepared("lock_booking", hold.value);
     if (booking_rows.empty() || hold_rows.empty()) return not_found{};

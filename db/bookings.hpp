@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "db/connection.hpp"
+#include "db/fence.hpp"
 #include "domain/booking.hpp"
 #include "domain/catalog.hpp"
 
@@ -35,7 +36,10 @@ using hold_result = std::variant<domain::booking, slot_taken>;
 // A transition returns the booking as it is afterwards.
 using transition_result = std::variant<domain::booking, not_found, hold_expired, wrong_status, different_tutor>;
 
-hold_result insert_hold(connection& conn, const new_hold& hold);
+// A hold of the same student on exactly this lesson that is still held is returned as it is
+// (a conversation that asks again after a takeover, a client repeating itself). With a fence,
+// nothing happens unless its claim stands (fenced_off).
+hold_result insert_hold(connection& conn, const new_hold& hold, const std::optional<conversation_fence>& fence = {});
 
 // Who confirmed a hold without any payment, and why: a staff member's override (a lesson
 // paid in cash at the desk, a make-up lesson), recorded on the booking.
@@ -54,7 +58,8 @@ transition_result confirm_hold(connection& conn, const domain::booking_id& id, s
 // student picked); the hold is released in the same transaction, and the calendar event follows
 // through the outbox.
 transition_result reschedule_onto_hold(connection& conn, const domain::booking_id& id,
-                                       const domain::booking_id& hold, std::chrono::sys_seconds now);
+                                       const domain::booking_id& hold, std::chrono::sys_seconds now,
+                                       const std::optional<conversation_fence>& fence = {});
 
 // Remembers the Google event that shows the booking.
 void set_calendar_event(connection& conn, const domain::booking_id& id, const std::string& event_id);
@@ -66,7 +71,8 @@ void set_calendar_event(connection& conn, const domain::booking_id& id, const st
 // notice earns a full refund.
 transition_result cancel_booking(connection& conn, const domain::booking_id& id,
                                  std::chrono::sys_seconds now, const std::string& reason,
-                                 const domain::cancellation_policy* policy = nullptr);
+                                 const domain::cancellation_policy* policy = nullptr,
+                                 const std::optional<conversation_fence>& fence = {});
 
 // Marks every hold past its expiry as expired and returns them.
 std::vector<domain::booking> expire_holds(connection& conn, std::chrono::sys_seconds now);

@@ -1,5 +1,6 @@
 #include "db/conversations.hpp"
 
+#include "db/fence_tx.hpp"
 #include "db/pq.hpp"
 #include "db/rows.hpp"
 
@@ -12,11 +13,27 @@ void prepare_statements(connection& conn) {
           "INSERT INTO conversation_events (conversation_id, account_id, dedupe_key, kind, payload) "
           "VALUES ($1, $2, $3, $4, $5::jsonb) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id");
   prepare(conn, "conversations_with_pending_events",
-          "SELECT conversation_id FROM conversation_events WHERE processed_at IS NULL "
-          "GROUP BY conversation_id ORDER BY min(id) LIMIT $1");
-  prepare(conn, "pending_events",
-          "SELECT id, conversation_id, kind, payload::text FROM conversation_events "
-          "WHERE conversation_id = $1 AND processed_at IS NULL ORDER BY id LIMIT $2");
+          "SELECT conversation_id FROM conversation_events WHERE processed_at IS NULL AND parked_at IS NULL "
+          "AND next_attempt_at <= now() GROUP BY conversation_id ORDER BY min(id) LIMIT $1");
+  // The oldest pending event: events of a conversation are processed in order, so one that
+  // waits for its next attempt holds the later ones back until it is parked.
+  prepare(conn, "first_pending_event",
+          "SELECT id, conversation_id, kind, payload::text, attempts, next_attempt_at <= now(), account_id "
+          "FROM conversation_events WHERE conversation_id = $1 AND processed_at IS NULL AND parked_at IS NULL "
+          "ORDER BY id LIMIT 1");
+  prepare(conn, "ensure_conversation_row",
+          "INSERT INTO conversations (chatwoot_conversation_id, chatwoot_account_id) VALUES ($1, $2) "
+          "ON CONFLICT (chatwoot_conversation_id) DO NOTHING");
+  prepare(conn, "claim_conversation",
+          "UPDATE conversations SET lease_holder = $2, leased_until = now() + make_interval(secs => $3), "
+          "lease_generation = lease_generation + 1 WHERE chatwoot_conversation_id = $1 "
+          "AND (leased_until IS NULL OR leased_until <= now()) RETURNING lease_generation");
+  prepare(conn, "renew_claim",
+          "UPDATE conversations SET leased_until = now() + make_interval(secs => $3) "
+          "WHERE chatwoot_conversation_id = $1 AND lease_generation = $2");
+  prepare(conn, "release_claim",
+          "UPDATE conversations SET leased_until = NULL, lease_holder = NULL "
+          "WHERE chatwoot_conversation_id = $1 AND lease_generation = $2");
   prepare(conn, "ensure_student_by_contact",
           "INSERT INTO students (chatwoot_contact_id) VALUES ($1) ON CONFLICT (chatwoot_contact_id) "
           "DO UPDATE SET updated_at = students.updated_at RETURNING id::text");
@@ -31,7 +48,7 @@ void prepare_statements(connection& conn) {
           "UPDATE conversations SET state = $3::jsonb, version = version + 1, handed_off = $4, updated_at = now(), "
           "last_incoming_at = CASE WHEN $5 THEN now() ELSE last_incoming_at END, "
           "last_message_id = GREATEST(last_message_id, $6::bigint) "
-          "WHERE chatwoot_conversation_id = $1 AND version = $2");
+          "WHERE chatwoot_conversation_id = $1 AND version = $2 AND lease_generation = $7");
   prepare(conn, "student_of_conversation",
           "SELECT student_id::text FROM conversations WHERE chatwoot_conversation_id = $1 AND student_id IS NOT NULL");
   prepare(conn, "last_incoming_at",
@@ -41,9 +58,16 @@ void prepare_statements(connection& conn) {
           "WHERE last_incoming_at >= to_timestamp($1) AND NOT handed_off ORDER BY last_incoming_at DESC LIMIT 500");
   prepare(conn, "mark_conversation_event",
           "UPDATE conversation_events SET processed_at = now(), attempts = attempts + 1 WHERE id = $1");
+  prepare(conn, "park_conversation_event",
+          "UPDATE conversation_events SET parked_at = now(), attempts = attempts + 1, last_error = $2 WHERE id = $1");
   prepare(conn, "defer_conversation_event",
-          "UPDATE conversation_events SET attempts = attempts + 1, last_error = $2, "
-          "processed_at = CASE WHEN attempts + 1 >= 5 THEN now() END WHERE id = $1");
+          "UPDATE conversation_events e SET attempts = attempts + 1, last_error = $2, "
+          "next_attempt_at = now() + make_interval(secs => $3) WHERE e.id = $1 AND e.processed_at IS NULL "
+          "AND EXISTS (SELECT 1 FROM conversations c WHERE c.chatwoot_conversation_id = e.conversation_id "
+          "AND c.lease_generation = $4)");
+  prepare(conn, "parked_conversation_events",
+          "SELECT conversation_id, id, kind, attempts, coalesce(last_error, ''), extract(epoch FROM parked_at)::bigint "
+          "FROM conversation_events WHERE parked_at IS NOT NULL ORDER BY parked_at, id");
   prepare(conn, "enqueue_ordered",
           "INSERT INTO outbox (kind, idempotency_key, payload, ordering_key) VALUES ($1, $2, $3::jsonb, $4)");
   prepare(conn, "student_trial_used",
@@ -94,14 +118,41 @@ std::vector<long long> conversations_with_pending_events(connection& conn, int l
   });
 }
 
-std::vector<conversation_event> pending_events(connection& conn, long long conversation_id, int limit) {
+claim_result claim_next_event(connection& conn, long long conversation_id, const std::string& holder,
+                              std::chrono::seconds lease) {
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) -> claim_result {
+    auto rows = tx.exec_prepared("first_pending_event", conversation_id);
+    if (rows.empty() || !rows[0][5].as<bool>()) return nothing_due{};
+    const auto& r = rows[0];
+    conversation_event event{r[0].as<long long>(), r[1].as<long long>(), r[2].as<std::string>(), r[3].as<std::string>(),
+                             r[4].as<int>()};
+    tx.exec_prepared("ensure_conversation_row", conversation_id, r[6].as<long long>());
+    auto claimed = tx.exec_prepared("claim_conversation", conversation_id, holder, static_cast<double>(lease.count()));
+    if (claimed.empty()) return claimed_elsewhere{};
+    return claimed_event{std::move(event), conversation_fence{conversation_id, claimed[0][0].as<long long>()}};
+  });
+}
+
+bool renew_claim(connection& conn, const conversation_fence& fence, std::chrono::seconds lease) {
   prepare_statements(conn);
   return transact(conn, [&](pqxx::work& tx) {
-    std::vector<conversation_event> out;
-    for (const auto& r : tx.exec_prepared("pending_events", conversation_id, limit))
-      out.push_back({r[0].as<long long>(), r[1].as<long long>(), r[2].as<std::string>(), r[3].as<std::string>()});
-    return out;
+    return tx.exec_prepared("renew_claim", fence.conversation_id, fence.generation, static_cast<double>(lease.count()))
+               .affected_rows() == 1;
   });
+}
+
+void release_claim(connection& conn, const conversation_fence& fence) {
+  prepare_statements(conn);
+  transact(conn, [&](pqxx::work& tx) { tx.exec_prepared("release_claim", fence.conversation_id, fence.generation); });
+}
+
+void check_fence_in(pqxx::work& tx, const std::optional<conversation_fence>& fence) {
+  if (!fence) return;
+  if (tx.exec_params("SELECT 1 FROM conversations WHERE chatwoot_conversation_id = $1 AND lease_generation = $2 FOR SHARE",
+                     fence->conversation_id, fence->generation)
+          .empty())
+    throw fenced_off();
 }
 
 conversation_row load_conversation(connection& conn, long long conversation_id, long long account_id,
@@ -152,16 +203,20 @@ bool save_step(connection& conn, const step_save& save) {
   prepare_statements(conn);
   return transact(conn, [&](pqxx::work& tx) {
     const auto message = save.message_id ? std::optional<std::string>(std::to_string(*save.message_id)) : std::nullopt;
-    auto updated = tx.exec_prepared("save_step", save.conversation_id, save.expected_version, save.state_json,
-                                    save.handed_off, save.incoming, message ? message->c_str() : nullptr);
+    auto updated = tx.exec_prepared("save_step", save.fence.conversation_id, save.expected_version, save.state_json,
+                                    save.handed_off, save.incoming, message ? message->c_str() : nullptr,
+                                    save.fence.generation);
     if (updated.affected_rows() == 0) return false;
-    const std::string ordering = "conversation:" + std::to_string(save.conversation_id);
+    const std::string ordering = "conversation:" + std::to_string(save.fence.conversation_id);
     for (std::size_t i = 0; i < save.work.size(); ++i) {
       // Unique per step and position: a step is saved once, so its work is written once.
       auto key = ordering + ":" + std::to_string(save.expected_version + 1) + ":" + std::to_string(i);
       tx.exec_prepared("enqueue_ordered", save.work[i].kind, key, save.work[i].payload, ordering);
     }
-    tx.exec_prepared("mark_conversation_event", save.event_id);
+    if (save.parked_because)
+      tx.exec_prepared("park_conversation_event", save.event_id, *save.parked_because);
+    else
+      tx.exec_prepared("mark_conversation_event", save.event_id);
     return true;
   });
 }
@@ -197,9 +252,23 @@ std::vector<active_conversation> active_conversations(connection& conn, std::chr
   });
 }
 
-void defer_conversation_event(connection& conn, long long event_id, const std::string& error) {
+void defer_conversation_event(connection& conn, const conversation_fence& fence, long long event_id,
+                              const std::string& error, std::chrono::seconds retry_in) {
   prepare_statements(conn);
-  transact(conn, [&](pqxx::work& tx) { tx.exec_prepared("defer_conversation_event", event_id, error); });
+  transact(conn, [&](pqxx::work& tx) {
+    tx.exec_prepared("defer_conversation_event", event_id, error, static_cast<double>(retry_in.count()), fence.generation);
+  });
+}
+
+std::vector<parked_conversation_event> parked_conversation_events(connection& conn) {
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) {
+    std::vector<parked_conversation_event> out;
+    for (const auto& r : tx.exec_prepared("parked_conversation_events"))
+      out.push_back({r[0].as<long long>(), r[1].as<long long>(), r[2].as<std::string>(), r[3].as<int>(),
+                     r[4].as<std::string>(), seconds_at(r[5])});
+    return out;
+  });
 }
 
 }  // namespace tutorbot::db

@@ -8,9 +8,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "db/connection.hpp"
+#include "db/fence.hpp"
 #include "domain/booking.hpp"
 
 namespace tutorbot::db {
@@ -33,15 +35,32 @@ struct conversation_event {
   long long conversation_id = 0;
   std::string kind;     // a conversation_event_kind
   std::string payload;  // JSON
+  int attempts = 0;     // failed attempts before this one
 };
 
 // True when new; false when the dedupe key was seen before.
 bool store_conversation_event(connection& conn, long long conversation_id, long long account_id,
                               const std::string& dedupe_key, const std::string& kind, const std::string& payload);
 
-// Conversations with unprocessed events, oldest event first.
+// Conversations with unprocessed events that are due, oldest event first.
 std::vector<long long> conversations_with_pending_events(connection& conn, int limit);
-std::vector<conversation_event> pending_events(connection& conn, long long conversation_id, int limit);
+
+// The oldest due event of a conversation, with the claim that lets this instance work on it
+// (exactly one instance at a time). The claim lasts `lease` on the database's clock; its
+// holder renews it while working and releases it when done. A claim whose lease ran out may
+// be taken over, which raises its generation and fences the former holder off.
+struct claimed_event {
+  conversation_event event;
+  conversation_fence fence;
+};
+struct nothing_due {};             // no event is due
+struct claimed_elsewhere {};       // another instance works on the conversation now
+using claim_result = std::variant<claimed_event, nothing_due, claimed_elsewhere>;
+claim_result claim_next_event(connection& conn, long long conversation_id, const std::string& holder,
+                              std::chrono::seconds lease);
+// False when the claim was lost (taken over).
+bool renew_claim(connection& conn, const conversation_fence& fence, std::chrono::seconds lease);
+void release_claim(connection& conn, const conversation_fence& fence);
 
 struct conversation_row {
   long long id = 0;
@@ -71,7 +90,7 @@ struct outbox_work {
   std::string payload;  // JSON
 };
 struct step_save {
-  long long conversation_id = 0;
+  conversation_fence fence;  // the claim the step ran under
   long long expected_version = 0;
   std::string state_json;
   long long event_id = 0;  // the conversation event this step processed
@@ -79,8 +98,12 @@ struct step_save {
   std::optional<long long> message_id;  // its Chatwoot id: the catch-up lists only newer ones
   bool handed_off = false;
   std::vector<outbox_work> work;  // in order; run in that order for this conversation
+  // The event failed too often: the step told the student and handed over; the event is
+  // parked with this error instead of marked processed.
+  std::optional<std::string> parked_because;
 };
-// False when another step saved first (version moved on): reload and process again.
+// False when another step saved first (version moved on) or the claim was lost; nothing is
+// written then.
 bool save_step(connection& conn, const step_save& save);
 
 struct active_conversation {
@@ -97,8 +120,21 @@ std::optional<std::string> student_of_conversation(connection& conn, long long c
 // When the student last wrote (WhatsApp's 24-hour window for free text counts from it).
 std::optional<std::chrono::sys_seconds> last_incoming_at(connection& conn, long long conversation_id);
 
-// An event that cannot be processed now (a provider down, a bug) is tried again by the next
-// sweep; after its fifth failed attempt it is set aside (processed, with last_error kept).
-void defer_conversation_event(connection& conn, long long event_id, const std::string& error);
+// An event that could not be processed now (a provider down, a bug) is tried again after
+// `retry_in`, with its error kept; nothing changes when the claim was lost.
+void defer_conversation_event(connection& conn, const conversation_fence& fence, long long event_id,
+                              const std::string& error, std::chrono::seconds retry_in);
+
+// An event that failed again and again is parked: kept with its error for staff, never
+// processed, so the events behind it flow past. Saved with the step that tells the student
+// (see step_save: parked instead of processed).
+struct parked_conversation_event {
+  long long conversation_id = 0, event_id = 0;
+  std::string kind;
+  int attempts = 0;
+  std::string last_error;
+  std::chrono::sys_seconds parked_at;
+};
+std::vector<parked_conversation_event> parked_conversation_events(connection& conn);
 
 }  // namespace tutorbot::db

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "db/conversations.hpp"
+#include "db/fence_tx.hpp"
 #include "db/outbox_tx.hpp"
 #include "db/pq.hpp"
 #include "db/rows.hpp"
@@ -203,6 +204,7 @@ open_order_result open_order_for_hold(connection& conn, const domain::booking_id
   if (!looks_like_uuid(booking.value)) return not_found{};
   prepare_statements(conn);
   return transact(conn, [&](pqxx::work& tx) -> open_order_result {
+    check_fence_in(tx, request.fence);
     auto rows = tx.exec_params("SELECT " + booking_columns + ", order_id::text FROM bookings WHERE id = $1::uuid FOR UPDATE",
                                booking.value);
     if (rows.empty()) return not_found{};
@@ -231,6 +233,7 @@ order_view open_package_order(connection& conn, const std::string& student_id, c
                               sys_seconds expires_at) {
   prepare_statements(conn);
   return transact(conn, [&](pqxx::work& tx) {
+    check_fence_in(tx, request.fence);
     const auto conversation = conversation_param(request);
     auto id = tx.exec_prepared("insert_order", "package", request.product_id, lines_json(request),
                                request.quote.total.value, request.quote.vat_total.value, request.quote.currency,
@@ -454,10 +457,12 @@ long long credit_balance_of(connection& conn, const std::string& external_ref) {
 }
 
 free_confirm_result confirm_without_payment(connection& conn, const domain::booking_id& booking,
-                                            const std::string& student_id, free_kind kind, sys_seconds now) {
+                                            const std::string& student_id, free_kind kind, sys_seconds now,
+                                            const std::optional<conversation_fence>& fence) {
   if (!looks_like_uuid(booking.value) || !looks_like_uuid(student_id)) return not_found{};
   prepare_statements(conn);
   return transact(conn, [&](pqxx::work& tx) -> free_confirm_result {
+    check_fence_in(tx, fence);
     auto rows = tx.exec_params("SELECT " + booking_columns + " FROM bookings WHERE id = $1::uuid FOR UPDATE", booking.value);
     if (rows.empty()) return not_found{};
     auto b = to_booking(rows[0]);

@@ -10,6 +10,7 @@
 
 #include "db/bookings.hpp"
 #include "db/connection.hpp"
+#include "db/fence.hpp"
 #include "db/outbox.hpp"
 #include "domain/pricing.hpp"
 
@@ -38,7 +39,9 @@ struct order_request {
   std::string customer_email;
   std::string locale = "nl";
   int credits = 0;  // a package: lessons put on the student's credit once paid
-  std::optional<long long> conversation_id;
+  std::optional<long long> conversation_id;  // told what becomes of the order
+  // The claim of the conversation step asking: no order is opened unless it stands.
+  std::optional<conversation_fence> fence;
 };
 
 // The order that pays for a held booking: created on the first call (expiring with the hold),
@@ -115,6 +118,7 @@ struct no_credit {};
 using free_confirm_result =
     std::variant<domain::booking, not_found, hold_expired, wrong_status, trial_already_used, no_credit>;
 free_confirm_result confirm_without_payment(connection& conn, const domain::booking_id& booking,
-                                            const std::string& student_id, free_kind kind, std::chrono::sys_seconds now);
+                                            const std::string& student_id, free_kind kind, std::chrono::sys_seconds now,
+                                            const std::optional<conversation_fence>& fence = {});
 
 }  // namespace tutorbot::db

@@ -236,6 +236,11 @@ step_result step(const dialogue_state& state, const dialogue_event& event,
             m.s.misses = 0;
             m.ask(m.t(msg::handoff_back), m.menu_options());
           }
+        } else if constexpr (std::is_same_v<E, processing_failed>) {
+          m.out.emplace_back(private_note{render_text(language::nl, msg::note_processing_failed, {{"error", e.error}})});
+          if (m.s.phase == dialogue_phase::handoff) return;  // staff has the conversation already
+          m.say(m.t(msg::processing_failed));
+          m.handoff("processing_failed");
         } else if constexpr (std::is_same_v<E, idle_timeout>) {
           switch (m.s.phase) {
             case dialogue_phase::idle:

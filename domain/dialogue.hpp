@@ -174,12 +174,15 @@ struct refund_done { cents amount; };
 struct booking_cancelled { booking_id id; };
 struct handoff_ended {};
 struct idle_timeout {};
+// The student's message (or another event) failed to be processed again and again: the
+// student is told so and handed to a person, never left in silence. `error` is for staff.
+struct processing_failed { std::string error; };
 
 using dialogue_event =
     std::variant<text_received, unsupported_received, slots_found, no_slots, hold_placed,
                  slot_taken, payment_link_ready, payment_succeeded, payment_failed,
                  payment_expired, booking_confirmed, refund_done, booking_cancelled,
-                 handoff_ended, idle_timeout>;
+                 handoff_ended, idle_timeout, processing_failed>;
 
 // ---- effects ---------------------------------------------------------------------------------
 

@@ -46,9 +46,10 @@ enum class msg : std::size_t {
   // naming a typed day back (date_words describe)
   filter_on, filter_morning, filter_afternoon, filter_evening, weekday_names,
   please_wait, handoff, handoff_back, help, stopped, not_understood, offer_human, unsupported, idle_released,
+  processing_failed,
   idle, language_switched, any_tutor_name,
   // staff note (always rendered in the school's language, Dutch)
-  note_intake_title,
+  note_intake_title, note_processing_failed,
   // words the student may type
   words_menu, words_stop, words_help, words_human, words_english, words_dutch, words_yes,
   words_no, words_change, words_more, words_any, words_student, words_parent,

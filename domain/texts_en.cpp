@@ -113,6 +113,7 @@ text_catalog make() {
   set(msg::weekday_names, "Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday");
 
   set(msg::please_wait, "One moment, I'm working on it…");
+  set(msg::processing_failed, "Sorry, I can't process your message right now.");
   set(msg::handoff, "I'm passing you to a member of staff. We'll reply as soon as we can (Mon–Fri 9:00–17:00).");
   set(msg::handoff_back, "I'm back! How can I help you?");
   set(msg::help, "I help you book tutoring. You can always type:\n*menu* – back to the start\n*stop* – stop\n*human* – talk to a person\n*nederlands* – verder in het Nederlands");
@@ -125,6 +126,8 @@ text_catalog make() {
   set(msg::language_switched, "Sure, let's continue in English.");
   set(msg::any_tutor_name, "one of our tutors");
   set(msg::note_intake_title, "WhatsApp intake (tutorbot)");
+  set(msg::note_processing_failed, "tutorbot could not process a message of this student and handed the conversation "
+                                   "over. The message is among the parked events. Error: {error}");
 
   set(msg::words_menu, "menu|0|main menu|start");
   set(msg::words_stop, "stop|quit");

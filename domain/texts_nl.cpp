@@ -114,6 +114,7 @@ text_catalog make() {
   set(msg::weekday_names, "zondag|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag");
 
   set(msg::please_wait, "Een moment, ik ben ermee bezig…");
+  set(msg::processing_failed, "Sorry, ik kan je bericht nu niet goed verwerken.");
   set(msg::handoff, "Ik geef je door aan een medewerker. We reageren zo snel mogelijk (ma–vr 9:00–17:00).");
   set(msg::handoff_back, "Ik ben er weer! Waarmee kan ik je helpen?");
   set(msg::help, "Ik help je met het boeken van bijles. Je kunt altijd typen:\n*menu* – terug naar het begin\n*stop* – stoppen\n*medewerker* – een mens spreken\n*english* – continue in English");
@@ -126,6 +127,8 @@ text_catalog make() {
   set(msg::language_switched, "Prima, we gaan verder in het Nederlands.");
   set(msg::any_tutor_name, "een van onze docenten");
   set(msg::note_intake_title, "Intake via WhatsApp (tutorbot)");
+  set(msg::note_processing_failed, "tutorbot kon een bericht van deze leerling niet verwerken en heeft het gesprek "
+                                   "doorgegeven. Het bericht staat bij de geparkeerde gebeurtenissen. Fout: {error}");
 
   set(msg::words_menu, "menu|0|hoofdmenu|begin");
   set(msg::words_stop, "stop|stoppen");

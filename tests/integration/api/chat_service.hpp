@@ -147,7 +147,7 @@ struct chat_service {
   void settle(std::chrono::seconds limit = std::chrono::seconds(20)) {
     payments.wait_until(
         [&] {
-          return payments.scalar("SELECT (SELECT count(*) FROM conversation_events WHERE processed_at IS NULL) + "
+          return payments.scalar("SELECT (SELECT count(*) FROM conversation_events WHERE processed_at IS NULL AND parked_at IS NULL) + "
                                   "(SELECT count(*) FROM outbox WHERE done_at IS NULL AND gave_up_at IS NULL AND due_at <= now())") == 0;
         },
         "tutorbot has processed every event and finished its outbox", limit);

@@ -12,6 +12,7 @@
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include "app/service.hpp"
 #include "db/connection.hpp"
 #include "db/payments.hpp"
 #include "domain/texts.hpp"
@@ -587,6 +588,88 @@ BOOST_AUTO_TEST_CASE(rescheduling_a_week_ahead_moves_the_booking_and_its_event) 
       "the Google event moves with the lesson");
   BOOST_TEST(std::string(s.events_of_booking(lesson.booking).front().at("id").as_string()) == event_id);
   BOOST_TEST(s.google_event_count() == 1);
+}
+
+// ---- 10. a message that cannot be processed ----------------------------------------------
+
+// Every attempt to hold the picked slot fails (a fault injected into the database). The
+// event is tried again after 2, 4, 8 and 16 s; then the student is told, staff get the
+// conversation, and the event is parked for them, visible in the ops listing and the metric.
+// Before, it was marked processed after five quick failures and the student heard nothing.
+BOOST_AUTO_TEST_CASE(a_message_that_fails_again_and_again_is_apologised_for_handed_over_and_parked) {
+  chat_service s("journeys_parked");
+  auto c = s.open("+31611110018", "Sanne de Vries", "sanne@example.nl", chat_service::known_student());
+  up_to_suggestions(s, c);
+  s.exec("CREATE FUNCTION refuse_hold() RETURNS trigger LANGUAGE plpgsql AS "
+         "$$ BEGIN RAISE EXCEPTION 'injected fault: hold refused'; END $$; "
+         "CREATE TRIGGER refuse_hold BEFORE INSERT ON bookings FOR EACH ROW "
+         "WHEN (NEW.student_ref = 'chatwoot:" + conversation_sql(c) + "') EXECUTE FUNCTION refuse_hold()");
+  auto before = s.bot_lines(c).size();
+  BOOST_REQUIRE(s.chatwoot.sandbox().student_writes(c, "1"));
+  auto told = s.wait_for_bot(c, before, "Ik geef je door aan een medewerker", std::chrono::seconds(90));
+  BOOST_TEST(contains(told, "Sorry, ik kan je bericht nu niet goed verwerken."), chat_service::shown(told));
+  s.payments.wait_until([&] { return s.transcript(c).status == "open"; }, "the conversation is open for staff");
+  BOOST_TEST(s.has_label(c, "handoff"));
+  auto listed_messages = s.agent.get("/conversations/" + std::to_string(c) + "/messages");  // private notes too
+  BOOST_TEST(listed_messages.text.find("injected fault: hold refused") != std::string::npos,
+             "staff see why in a private note");
+  s.settle();
+  BOOST_TEST(s.scalar("SELECT count(*) FROM conversation_events WHERE parked_at IS NOT NULL AND attempts >= 5 "
+                      "AND last_error LIKE '%injected fault%'") == 1);
+  BOOST_TEST(s.scalar("SELECT count(*) FROM bookings") == 0);
+  auto listed = s.payments.api("GET", "/api/v1/ops/parked");
+  BOOST_REQUIRE_MESSAGE(listed.status == 200, listed.body);
+  auto parked = json::parse(listed.body).at("conversation_events").as_array();
+  BOOST_REQUIRE(parked.size() == 1u);
+  BOOST_TEST(parked[0].at("conversation_id").as_int64() == c);
+  auto metrics = testing::http_request(s.payments.port(), "GET", "/metrics").body;
+  BOOST_TEST(metrics.find(R"(tutorbot_conversation_steps_total{outcome="parked"} 1)") != std::string::npos);
+  // The student is with a person now; the bot stays quiet.
+  auto after = s.bot_lines(c).size();
+  BOOST_REQUIRE(s.chatwoot.sandbox().student_writes(c, "hallo?"));
+  s.settle();
+  BOOST_TEST(s.bot_lines(c).size() == after);
+}
+
+// ---- 11. two instances on one database ------------------------------------------------------
+
+// Both instances sweep the conversations with pending events; only one may work on a
+// conversation at a time. Before claims, the second instance stepped the pick while the
+// first was still waiting for Stripe: its hold met the first one's, and it told the student
+// the slot had been taken by someone else (saving first), while the student held it.
+BOOST_AUTO_TEST_CASE(two_instances_answer_every_message_once_and_act_once) {
+  chat_service s("journeys_two_instances");
+  app::service other(*s.started_with);  // the same database and sandboxes; webhooks reach the first
+  other.start();
+  auto c = s.open("+31611110017", "Sanne de Vries", "sanne@example.nl", chat_service::known_student());
+  up_to_suggestions(s, c);
+  // Checkout takes longer than a sweep: the pick is still pending when the other instance looks.
+  s.payments.stripe.sandbox().set_latency(2000ms);
+  auto link = s.say(c, "1", link_text);
+  BOOST_TEST(contains(link, "Ik reserveer"), chat_service::shown(link));
+  BOOST_TEST(!contains(link, "door iemand anders gereserveerd"), chat_service::shown(link));
+  s.settle();
+  s.payments.stripe.sandbox().set_latency(0ms);
+  auto before = s.bot_lines(c).size();
+  BOOST_REQUIRE(s.payments.stripe_http.press(chat_service::session_in(link), "pay").status == 200);
+  s.wait_for_bot(c, before, confirmed_text);
+  s.settle();
+
+  BOOST_TEST(s.scalar("SELECT count(*) FROM bookings") == 1);
+  BOOST_TEST(s.scalar("SELECT count(*) FROM bookings WHERE status = 'confirmed'") == 1);
+  BOOST_TEST(s.scalar("SELECT count(*) FROM orders") == 1);
+  BOOST_TEST(s.scalar("SELECT count(*) FROM outbox WHERE kind = 'stripe.expire_session'") == 0);
+  // Every reply once: no message said twice in a row, the link and the confirmation once.
+  auto lines = s.bot_lines(c);
+  long links = 0, confirmations = 0;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (i > 0) BOOST_TEST(lines[i].content != lines[i - 1].content, "said twice: " << lines[i].content);
+    if (lines[i].content.find(link_text) != std::string::npos) ++links;
+    if (lines[i].content.find(confirmed_text) != std::string::npos) ++confirmations;
+  }
+  BOOST_TEST(links == 1);
+  BOOST_TEST(confirmations == 1);
+  other.stop();
 }
 
 BOOST_AUTO_TEST_SUITE_END()

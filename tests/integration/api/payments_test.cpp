@@ -150,9 +150,9 @@ BOOST_AUTO_TEST_CASE(a_stripe_event_that_keeps_failing_is_parked_for_staff_and_t
                     "WHERE event_id = 'evt_poison' AND parked_at IS NOT NULL") == 1;
   }, "the event is parked");
   BOOST_TEST(s.scalar("SELECT count(*) FROM webhook_inbox WHERE event_id = 'evt_poison' AND processed_at IS NULL") == 1);
-  auto listed = s.api("GET", "/api/v1/ops/parked-events");
+  auto listed = s.api("GET", "/api/v1/ops/parked");
   BOOST_REQUIRE_MESSAGE(listed.status == 200, listed.body);
-  auto events = json::parse(listed.body).at("events").as_array();
+  auto events = json::parse(listed.body).at("webhook_events").as_array();
   BOOST_REQUIRE(events.size() == 1u);
   BOOST_TEST(text_of(events[0].as_object(), "event_id") == "evt_poison");
   BOOST_TEST(!text_of(events[0].as_object(), "last_error").empty());

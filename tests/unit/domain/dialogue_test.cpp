@@ -201,6 +201,26 @@ BOOST_AUTO_TEST_CASE(during_handoff_the_bot_says_nothing) {
   BOOST_TEST(step(s, idle_timeout{}, ctx).effects.empty());
 }
 
+BOOST_AUTO_TEST_CASE(a_message_that_cannot_be_processed_is_apologised_for_and_handed_to_a_person) {
+  const auto ctx = known_student();
+  dialogue_state s;
+  say(s, ctx, {"hoi"});
+  auto r = step(s, processing_failed{"the calendar did not answer"}, ctx);
+  BOOST_TEST(r.state.phase == dialogue_phase::handoff);
+  auto texts = effects_of<send_text>(r);
+  BOOST_REQUIRE(texts.size() == 2u);
+  BOOST_TEST(texts[0].text == render_text(language::nl, msg::processing_failed));
+  BOOST_TEST(texts[1].text == render_text(language::nl, msg::handoff));
+  BOOST_TEST(effects_of<hand_off>(r).size() == 1u);
+  auto notes = effects_of<private_note>(r);
+  BOOST_REQUIRE(notes.size() == 1u);
+  BOOST_TEST(notes[0].text.find("the calendar did not answer") != std::string::npos);
+  // Staff have the conversation already: only they are told.
+  auto again = step(r.state, processing_failed{"again"}, ctx);
+  BOOST_TEST(effects_of<send_text>(again).empty());
+  BOOST_TEST(effects_of<private_note>(again).size() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(the_miss_counter_resets_on_an_understood_answer) {
   const auto ctx = known_student();
   dialogue_state s;

@@ -8,8 +8,8 @@
 
 #include "domain/instant.hpp"
 #include "net/constant_time.hpp"
+#include "net/crypto.hpp"
 #include "net/hex.hpp"
-#include "net/stripe_signature.hpp"
 
 namespace tutorbot::net {
 

@@ -3,10 +3,8 @@
 #include <charconv>
 #include <cstdint>
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include "net/constant_time.hpp"
+#include "net/crypto.hpp"
 
 namespace tutorbot::net {
 
@@ -20,21 +18,6 @@ std::string_view to_string(signature_verdict verdict) {
     case signature_verdict::no_matching_signature: return "no_matching_signature";
   }
   return "unknown";
-}
-
-std::string hmac_sha256_hex(std::string_view key, std::string_view message) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(length * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 15];
-  }
-  return out;
 }
 
 std::string stripe_signature_header(std::string_view body, std::string_view secret,

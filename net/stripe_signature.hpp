@@ -28,10 +28,6 @@ signature_verdict verify_stripe_signature(std::string_view header, std::string_v
                                           std::chrono::sys_seconds now,
                                           std::chrono::seconds tolerance = stripe_signature_tolerance);
 
-// hex(HMAC-SHA256(key, message)), lower case: the v1 value for `t.body`, and Chatwoot's
-// X-Chatwoot-Signature uses the same construction.
-std::string hmac_sha256_hex(std::string_view key, std::string_view message);
-
 // The header Stripe sends for `body` at `timestamp` (what the sandbox delivers with).
 std::string stripe_signature_header(std::string_view body, std::string_view secret,
                                     std::chrono::sys_seconds timestamp);

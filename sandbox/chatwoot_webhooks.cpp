@@ -2,8 +2,8 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "net/crypto.hpp"
 #include "net/form.hpp"
-#include "net/stripe_signature.hpp"
 #include "sandbox/chatwoot_protocol.hpp"
 
 namespace tutorbot::sandbox::chatwoot {

@@ -4,7 +4,7 @@
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
-#include "net/stripe_signature.hpp"
+#include "net/crypto.hpp"
 #include "tests/support/chatwoot/fixture.hpp"
 
 using namespace tutorbot;

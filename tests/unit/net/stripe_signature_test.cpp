@@ -1,5 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
+#include "net/crypto.hpp"
 #include "net/stripe_signature.hpp"
 
 using namespace tutorbot::net;

@@ -76,7 +76,12 @@ caf::behavior db_worker(caf::stateful_actor<worker_state>* self, std::string url
         caf::message result;
         std::string outcome = "ok";
         try {
-          result = job.run(*self->state.conn);
+          if (job.start_by && std::chrono::steady_clock::now() >= *job.start_by) {
+            outcome = "expired";
+            result = caf::make_message(make_error(db_errc::unavailable, "the caller stopped waiting before a worker was free"));
+          } else {
+            result = job.run(*self->state.conn);
+          }
         } catch (const db::unavailable& e) {
           outcome = "unavailable";
           result = caf::make_message(make_error(db_errc::unavailable, e.what()));

@@ -3,7 +3,9 @@
 // libpqxx calls never run on CAF's scheduler threads; a dispatcher hands each job to a free
 // worker. Other actors `request` the pool with
 // (run_atom, db_job) and get the job's values back, or an error of category "db".
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <functional>
 #include <string>
 
@@ -24,14 +26,15 @@ namespace tutorbot::actors {
 
 struct db_job {
   std::function<caf::message(db::connection&)> run;
+  // A job still waiting for a worker at this moment is answered unavailable instead of run:
+  // its caller gave up by then, and a late effect nobody hears of is worse than none.
+  std::optional<std::chrono::steady_clock::time_point> start_by;
 };
 
 // A job from a function of the connection; its return value becomes the response.
 template <class F>
-db_job make_db_job(F work) {
-  return db_job{[work = std::move(work)](db::connection& conn) {
-    return caf::make_message(work(conn));
-  }};
+db_job make_db_job(F work, std::optional<std::chrono::steady_clock::time_point> start_by = std::nullopt) {
+  return db_job{[work = std::move(work)](db::connection& conn) { return caf::make_message(work(conn)); }, start_by};
 }
 
 enum class db_errc : std::uint8_t {

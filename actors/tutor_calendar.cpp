@@ -246,7 +246,10 @@ void place_hold(caf::stateful_actor<tutor_calendar_state>* self, const hold_requ
   }
   self->state.pending.emplace_back(hold.blocked_start, hold.blocked_end);
   self->state.busy_stale = true;
-  auto job = make_db_job([hold, fence = req.fence](db::connection& conn) { return db::insert_hold(conn, hold, fence); });
+  // Not placed at all once its asker has stopped waiting: a hold nobody hears of would keep
+  // the slot from everyone until it expires.
+  auto job = make_db_job([hold, fence = req.fence](db::connection& conn) { return db::insert_hold(conn, hold, fence); },
+                         std::chrono::steady_clock::now() + self->state.settings.db_timeout / 2);
   self->request(self->state.settings.db_pool, caf::duration{self->state.settings.db_timeout}, run_atom::value, job)
       .then(
           [=](db::hold_result& result) mutable {

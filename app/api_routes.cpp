@@ -10,6 +10,7 @@
 #include "actors/atoms.hpp"
 #include "actors/calendar_messages.hpp"
 #include "actors/db_pool.hpp"
+#include "app/idempotency.hpp"
 #include "db/bookings.hpp"
 #include "net/constant_time.hpp"
 #include "domain/instant.hpp"
@@ -127,6 +128,10 @@ net::handler_fn bearer_guarded(std::string token, net::handler_fn handler) {
 
 void add_api_routes(net::router& routes, const api_context& ctx) {
   auto guarded = [ctx](net::handler_fn handler) { return bearer_guarded(ctx.api_token, std::move(handler)); };
+  // A route that changes something: a retry with the same Idempotency-Key gets the first reply.
+  auto mutating = [ctx](net::handler_fn handler) {
+    return bearer_guarded(ctx.api_token, idempotent(ctx.system, ctx.db_pool, std::move(handler)));
+  };
 
   routes.add("GET", "/api/v1/tutors", guarded([ctx](net::server_request&&, net::respond_fn respond) {
     json::array tutors;
@@ -177,7 +182,7 @@ void add_api_routes(net::router& routes, const api_context& ctx) {
         actors::slots_atom::value, actors::slots_request{domain::tutor_id{tutor}, query});
   }));
 
-  routes.add("POST", "/api/v1/holds", guarded([ctx](net::server_request&& req, net::respond_fn respond) {
+  routes.add("POST", "/api/v1/holds", mutating([ctx](net::server_request&& req, net::respond_fn respond) {
     boost::system::error_code ec;
     auto body = json::parse(req.body, ec);
     if (ec || !body.is_object()) {
@@ -282,9 +287,9 @@ void add_api_routes(net::router& routes, const api_context& ctx) {
           atom, std::move(t));
     };
   };
-  routes.add("POST", "/api/v1/bookings/{id}/confirm", guarded(transition(actors::confirm_atom::value, "")));
-  routes.add("DELETE", "/api/v1/bookings/{id}", guarded(transition(actors::cancel_atom::value, "api")));
-  routes.add("POST", "/api/v1/bookings/{id}/reschedule", guarded(transition(actors::reschedule_atom::value, "")));
+  routes.add("POST", "/api/v1/bookings/{id}/confirm", mutating(transition(actors::confirm_atom::value, "")));
+  routes.add("DELETE", "/api/v1/bookings/{id}", mutating(transition(actors::cancel_atom::value, "api")));
+  routes.add("POST", "/api/v1/bookings/{id}/reschedule", mutating(transition(actors::reschedule_atom::value, "")));
 
   routes.add("GET", "/api/v1/bookings", guarded([ctx](net::server_request&& req, net::respond_fn respond) {
     std::optional<domain::tutor_id> tutor;

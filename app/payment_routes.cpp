@@ -8,6 +8,7 @@
 #include "actors/db_pool.hpp"
 #include "actors/payment_messages.hpp"
 #include "app/api_routes.hpp"
+#include "app/idempotency.hpp"
 #include "db/inbox.hpp"
 #include "db/payments.hpp"
 #include "domain/instant.hpp"
@@ -122,12 +123,16 @@ void add_stripe_webhook(net::router& routes, const payment_routes_context& ctx) 
 void add_payment_routes(net::router& routes, const payment_routes_context& ctx) {
   add_stripe_webhook(routes, ctx);
   auto guarded = [ctx](net::handler_fn handler) { return bearer_guarded(ctx.api_token, std::move(handler)); };
+  // A route that changes something: a retry with the same Idempotency-Key gets the first reply.
+  auto mutating = [ctx](net::handler_fn handler) {
+    return bearer_guarded(ctx.api_token, idempotent(ctx.system, ctx.db_pool, std::move(handler)));
+  };
   auto stripe_off = [] {
     return server_response::error(503, "payments_disabled", "Stripe is not enabled in tutorbot.yaml");
   };
 
   routes.add("POST", "/api/v1/bookings/{id}/checkout",
-             guarded([ctx, stripe_off](net::server_request&& req, net::respond_fn respond) {
+             mutating([ctx, stripe_off](net::server_request&& req, net::respond_fn respond) {
                if (!ctx.payments) return respond(stripe_off());
                auto body = body_object(req);
                if (!body) return respond(server_response::error(400, "bad_json", "the body must be a JSON object"));
@@ -145,7 +150,7 @@ void add_payment_routes(net::router& routes, const payment_routes_context& ctx) 
              }));
 
   routes.add("POST", "/api/v1/packages/checkout",
-             guarded([ctx, stripe_off](net::server_request&& req, net::respond_fn respond) {
+             mutating([ctx, stripe_off](net::server_request&& req, net::respond_fn respond) {
                if (!ctx.payments) return respond(stripe_off());
                auto body = body_object(req);
                if (!body || text(*body, "product_id").empty() || text(*body, "student_ref").empty())
@@ -164,7 +169,7 @@ void add_payment_routes(net::router& routes, const payment_routes_context& ctx) 
                    actors::checkout_atom::value, std::move(r));
              }));
 
-  routes.add("POST", "/api/v1/bookings/{id}/confirm-free", guarded([ctx](net::server_request&& req, net::respond_fn respond) {
+  routes.add("POST", "/api/v1/bookings/{id}/confirm-free", mutating([ctx](net::server_request&& req, net::respond_fn respond) {
     auto body = body_object(req);
     auto use = body ? text(*body, "use") : std::string{};
     auto student_ref = body ? text(*body, "student_ref") : std::string{};

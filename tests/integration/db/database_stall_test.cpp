@@ -3,6 +3,7 @@
 // seconds, and comes back by itself once the database answers again.
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
+#include <pqxx/pqxx>
 
 #include "app/service.hpp"
 #include "db/migrations.hpp"
@@ -36,11 +37,11 @@ unsigned short port_of(const std::string& url) {
 
 int readyz(const app::service& svc) { return testing::http_request(svc.port(), "GET", "/readyz").status; }
 
-testing::raw_response hold(const app::service& svc, const std::string& start) {
+testing::raw_response hold(const app::service& svc, const std::string& start, const std::string& key = "") {
   return testing::http_request(svc.port(), "POST", "/api/v1/holds",
                                R"({"tutor_id":"anouk","start":")" + start +
                                    R"(","duration_minutes":60,"student_ref":"stall"})",
-                               api_auth);
+                               api_auth + (key.empty() ? "" : "Idempotency-Key: " + key + "\r\n"));
 }
 
 }  // namespace
@@ -71,7 +72,8 @@ BOOST_AUTO_TEST_CASE(a_black_holed_database_gets_503_within_seconds_and_the_serv
   proxy.black_hole();
   BOOST_TEST(testing::eventually([&] { return readyz(svc) == 503; }, 5s));
   const auto asked = std::chrono::steady_clock::now();
-  auto refused = hold(svc, std::string(starts[0].as_object().at("start").as_string()));
+  const std::string first_start(starts[0].as_object().at("start").as_string());
+  auto refused = hold(svc, first_start, "stalled-hold");
   BOOST_TEST(refused.status == 503, refused.body);
   BOOST_TEST((std::chrono::steady_clock::now() - asked < 15s));
 
@@ -83,6 +85,16 @@ BOOST_AUTO_TEST_CASE(a_black_holed_database_gets_503_within_seconds_and_the_serv
   // (a timeout is not a no).
   BOOST_TEST(testing::eventually(
       [&] { return hold(svc, std::string(starts.back().as_object().at("start").as_string())).status == 201; }, 30s));
+
+  // The client retries the hold that got 503 with its Idempotency-Key: one booking, whether
+  // the first attempt was placed late or not at all.
+  testing::raw_response retried;
+  BOOST_TEST(testing::eventually([&] { return (retried = hold(svc, first_start, "stalled-hold")).status == 201; }, 30s));
+  pqxx::connection c(url);
+  auto rows = pqxx::nontransaction(c).exec_params(
+      "SELECT id::text FROM bookings WHERE student_ref = 'stall' AND lower(lesson) = $1::timestamptz", first_start);
+  BOOST_REQUIRE(rows.size() == 1u);
+  BOOST_TEST(boost::json::parse(retried.body).at("booking_id").as_string() == rows[0][0].as<std::string>());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -221,6 +221,23 @@ bool save_step(connection& conn, const step_save& save) {
   });
 }
 
+std::vector<long long> unknown_conversations(connection& conn, const std::vector<long long>& ids) {
+  if (ids.empty()) return {};
+  std::string array = "{";
+  for (std::size_t i = 0; i < ids.size(); ++i) array += (i ? "," : "") + std::to_string(ids[i]);
+  array += "}";
+  return transact(conn, [&](pqxx::work& tx) {
+    std::vector<long long> out;
+    for (const auto& r : tx.exec_params(
+             "SELECT id FROM unnest($1::bigint[]) AS id WHERE NOT EXISTS (SELECT 1 FROM conversations "
+             "WHERE chatwoot_conversation_id = id) AND NOT EXISTS (SELECT 1 FROM conversation_events "
+             "WHERE conversation_id = id) ORDER BY id",
+             array))
+      out.push_back(r[0].as<long long>());
+    return out;
+  });
+}
+
 std::optional<std::string> student_of_conversation(connection& conn, long long conversation_id) {
   prepare_statements(conn);
   return transact(conn, [&](pqxx::work& tx) -> std::optional<std::string> {

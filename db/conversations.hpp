@@ -114,6 +114,9 @@ struct active_conversation {
 // Conversations a student wrote in since `since`, not handed to staff.
 std::vector<active_conversation> active_conversations(connection& conn, std::chrono::sys_seconds since);
 
+// Those of `ids` that tutorbot has no conversation and no stored event for.
+std::vector<long long> unknown_conversations(connection& conn, const std::vector<long long>& ids);
+
 // The student a conversation belongs to (by its Chatwoot contact), if known.
 std::optional<std::string> student_of_conversation(connection& conn, long long conversation_id);
 

@@ -412,6 +412,18 @@ void chatwoot_client::update_contact(std::int64_t contact_id, chatwoot_contact_u
                                chatwoot_json::parse_contact, std::move(done));
 }
 
+void chatwoot_client::list_conversations(chatwoot_status status, int page,
+                                         std::function<void(chatwoot_result<std::vector<chatwoot_conversation>>)> done) {
+  if (auto problem = impl_->setup_problem(impl_->agent_token()); !problem.empty())
+    return impl_->refuse<std::vector<chatwoot_conversation>>("list conversations: " + problem, std::move(done));
+  if (status == chatwoot_status::unknown || page < 1)
+    return impl_->refuse<std::vector<chatwoot_conversation>>("list conversations: no status or page", std::move(done));
+  auto url = impl_->account_url() + "/conversations?status=" + std::string(to_string(status)) +
+             "&page=" + std::to_string(page);
+  impl_->call<std::vector<chatwoot_conversation>>("GET", std::move(url), {}, impl_->agent_token(), call_mode::repeatable,
+                                                  chatwoot_json::parse_conversation_list, std::move(done));
+}
+
 void chatwoot_client::get_conversation(domain::conversation_id conversation,
                                        std::function<void(chatwoot_result<chatwoot_conversation>)> done) {
   if (auto problem = impl_->setup_problem(impl_->agent_token()); !problem.empty())

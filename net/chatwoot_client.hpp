@@ -178,6 +178,12 @@ class chatwoot_client {
   void update_contact(std::int64_t contact_id, chatwoot_contact_update update,
                       std::function<void(chatwoot_result<chatwoot_sender>)> done);
 
+  // GET /api/v1/accounts/{a}/conversations?status=&page=: one page (25) of the account's
+  // conversations in that status, most recent activity first. Needs an agent's token
+  // (user_token when set): bots may not list conversations.
+  void list_conversations(chatwoot_status status, int page,
+                          std::function<void(chatwoot_result<std::vector<chatwoot_conversation>>)> done);
+
   // GET …/conversations/{c}: status, labels, contact (meta.sender) and custom attributes.
   void get_conversation(domain::conversation_id conversation,
                         std::function<void(chatwoot_result<chatwoot_conversation>)> done);

@@ -212,6 +212,9 @@ chatwoot_conversation conversation_from(const json::object& o) {
   c.channel = string_at(o, "channel");
   c.labels = strings_of(o.if_contains("labels"));
   c.custom_attributes = attributes_at(o, "custom_attributes");
+  auto activity = int_at(o, "timestamp");
+  if (activity == 0) activity = int_at(o, "last_activity_at");
+  c.last_activity_at = std::chrono::sys_seconds{std::chrono::seconds{activity}};
   if (const auto* inbox = object_at(o, "contact_inbox")) {
     c.source_id = string_at(*inbox, "source_id");
     c.contact_id = int_at(*inbox, "contact_id");
@@ -427,6 +430,22 @@ std::variant<chatwoot_conversation, chatwoot_parse_error> parse_conversation(std
   chatwoot_conversation c = conversation_from(std::get<json::object>(doc));
   if (c.id.value == 0) return chatwoot_parse_error{"conversation without an id"};
   return c;
+}
+
+std::variant<std::vector<chatwoot_conversation>, chatwoot_parse_error> parse_conversation_list(std::string_view body) {
+  auto doc = parse_object(body, "conversation list");
+  if (auto* error = std::get_if<chatwoot_parse_error>(&doc)) return std::move(*error);
+  const auto* data = object_at(std::get<json::object>(doc), "data");
+  const auto* payload = data ? data->if_contains("payload") : nullptr;
+  if (!payload || !payload->is_array()) return chatwoot_parse_error{"conversation list without data.payload"};
+  std::vector<chatwoot_conversation> out;
+  for (const auto& item : payload->as_array()) {
+    if (!item.is_object()) return chatwoot_parse_error{"conversation list item is not an object"};
+    auto c = conversation_from(item.as_object());
+    if (c.id.value == 0) return chatwoot_parse_error{"conversation list item without an id"};
+    out.push_back(std::move(c));
+  }
+  return out;
 }
 
 std::variant<std::vector<std::string>, chatwoot_parse_error> parse_labels(std::string_view body) {

@@ -67,6 +67,7 @@ struct chatwoot_conversation {
   std::vector<std::string> labels;
   chatwoot_attributes custom_attributes;
   std::optional<chatwoot_sender> contact;  // meta.sender
+  std::chrono::sys_seconds last_activity_at{};  // "timestamp" in API answers; 0 when absent
 };
 
 struct chatwoot_message {
@@ -167,6 +168,8 @@ std::variant<chatwoot_message_page, chatwoot_parse_error> parse_message_page(std
 std::variant<chatwoot_message, chatwoot_parse_error> parse_message(std::string_view body);
 // GET …/conversations/{id}: the conversation with meta.sender (the contact).
 std::variant<chatwoot_conversation, chatwoot_parse_error> parse_conversation(std::string_view body);
+// GET …/conversations: {data: {meta, payload: [conversation…]}}.
+std::variant<std::vector<chatwoot_conversation>, chatwoot_parse_error> parse_conversation_list(std::string_view body);
 // GET and POST …/labels: {"payload": ["a", "b"]}.
 std::variant<std::vector<std::string>, chatwoot_parse_error> parse_labels(std::string_view body);
 // POST …/toggle_status: {"meta": {}, "payload": {"success", "conversation_id", "current_status"}}.

@@ -126,6 +126,16 @@ void chatwoot_sandbox::impl::add_api_routes(net::router& routes, const std::shar
   };
   const std::string conversation = "/api/v1/accounts/{account_id}/conversations/{conversation_id}";
 
+  add("GET", "/api/v1/accounts/{account_id}/conversations", false,
+      [self](const net::server_request&, const json::object& p, chatwoot::sender_ref, chatwoot::instant now) -> chatwoot::result {
+        const auto* status = p.if_contains("status");
+        const auto* page = p.if_contains("page");
+        int page_number = 1;
+        if (page && page->is_string()) page_number = static_cast<int>(std::max<long long>(1, std::atoll(page->as_string().c_str())));
+        if (page && page->is_int64()) page_number = static_cast<int>(std::max<std::int64_t>(1, page->as_int64()));
+        return self->store.list_conversations(status && status->is_string() ? std::string(status->as_string()) : "",
+                                              page_number, now);
+      });
   add("GET", conversation, true,
       on_conversation([self](std::int64_t id, const json::object&, chatwoot::sender_ref, chatwoot::instant now) {
         return self->store.show_conversation(id, now);

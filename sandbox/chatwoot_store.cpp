@@ -432,6 +432,26 @@ result chatwoot_store::show_conversation(std::int64_t conversation_id, instant n
   return conversation_model(*c, now);
 }
 
+result chatwoot_store::list_conversations(const std::string& status, int page, instant now) const {
+  // ConversationFinder: status defaults to open; "all" is every status; sorted by
+  // last_activity_at, newest first; 25 a page.
+  constexpr std::size_t per_page = 25;
+  const std::string wanted = status.empty() ? "open" : status;
+  std::vector<const conversation*> matching;
+  for (const auto& [id, c] : conversations_)
+    if (wanted == "all" || c.status == wanted) matching.push_back(&c);
+  std::stable_sort(matching.begin(), matching.end(), [](const conversation* a, const conversation* b) {
+    return a->last_activity_at > b->last_activity_at;
+  });
+  json::array payload;
+  const auto first = static_cast<std::size_t>(std::max(page, 1) - 1) * per_page;
+  for (std::size_t i = first; i < matching.size() && i < first + per_page; ++i)
+    payload.push_back(conversation_model(*matching[i], now));
+  const auto count = static_cast<std::int64_t>(matching.size());
+  json::object meta{{"mine_count", 0}, {"assigned_count", 0}, {"unassigned_count", count}, {"all_count", count}};
+  return json::object{{"data", json::object{{"meta", std::move(meta)}, {"payload", std::move(payload)}}}};
+}
+
 result chatwoot_store::labels(std::int64_t conversation_id) const {
   const auto* c = find(conversation_id);
   if (!c) return not_found();

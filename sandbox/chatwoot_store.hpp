@@ -169,6 +169,9 @@ class chatwoot_store {
   result list_messages(std::int64_t conversation_id, const std::optional<std::string>& after,
                        const std::optional<std::string>& before) const;
   result show_conversation(std::int64_t conversation_id, instant now) const;
+  // GET …/conversations?status=&page=: ConversationFinder, most recent activity first, 25 a
+  // page, in {data: {meta: {…counts}, payload: [conversation…]}}.
+  result list_conversations(const std::string& status, int page, instant now) const;
   result labels(std::int64_t conversation_id) const;
   result set_labels(std::int64_t conversation_id, const boost::json::object& params, sender_ref by, instant now);
   result toggle_status(std::int64_t conversation_id, const boost::json::object& params, sender_ref by, instant now);

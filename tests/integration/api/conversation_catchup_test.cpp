@@ -19,6 +19,19 @@ BOOST_AUTO_TEST_CASE(a_message_whose_webhook_was_lost_is_still_answered) {
   BOOST_TEST(s.payments.scalar("SELECT count(*) FROM conversation_events WHERE kind = 'message'") == 2);
 }
 
+// A new student's very first message: tutorbot has never heard of the conversation, so only
+// Chatwoot's list of the bot's (pending) conversations can show it. Before, it was never
+// answered (issue 12.7).
+BOOST_AUTO_TEST_CASE(a_new_students_first_message_whose_webhook_was_lost_is_still_answered) {
+  testing::chat_service s("catchup_first", [](config::config& cfg) { cfg.service.providers.chatwoot.catchup = 1s; });
+  auto c = s.open("+31611120003", "Lotte Jansen", "lotte@example.nl");
+  s.chatwoot.sandbox().drop_next_webhooks(1);
+  s.say(c, "Hoi", "Waarmee kan ik je helpen");
+  BOOST_TEST(s.payments.scalar("SELECT count(*) FROM conversation_events WHERE kind = 'message'") == 1);
+  BOOST_TEST(s.payments.scalar("SELECT count(*) FROM conversations WHERE chatwoot_conversation_id = " +
+                               std::to_string(c)) == 1);
+}
+
 BOOST_AUTO_TEST_CASE(outside_the_24_hour_window_the_approved_template_is_sent) {
   testing::chat_service s("catchup_window");
   auto c = s.open("+31611120002", "Sanne de Vries", "sanne@example.nl");

@@ -69,6 +69,17 @@ void chatwoot_sandbox::impl::api_call(const net::server_request& request, const 
   std::vector<chatwoot::pending_webhook> made;
   std::string owner = "none";
   auto response = [&]() -> net::server_response {
+    {
+      std::lock_guard lock(mutex);
+      if (failures_left > 0) {
+        --failures_left;
+        owner = "fault";
+        return failure_status == 429
+                   ? net::server_response::text(429, "Retry later\n", "text/plain")
+                   : chatwoot::json_response(failure_status,
+                                             json::object{{"status", failure_status}, {"error", "Internal Server Error"}});
+      }
+    }
     // Rack folds `api_access_token` and `Api-Access-Token` into the same header.
     auto token = request.header("api_access_token");
     if (!token) token = request.header("api-access-token");
@@ -103,7 +114,7 @@ void chatwoot_sandbox::impl::api_call(const net::server_request& request, const 
                      chatwoot::unix_seconds(now_locked())});
   }
   deliver(std::move(made));
-  respond(std::move(response));
+  answer(respond, std::move(response));
 }
 
 void chatwoot_sandbox::impl::add_api_routes(net::router& routes, const std::shared_ptr<impl>& self) {

@@ -272,6 +272,29 @@ void chatwoot_sandbox::impl::add_control_routes(net::router& routes, const std::
     respond(ok(200, json::object{{"deliveries", std::move(out)}}));
   });
 
+  // {"count": N, "status": 429 or 5xx}: the next N API calls answer that and do nothing.
+  routes.add("POST", "/sandbox/chatwoot/fail", [self](net::server_request&& request, net::respond_fn respond) {
+    auto body = body_object(request.body);
+    const auto* count = body ? body->if_contains("count") : nullptr;
+    const auto* status = body ? body->if_contains("status") : nullptr;
+    if (!count || !count->is_int64() || count->as_int64() < 0 || !status || !status->is_int64() ||
+        (status->as_int64() != 429 && (status->as_int64() < 500 || status->as_int64() > 599)))
+      return respond(bad_request(R"({"count": N, "status": 429 or 5xx})"));
+    std::lock_guard lock(self->mutex);
+    self->failures_left = static_cast<int>(count->as_int64());
+    self->failure_status = static_cast<int>(status->as_int64());
+    respond(ok(200, json::object{{"count", count->as_int64()}, {"status", status->as_int64()}}));
+  });
+  // {"ms": N}: every API answer comes N ms after the call was applied.
+  routes.add("POST", "/sandbox/chatwoot/latency", [self](net::server_request&& request, net::respond_fn respond) {
+    auto body = body_object(request.body);
+    const auto* ms = body ? body->if_contains("ms") : nullptr;
+    if (!ms || !ms->is_int64() || ms->as_int64() < 0) return respond(bad_request(R"({"ms": N})"));
+    std::lock_guard lock(self->mutex);
+    self->latency = std::chrono::milliseconds(ms->as_int64());
+    respond(ok(200, json::object{{"ms", ms->as_int64()}}));
+  });
+
   auto clock_json = [](const impl& s) {
     return json::object{{"now", chatwoot::iso_millis(s.now_locked())}, {"offset_seconds", s.clock_offset.count()}};
   };

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "sandbox/chatwoot_sandbox_impl.hpp"
@@ -159,6 +161,32 @@ void chatwoot_sandbox::set_webhook_endpoint(std::string url, std::string token, 
 }
 
 void chatwoot_sandbox::drop_next_webhooks(int count) { impl_->webhooks->drop_next(count); }
+
+void chatwoot_sandbox::fail_next(int count, int status) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->failures_left = count;
+  impl_->failure_status = status;
+}
+
+void chatwoot_sandbox::set_latency(std::chrono::milliseconds latency) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->latency = latency;
+}
+
+void chatwoot_sandbox::impl::answer(const net::respond_fn& respond, net::server_response response) {
+  std::chrono::milliseconds delay;
+  {
+    std::lock_guard lock(mutex);
+    delay = stopped ? std::chrono::milliseconds{0} : latency;
+  }
+  if (delay.count() <= 0) return respond(std::move(response));
+  boost::asio::post(io, [this, respond, delay, response = std::move(response)]() mutable {
+    auto timer = std::make_shared<boost::asio::steady_timer>(io, delay);
+    timer->async_wait([timer, respond, response = std::move(response)](const boost::system::error_code&) mutable {
+      respond(std::move(response));
+    });
+  });
+}
 
 void chatwoot_sandbox::set_legacy_sender(bool on) {
   std::lock_guard lock(impl_->mutex);

@@ -96,6 +96,12 @@ class chatwoot_sandbox {
   std::vector<chatwoot::delivery_record> deliveries() const;
   void set_webhook_endpoint(std::string url, std::string token, std::string secret);
   void drop_next_webhooks(int count);
+  // The next `count` API calls answer `status` without doing anything: 429 as Rack::Attack
+  // throttles, 5xx as a proxy or a crashing Rails answers.
+  void fail_next(int count, int status);
+  // Every API answer comes this much later; the call has been applied already (an answer
+  // that comes too late is a lost answer, not a refusal).
+  void set_latency(std::chrono::milliseconds latency);
   // Senders of incoming messages as older Chatwoot sent them: {id, name, avatar, type}.
   void set_legacy_sender(bool on);
   void advance_clock(std::chrono::seconds by);

@@ -32,6 +32,9 @@ struct chatwoot_sandbox::impl {
   std::vector<chatwoot_api_call> calls;
   std::chrono::seconds clock_offset{0};
   bool stopped = false;
+  int failures_left = 0;  // fail_next
+  int failure_status = 500;
+  std::chrono::milliseconds latency{0};
 
   // Webhook deliveries run on a private io_context, so no request thread ever waits on
   // tutorbot.
@@ -60,6 +63,8 @@ struct chatwoot_sandbox::impl {
                                                   chatwoot::instant now)>;
   void api_call(const net::server_request& request, const net::respond_fn& respond, bool bot_allowed,
                 const api_work& work_fn);
+  // Answers after the configured latency (on the delivery io_context's timers).
+  void answer(const net::respond_fn& respond, net::server_response response);
 
   void add_api_routes(net::router& routes, const std::shared_ptr<impl>& self);
   void add_control_routes(net::router& routes, const std::shared_ptr<impl>& self);

@@ -193,3 +193,35 @@ BOOST_FIXTURE_TEST_CASE(opening_a_conversation_for_a_known_number_returns_its_un
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(chatwoot_sandbox_conversation_list_and_faults)
+
+BOOST_FIXTURE_TEST_CASE(the_conversation_list_shows_a_status_most_recent_first_and_is_not_for_bots,
+                        chatwoot_sandbox_fixture) {
+  const auto older = bot.open_conversation();
+  const auto newer = bot.open_conversation("+31622222222");
+  sandbox.advance_clock(std::chrono::seconds(5));
+  BOOST_REQUIRE(sandbox.student_writes(newer, "Hoi"));
+  auto listed = agent.get("/conversations?status=pending&page=1");
+  BOOST_TEST_REQUIRE(listed.status == 200);
+  const auto& payload = listed.body.at("data").at("payload").as_array();
+  BOOST_REQUIRE(payload.size() == 2u);
+  BOOST_TEST(payload[0].at("id").as_int64() == newer);
+  BOOST_TEST(payload[1].at("id").as_int64() == older);
+  BOOST_TEST(agent.get("/conversations?status=open").body.at("data").at("payload").as_array().empty());
+  BOOST_TEST(bot.get("/conversations?status=pending").status == 401);
+}
+
+BOOST_FIXTURE_TEST_CASE(failures_answer_without_effect_and_latency_delays_an_applied_call, chatwoot_sandbox_fixture) {
+  const auto c = bot.open_conversation();
+  sandbox.fail_next(2, 429);
+  BOOST_TEST(bot.post(path_of(c, "/labels"), json::object{{"labels", json::array{"paid"}}}).status == 429);
+  BOOST_TEST(bot.post(path_of(c, "/labels"), json::object{{"labels", json::array{"paid"}}}).status == 429);
+  BOOST_TEST(strings(bot.get(path_of(c, "/labels")).body.at("payload")).empty());
+  sandbox.set_latency(std::chrono::milliseconds(300));
+  const auto asked = std::chrono::steady_clock::now();
+  BOOST_TEST(bot.post(path_of(c, "/labels"), json::object{{"labels", json::array{"paid"}}}).status == 200);
+  BOOST_TEST((std::chrono::steady_clock::now() - asked >= std::chrono::milliseconds(300)));
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -229,9 +229,10 @@ std::vector<long long> unknown_conversations(connection& conn, const std::vector
   return transact(conn, [&](pqxx::work& tx) {
     std::vector<long long> out;
     for (const auto& r : tx.exec_params(
-             "SELECT id FROM unnest($1::bigint[]) AS id WHERE NOT EXISTS (SELECT 1 FROM conversations "
-             "WHERE chatwoot_conversation_id = id) AND NOT EXISTS (SELECT 1 FROM conversation_events "
-             "WHERE conversation_id = id) ORDER BY id",
+             // Qualified: an unqualified id inside the second subquery is conversation_events.id.
+             "SELECT wanted.cid FROM unnest($1::bigint[]) AS wanted(cid) WHERE NOT EXISTS (SELECT 1 FROM conversations c "
+             "WHERE c.chatwoot_conversation_id = wanted.cid) AND NOT EXISTS (SELECT 1 FROM conversation_events e "
+             "WHERE e.conversation_id = wanted.cid) ORDER BY wanted.cid",
              array))
       out.push_back(r[0].as<long long>());
     return out;

@@ -120,3 +120,17 @@ BOOST_AUTO_TEST_CASE(a_failed_event_waits_for_its_next_attempt_and_a_parked_one_
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_FIXTURE_TEST_SUITE(unknown_conversations, claims_db)
+
+// The catch-up asks which of the bot's conversations tutorbot never heard of. An unqualified
+// id inside the query once meant conversation_events.id: as soon as some event's id equalled
+// its conversation's id, every conversation looked known and lost first messages stayed lost.
+BOOST_AUTO_TEST_CASE(a_conversation_is_unknown_without_a_row_and_without_events) {
+  db::store_conversation_event(conn, 2, 1, "message:2", db::conversation_event_kind::message,
+                               R"({"message_id":2,"content":"Hoi","account_id":1})");  // event id 2 in conversation 2
+  BOOST_TEST(db::unknown_conversations(conn, {2, 900, 901}) == std::vector<long long>{901});
+  BOOST_TEST(db::unknown_conversations(conn, {}).empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -450,7 +450,12 @@ void check_transcripts(chatwoot_sandbox_server& chatwoot, const std::vector<std:
     }
     if (unanswered && !handed_off && t->status != "open") {
       ++report.lost;
-      report.problems.push_back("conversation " + std::to_string(c) + ": no answer to \"" + *unanswered + "\"");
+      std::string deliveries;
+      for (const auto& d : chatwoot.sandbox().deliveries())
+        if (d.conversation_id == c)
+          deliveries += " " + d.event + "/" + d.outcome + (d.status ? "/" + std::to_string(d.status) : "");
+      report.problems.push_back("conversation " + std::to_string(c) + " (" + t->status + "): no answer to \"" + *unanswered +
+                                "\"; webhooks:" + deliveries);
     }
   }
 }

@@ -1,11 +1,13 @@
 #include "net/http_server.hpp"
 
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <random>
 #include <set>
 #include <stdexcept>
 
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -26,6 +28,11 @@ using tcp = asio::ip::tcp;
 namespace {
 
 class session;
+
+// What the read buffer may hold beyond the header limit: body bytes on their way to the
+// parser. A body's bytes are moved out of the buffer as they come, so this bounds nothing
+// a legitimate request needs.
+constexpr std::size_t read_buffer_slack = 64 * 1024;
 
 // A client-supplied X-Request-Id is kept when it is short and plain, so ids can be traced
 // through a proxy; anything else is replaced.
@@ -77,12 +84,16 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
 
   std::mutex mutex;
   std::set<std::weak_ptr<session>, std::owner_less<std::weak_ptr<session>>> sessions;
+  std::map<std::string, std::size_t> per_address;  // guarded by mutex
+  asio::steady_timer accept_pause{io};              // after EMFILE: the accept loop waits instead of spinning
+  std::chrono::steady_clock::time_point last_accept_warning{};
   std::atomic<std::size_t> open{0};
   std::atomic<bool> stopping{false};
   std::function<void()> on_drained;  // guarded by mutex; called once
 
   void accept();
   void on_accept(beast::error_code ec, tcp::socket socket);
+  void release_address(const std::string& address);
   void session_closed(const std::weak_ptr<session>& s);
   void finish_shutdown();
   void record(const std::string& route, const std::string& method, int status,
@@ -93,22 +104,33 @@ namespace {
 
 class session : public std::enable_shared_from_this<session> {
  public:
-  session(tcp::socket&& socket, std::shared_ptr<http_server::impl> server)
-      : stream_(std::move(socket)), server_(std::move(server)) {}
+  session(tcp::socket&& socket, std::shared_ptr<http_server::impl> server, std::string address)
+      : stream_(std::move(socket)),
+        // Beast applies neither limit to chunk extensions and trailers: a capped buffer ends an
+        // endless one with buffer_overflow instead of holding it until the read timeout.
+        buffer_(server->options.header_limit + read_buffer_slack),
+        server_(std::move(server)),
+        address_(std::move(address)) {}
 
   ~session() {
     server_->connections.Decrement();
     server_->open.fetch_sub(1);
+    server_->release_address(address_);
     server_->session_closed(self_);
   }
 
-  void start(bool overloaded) {
+  enum class admission { welcome, overloaded, too_many_from_address };
+
+  void start(admission admitted) {
     self_ = weak_from_this();
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this(), overloaded] {
-      if (overloaded) {
-        self->fail_and_close(503, "overloaded", "too many open connections; retry shortly");
-      } else {
-        self->read_header();
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this(), admitted] {
+      switch (admitted) {
+        case admission::overloaded:
+          return self->fail_and_close(503, "overloaded", "too many open connections; retry shortly");
+        case admission::too_many_from_address:
+          return self->fail_and_close(429, "too_many_connections", "too many open connections from your address");
+        case admission::welcome:
+          return self->read_header();
       }
     });
   }
@@ -131,14 +153,13 @@ class session : public std::enable_shared_from_this<session> {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(server_->options.header_limit));
     parser_->body_limit(server_->options.body_limit);
-    stream_.expires_after(served_ == 0 ? server_->options.read_timeout
-                                       : server_->options.idle_timeout);
+    stream_.expires_after(served_ == 0 ? server_->options.header_timeout : server_->options.idle_timeout);
     http::async_read_header(stream_, buffer_, *parser_,
                             beast::bind_front_handler(&session::on_header, shared_from_this()));
   }
 
   void on_header(beast::error_code ec, std::size_t) {
-    if (ec == http::error::header_limit) {
+    if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
       return fail_and_close(431, "headers_too_large", "request headers exceed the limit");
     }
     // Beast checks a declared Content-Length against the body limit while parsing the header.
@@ -175,7 +196,7 @@ class session : public std::enable_shared_from_this<session> {
   }
 
   void on_body(beast::error_code ec, std::size_t) {
-    if (ec == http::error::body_limit) {
+    if (ec == http::error::body_limit || ec == http::error::buffer_overflow) {
       return fail_and_close(413, "body_too_large", "request body exceeds the limit");
     }
     // On a timeout the stream has closed the socket already: a slow client gets no answer.
@@ -246,6 +267,15 @@ class session : public std::enable_shared_from_this<session> {
     reply->prepare_payload();
     status_ = response.status;
     stream_.expires_after(server_->options.read_timeout);
+    if (method_ == "HEAD") {
+      // The GET's header, Content-Length included, and no body (RFC 9110 §9.3.2): bytes after
+      // the header would be read by a kept-alive client as the start of its next response.
+      auto head = std::make_shared<http::response<http::empty_body>>(reply->base());
+      http::async_write(stream_, *head, [self = shared_from_this(), head](beast::error_code ec, std::size_t bytes) {
+        self->on_write(ec, bytes, head->keep_alive());
+      });
+      return;
+    }
     http::async_write(stream_, *reply,
                       [self = shared_from_this(), reply](beast::error_code ec, std::size_t bytes) {
                         self->on_write(ec, bytes, reply->keep_alive());
@@ -316,6 +346,7 @@ class session : public std::enable_shared_from_this<session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<http_server::impl> server_;
+  std::string address_;  // the client's, for its share of connections
   std::weak_ptr<session> self_;
   std::shared_ptr<std::array<char, 16384>> drain_;
   std::chrono::steady_clock::time_point started_{};
@@ -338,18 +369,45 @@ void http_server::impl::on_accept(beast::error_code ec, tcp::socket socket) {
   if (stopping) return;
   if (ec) {
     if (ec == asio::error::operation_aborted) return;
-    obs::log_warn("http_accept_failed", {{"error", ec.message()}});
-    return accept();
+    // Out of descriptors (EMFILE, ENFILE, no buffers): accepting again at once fails again at
+    // once, spinning a core and flooding the log. Wait a little; warn once a second at most.
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_accept_warning >= std::chrono::seconds(1)) {
+      last_accept_warning = now;
+      obs::log_warn("http_accept_failed", {{"error", ec.message()}, {"retry_in_ms", 100}});
+    }
+    accept_pause.expires_after(std::chrono::milliseconds(100));
+    accept_pause.async_wait(asio::bind_executor(acceptor.get_executor(), [self = shared_from_this()](beast::error_code wait_ec) {
+      if (!wait_ec && !self->stopping) self->accept();
+    }));
+    return;
   }
-  bool overloaded = open.fetch_add(1) >= options.max_connections;
+  beast::error_code ignored;
+  auto address = socket.remote_endpoint(ignored).address().to_string();
+  auto admitted = session::admission::welcome;
+  if (open.fetch_add(1) >= options.max_connections) admitted = session::admission::overloaded;
   connections.Increment();
-  auto s = std::make_shared<session>(std::move(socket), shared_from_this());
+  {
+    std::lock_guard lock(mutex);
+    auto& mine = per_address[address];
+    ++mine;
+    if (admitted == session::admission::welcome && options.max_connections_per_address > 0 &&
+        mine > options.max_connections_per_address)
+      admitted = session::admission::too_many_from_address;
+  }
+  auto s = std::make_shared<session>(std::move(socket), shared_from_this(), std::move(address));
   {
     std::lock_guard lock(mutex);
     sessions.insert(s);
   }
-  s->start(overloaded);
+  s->start(admitted);
   accept();
+}
+
+void http_server::impl::release_address(const std::string& address) {
+  std::lock_guard lock(mutex);
+  auto it = per_address.find(address);
+  if (it != per_address.end() && --it->second == 0) per_address.erase(it);
 }
 
 void http_server::impl::session_closed(const std::weak_ptr<session>& s) {
@@ -379,9 +437,20 @@ void http_server::impl::finish_shutdown() {
   if (done) done();
 }
 
+namespace {
+
+// Beast accepts any token as a method: labelled as sent, "FOO1 /", "FOO2 /", … would each add
+// a counter until memory and /metrics gave out. The methods HTTP defines keep their name.
+std::string method_label(const std::string& method) {
+  static const std::set<std::string> known = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"};
+  return known.count(method) ? method : "other";
+}
+
+}  // namespace
+
 void http_server::impl::record(const std::string& route, const std::string& method, int status,
                                std::chrono::steady_clock::duration elapsed) {
-  requests.Add({{"route", route}, {"method", method}, {"status", std::to_string(status)}}).Increment();
+  requests.Add({{"route", route}, {"method", method_label(method)}, {"status", std::to_string(status)}}).Increment();
   latency.Add({{"route", route}}, obs::metrics::latency_buckets())
       .Observe(std::chrono::duration<double>(elapsed).count());
 }

@@ -24,8 +24,12 @@ struct server_options {
   std::size_t header_limit = 8 * 1024;
   std::size_t body_limit = 1024 * 1024;
   std::chrono::seconds read_timeout{15};   // a whole request, once its first byte is due
+  // A new connection's first request header must be in within this: a client that opens
+  // connections and sends nothing, or a byte at a time (slowloris), is cut off early.
+  std::chrono::seconds header_timeout{5};
   std::chrono::seconds idle_timeout{30};   // between requests on a keep-alive connection
   std::size_t max_connections = 1024;
+  std::size_t max_connections_per_address = 32;  // 0: no limit (behind a proxy)
   std::chrono::seconds shutdown_grace{4};  // in-flight requests get this long to finish
 };
 

@@ -57,8 +57,17 @@ void raw_connection::send(const std::string& bytes) {
 }
 
 std::optional<raw_response> raw_connection::read_response(std::chrono::milliseconds deadline) {
+  return read(deadline, false);
+}
+
+std::optional<raw_response> raw_connection::read_head_response(std::chrono::milliseconds deadline) {
+  return read(deadline, true);
+}
+
+std::optional<raw_response> raw_connection::read(std::chrono::milliseconds deadline, bool to_head) {
   http::response_parser<http::string_body> parser;
   parser.body_limit(64 << 20);
+  parser.skip(to_head);  // an answer to HEAD has the GET's Content-Length and no body
   beast::error_code ec;
   impl_->stream.expires_after(deadline);
   // Run the async read to completion so the stream's deadline applies.

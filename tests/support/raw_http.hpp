@@ -23,6 +23,8 @@ class raw_connection {
   // Reads one response; nullopt when the server closed the connection first or the
   // deadline passed.
   std::optional<raw_response> read_response(std::chrono::milliseconds deadline = std::chrono::seconds(10));
+  // The answer to a HEAD request: a header only.
+  std::optional<raw_response> read_head_response(std::chrono::milliseconds deadline = std::chrono::seconds(10));
   // After read_response gave nullopt: whether part of a response had arrived (a response
   // cut short) rather than none at all.
   bool last_read_was_partial() const;
@@ -30,6 +32,8 @@ class raw_connection {
   bool closed_by_peer(std::chrono::milliseconds deadline);
 
  private:
+  std::optional<raw_response> read(std::chrono::milliseconds deadline, bool to_head);
+
   struct impl;
   std::unique_ptr<impl> impl_;
 };

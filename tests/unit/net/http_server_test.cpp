@@ -50,6 +50,7 @@ struct running_server {
     o.header_limit = 1024;
     o.body_limit = 4096;
     o.read_timeout = std::chrono::seconds(1);
+    o.header_timeout = std::chrono::seconds(1);
     o.idle_timeout = std::chrono::seconds(1);
     o.max_connections = 8;
     o.shutdown_grace = std::chrono::seconds(3);
@@ -229,6 +230,83 @@ BOOST_AUTO_TEST_CASE(metrics_count_requests_by_route_pattern) {
   BOOST_TEST(text.find(R"(route="unmatched",status="404")") != std::string::npos);
   BOOST_TEST(text.find("tutorbot_http_request_duration_seconds_bucket") != std::string::npos);
   BOOST_TEST(text.find("tutorbot_http_open_connections") != std::string::npos);
+}
+
+// ---- hostile input (issue 13) -----------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(made_up_methods_share_one_metric_label) {
+  running_server s;
+  for (int i = 0; i < 50; ++i) http_request(s.port(), "FOO" + std::to_string(i), "/hello");
+  const std::string fifty = R"(tutorbot_http_requests_total{method="other",route="unmatched",status="405"} 50)";
+  BOOST_TEST(eventually([&] { return s.metrics.render().find(fifty) != std::string::npos; }), s.metrics.render());
+  BOOST_TEST(s.metrics.render().find("FOO") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(head_gets_the_get_header_and_no_body) {
+  running_server s;
+  raw_connection c(s.port());
+  c.send("HEAD /hello?name=x HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto head = c.read_head_response();
+  BOOST_REQUIRE(head);
+  BOOST_TEST(head->status == 200);
+  BOOST_TEST(head->header("Content-Length") == "13");  // as the GET's body: {"hello":"x"}
+  // The kept-alive connection's next answer starts right after that header.
+  c.send("GET /hello?name=y HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto next = c.read_response();
+  BOOST_REQUIRE(next);
+  BOOST_TEST(next->status == 200);
+  BOOST_TEST(next->body == R"({"hello":"y"})");
+}
+
+BOOST_AUTO_TEST_CASE(an_endless_chunk_extension_is_cut_off_with_413_long_before_the_read_timeout) {
+  net::server_options options = running_server::small_limits();
+  options.read_timeout = std::chrono::seconds(30);
+  running_server s(options);
+  raw_connection c(s.port());
+  c.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=");
+  const std::string filler(4096, 'a');
+  const auto started = std::chrono::steady_clock::now();
+  std::optional<testing::raw_response> answer;
+  for (int i = 0; i < 64 && !answer; ++i) {
+    try {
+      c.send(filler);
+    } catch (const std::exception&) {
+      break;  // closed: the answer is waiting
+    }
+  }
+  answer = c.read_response(std::chrono::seconds(5));
+  BOOST_REQUIRE(answer);
+  BOOST_TEST(answer->status == 413);
+  BOOST_TEST((std::chrono::steady_clock::now() - started < std::chrono::seconds(10)));
+}
+
+BOOST_AUTO_TEST_CASE(one_address_gets_its_share_of_connections_and_no_more) {
+  net::server_options options = running_server::small_limits();
+  options.max_connections = 100;
+  options.max_connections_per_address = 3;
+  running_server s(options);
+  std::vector<std::unique_ptr<raw_connection>> held;
+  for (int i = 0; i < 3; ++i) held.push_back(std::make_unique<raw_connection>(s.port()));
+  BOOST_REQUIRE(eventually([&] { return s.server->open_connections() == 3; }));
+  raw_connection extra(s.port());
+  auto r = extra.read_response();
+  BOOST_REQUIRE(r);
+  BOOST_TEST(r->status == 429);
+  held.pop_back();  // a slot is free again, once the server has seen it closed and the refused one gone
+  BOOST_REQUIRE(eventually([&] { return s.server->open_connections() <= 2; }));
+  BOOST_TEST(http_request(s.port(), "GET", "/hello").status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(a_new_connection_must_send_its_header_within_the_header_timeout) {
+  net::server_options options = running_server::small_limits();
+  options.read_timeout = std::chrono::seconds(30);
+  options.header_timeout = std::chrono::seconds(1);
+  running_server s(options);
+  raw_connection c(s.port());
+  c.send("GET /hel");  // and then nothing, as slowloris does
+  const auto started = std::chrono::steady_clock::now();
+  BOOST_TEST(c.closed_by_peer(std::chrono::seconds(10)));
+  BOOST_TEST((std::chrono::steady_clock::now() - started < std::chrono::seconds(5)));
 }
 
 BOOST_AUTO_TEST_CASE(shutdown_lets_an_in_flight_request_finish) {

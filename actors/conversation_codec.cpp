@@ -56,21 +56,28 @@ std::optional<domain::dialogue_event> payment_event(const json::object& o) {
   return std::nullopt;
 }
 
+// Without NUL characters: PostgreSQL's jsonb refuses \u0000, and a student's message must be
+// stored whatever it holds (it would be refused, and the webhook answered 5xx, for ever).
+std::string without_nul(std::string text) {
+  std::erase(text, '\0');
+  return text;
+}
+
 }  // namespace
 
 std::string student_message_payload(const net::chatwoot_message& m, long long account_id) {
-  json::object payload{{"message_id", m.id}, {"content", m.content}, {"account_id", account_id}};
-  if (m.content.empty() && !m.attachments.empty()) payload["attachment"] = m.attachments.front().file_type;
+  json::object payload{{"message_id", m.id}, {"content", without_nul(m.content)}, {"account_id", account_id}};
+  if (m.content.empty() && !m.attachments.empty()) payload["attachment"] = without_nul(m.attachments.front().file_type);
   if (m.sender) {
     json::object contact{{"id", m.sender->id},
-                         {"name", m.sender->name},
-                         {"email", m.sender->email},
-                         {"phone_number", m.sender->phone_number}};
+                         {"name", without_nul(m.sender->name)},
+                         {"email", without_nul(m.sender->email)},
+                         {"phone_number", without_nul(m.sender->phone_number)}};
     json::object attributes;
-    for (const auto& [k, v] : m.sender->custom_attributes) attributes[k] = v;
+    for (const auto& [k, v] : m.sender->custom_attributes) attributes[without_nul(k)] = without_nul(v);
     contact["custom_attributes"] = attributes;
     if (auto it = m.sender->additional_attributes.find("locale"); it != m.sender->additional_attributes.end())
-      contact["locale"] = it->second;
+      contact["locale"] = without_nul(it->second);
     payload["contact"] = contact;
   }
   return json::serialize(payload);

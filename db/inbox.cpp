@@ -9,7 +9,7 @@ namespace {
 
 void prepare_statements(connection& conn) {
   prepare(conn, "store_webhook",
-          "INSERT INTO webhook_inbox (provider, event_id, event_type, payload) VALUES ($1, $2, $3, $4::jsonb) "
+          "INSERT INTO webhook_inbox (provider, event_id, event_type, payload) VALUES ($1, $2, $3, $4) "
           "ON CONFLICT (provider, event_id) DO NOTHING RETURNING id");
   // $2: the moment to judge at, NULL for the database's now().
   prepare(conn, "lease_inbox",

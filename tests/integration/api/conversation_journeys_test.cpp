@@ -590,6 +590,16 @@ BOOST_AUTO_TEST_CASE(rescheduling_a_week_ahead_moves_the_booking_and_its_event) 
   BOOST_TEST(s.google_event_count() == 1);
 }
 
+// A NUL character in a student's message could not be stored (jsonb refuses \u0000): the
+// webhook was answered 5xx, Chatwoot handed the conversation to staff, and the bot went
+// silent (issue 13).
+BOOST_AUTO_TEST_CASE(a_message_with_a_nul_character_is_answered) {
+  chat_service s("journeys_nul");
+  auto c = s.open("+31611110019", "Sanne de Vries", "sanne@example.nl");
+  s.say(c, std::string("Hoi\0daar", 8), menu_text);
+  BOOST_TEST(s.transcript(c).status == "pending");
+}
+
 // ---- 10. a message that cannot be processed ----------------------------------------------
 
 // Every attempt to hold the picked slot fails (a fault injected into the database). The

@@ -208,11 +208,14 @@ struct google_auth::impl : std::enable_shared_from_this<google_auth::impl> {
     if (response.status == 200) {
       std::string token = text("access_token");
       const json::value* expires = obj ? obj->if_contains("expires_in") : nullptr;
-      if (token.empty() || !expires || !expires->is_number())
+      // A lifetime that is no whole number of seconds, or absurd, is no answer either (and
+      // to_number would throw on it inside an I/O callback).
+      boost::system::error_code number_ec;
+      const auto lifetime = expires && expires->is_number() ? expires->to_number<std::int64_t>(number_ec) : 0;
+      if (token.empty() || !expires || !expires->is_number() || number_ec || lifetime <= 0 || lifetime > 24 * 3600)
         return google_error{google_error_kind::server, 200, "bad_token_response",
-                            "token endpoint answered 200 without access_token and expires_in"};
-      auto seconds = std::chrono::seconds{expires->to_number<std::int64_t>()};
-      return access_token{std::move(token), now + seconds};
+                            "token endpoint answered 200 without access_token and a lifetime (expires_in, 1 s to 24 h)"};
+      return access_token{std::move(token), now + std::chrono::seconds{lifetime}};
     }
     // OAuth errors are {"error": "invalid_grant", "error_description": "…"} (RFC 6749 §5.2).
     google_error error{google_error_kind::auth, response.status, text("error"), text("error_description")};

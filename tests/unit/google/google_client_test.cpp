@@ -17,6 +17,7 @@
 #include "net/google_calendar_json.hpp"
 #include "net/http_client.hpp"
 #include "net/retry.hpp"
+#include "tests/support/loopback_server.hpp"
 #include "tests/unit/google/google_client_env.hpp"
 
 namespace net = tutorbot::net;
@@ -487,6 +488,37 @@ BOOST_AUTO_TEST_CASE(deadline_passes_under_injected_latency) {
   const auto& error = expect_error(env.get(tutor_calendar, *net::event_id_for_booking(booking)));
   BOOST_TEST((error.kind == net::google_error_kind::deadline));
   BOOST_TEST((steady_clock::now() - started < 2s));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(google_token_answers)
+
+// A token endpoint that answers a lifetime no whole number of seconds (or absurd) gave
+// to_number an exception inside an I/O callback, which ended the process (issue 13).
+BOOST_AUTO_TEST_CASE(an_odd_token_lifetime_is_a_bad_answer_not_a_crash) {
+  for (const std::string lifetime : {"3599.5", "1e300", "-5", "\"3600\""}) {
+    net::router routes;
+    routes.add("POST", "/token", [lifetime](net::server_request&&, net::respond_fn respond) {
+      respond(net::server_response::json(200, R"({"access_token":"ya29.x","token_type":"Bearer","expires_in":)" + lifetime + "}"));
+    });
+    tutorbot::testing::loopback_server token_endpoint(std::move(routes));
+    auto key_path = (std::filesystem::temp_directory_path() / ("odd-lifetime-" + std::to_string(getpid()) + ".json")).string();
+    auto command = std::string(TUTORBOT_SOURCE_DIR) + "/scripts/make_service_account.sh " + key_path +
+                   " http://127.0.0.1:" + std::to_string(token_endpoint.port()) + "/token";
+    BOOST_REQUIRE(std::system(command.c_str()) == 0);
+    auto key = std::get<net::service_account_key>(net::load_service_account(key_path));
+    boost::asio::io_context io;
+    net::http_client http(io);
+    net::google_auth auth(http, key, {});
+    std::optional<net::token_result> answer;
+    auth.get_token([&](net::token_result r) { answer = std::move(r); });
+    io.run_for(std::chrono::seconds(10));
+    BOOST_REQUIRE(answer);
+    BOOST_REQUIRE(std::holds_alternative<net::google_error>(*answer));
+    BOOST_TEST(std::get<net::google_error>(*answer).reason == "bad_token_response", lifetime);
+    std::filesystem::remove(key_path);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -126,6 +126,11 @@ caf::behavior db_dispatcher(caf::stateful_actor<dispatcher_state>* self, db_pool
         auto rp = self->make_response_promise();
         auto& s = self->state;
         if (s.idle.empty()) {
+          if (s.queue.size() >= options.max_queued) {
+            m->jobs.Add({{"outcome", "refused"}}).Increment();
+            rp.deliver(make_error(db_errc::unavailable, "every database worker is busy and the queue is full"));
+            return rp;
+          }
           s.queue.push_back({std::move(job), rp});
           m->queued.Increment();
         } else {

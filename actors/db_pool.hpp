@@ -47,6 +47,9 @@ bool is_db_error(const caf::error& error, db_errc code);
 struct db_pool_options {
   std::string url;
   std::size_t size = 4;
+  // Jobs waiting for a free worker beyond this are answered unavailable at once: requests can
+  // fill this queue, and a slow database must cost them a 503, not the process its memory.
+  std::size_t max_queued = 512;
 };
 
 caf::actor spawn_db_pool(caf::actor_system& system, const db_pool_options& options,

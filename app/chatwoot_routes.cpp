@@ -83,7 +83,10 @@ void add_chatwoot_routes(net::router& routes, const chatwoot_routes_context& ctx
     actors::ask<bool>(
         ctx.system, ctx.db_pool, caf::duration{store_timeout},
         [respond, conversations, conversation](caf::expected<bool> stored) {
-          if (!stored) return respond(unavailable(stored.error()));
+          // Chatwoot retries a webhook only after 429 or 500 (three times, 3 s apart); any other
+          // failure hands a pending conversation to staff. Not stored yet is worth a retry.
+          if (!stored)
+            return respond(server_response::error(500, "not_stored", "the event could not be stored yet; retry"));
           respond(server_response::json(200, *stored ? R"({"received":true})" : R"({"received":true,"duplicate":true})"));
           if (*stored && conversations) caf::anon_send(conversations, actors::nudge_atom::value, conversation);
         },

@@ -2,17 +2,14 @@
 
 #include <chrono>
 
-#include "actors/ask.hpp"
-#include "actors/db_pool.hpp"
-#include "db/migrations.hpp"
 #include "obs/metrics.hpp"
 
 namespace tutorbot::app {
 
 namespace {
 
-// Longer than one failed connect would take is pointless: readiness must flip fast.
-constexpr auto readiness_timeout = std::chrono::seconds(2);
+// A reading older than this (the prober itself stuck) says nothing about now.
+constexpr auto reading_valid_for = std::chrono::seconds(3);
 
 }  // namespace
 
@@ -25,28 +22,20 @@ void add_ops_routes(net::router& routes, const ops_context& context) {
     if (context.stopping) {
       return respond(net::server_response::error(503, "shutting_down", "the service is stopping"));
     }
-    auto job = actors::make_db_job([](db::connection& conn) {
-      return static_cast<int>(db::check_schema(conn, db::bundled_migrations()));
-    });
-    actors::ask<int>(
-        context.system, context.db_pool, caf::duration{readiness_timeout},
-        [respond](caf::expected<int> status) {
-          if (!status) {
-            return respond(net::server_response::error(503, "database_unavailable",
-                                                       "the database does not answer"));
-          }
-          switch (static_cast<db::schema_status>(*status)) {
-            case db::schema_status::current:
-              return respond(net::server_response::json(200, R"({"status":"ready"})"));
-            case db::schema_status::behind:
-              return respond(net::server_response::error(503, "migrations_pending",
-                                                         "run tutorbot migrate"));
-            case db::schema_status::diverged:
-              return respond(net::server_response::error(
-                  503, "migrations_diverged", "the database schema does not match this build"));
-          }
-        },
-        actors::run_atom::value, job);
+    const auto reading = context.readiness->last();
+    if (std::chrono::steady_clock::now() - reading.at > reading_valid_for)
+      return respond(net::server_response::error(503, "database_unavailable", "the database does not answer"));
+    switch (reading.status) {
+      case readiness_status::ready: return respond(net::server_response::json(200, R"({"status":"ready"})"));
+      case readiness_status::migrations_pending:
+        return respond(net::server_response::error(503, "migrations_pending", "run tutorbot migrate"));
+      case readiness_status::migrations_diverged:
+        return respond(net::server_response::error(503, "migrations_diverged",
+                                                   "the database schema does not match this build"));
+      case readiness_status::database_unavailable:
+      case readiness_status::unknown:
+        return respond(net::server_response::error(503, "database_unavailable", "the database does not answer"));
+    }
   });
 
   routes.add("GET", "/metrics", [&metrics = context.metrics](net::server_request&&, net::respond_fn respond) {

@@ -1,10 +1,9 @@
 #pragma once
-// /healthz, /readyz and /metrics.
+// /healthz, /readyz (from the readiness prober's last reading) and /metrics.
 #include <atomic>
+#include <memory>
 
-#include <caf/actor.hpp>
-#include <caf/actor_system.hpp>
-
+#include "app/readiness.hpp"
 #include "net/router.hpp"
 
 namespace tutorbot::obs {
@@ -14,8 +13,7 @@ class metrics;
 namespace tutorbot::app {
 
 struct ops_context {
-  caf::actor_system& system;
-  caf::actor db_pool;
+  std::shared_ptr<const app::readiness> readiness;  // kept current by the prober (readiness.hpp)
   obs::metrics& metrics;
   const std::atomic<bool>& stopping;
 };

@@ -30,6 +30,7 @@
 #include "app/ops_routes.hpp"
 #include "app/parked_routes.hpp"
 #include "app/payment_routes.hpp"
+#include "app/readiness.hpp"
 #include "db/connection.hpp"
 #include "net/chatwoot_client.hpp"
 #include "net/google_auth.hpp"
@@ -46,6 +47,10 @@ namespace {
 
 // Holds past their expiry are freed within this; the issue asks for within 60 s.
 constexpr auto hold_sweep_interval = std::chrono::seconds(5);
+
+// /readyz follows the database within a probe and its timeout (about 2.5 s at worst).
+constexpr auto readiness_probe_interval = std::chrono::milliseconds(500);
+constexpr auto readiness_probe_timeout = std::chrono::milliseconds(2000);
 
 // Two Asio threads keep both cores busy with HTTP while CAF's scheduler has its own.
 constexpr int io_threads = 2;
@@ -64,10 +69,27 @@ net::server_options server_options_from(const config::service_settings& s) {
   o.header_limit = s.http.header_limit_bytes;
   o.body_limit = s.http.body_limit_bytes;
   o.read_timeout = s.http.read_timeout;
+  o.header_timeout = s.http.header_timeout;
+  o.max_connections_per_address = static_cast<std::size_t>(s.http.max_connections_per_address);
   o.idle_timeout = s.http.idle_timeout;
   o.max_connections = static_cast<std::size_t>(s.http.max_connections);
   o.shutdown_grace = s.http.shutdown_grace;
   return o;
+}
+
+// An exception that escapes an I/O callback would end the process (or, caught by nothing,
+// this thread and with it half the server): it is logged and the thread runs on.
+void run_guarded(boost::asio::io_context& io) {
+  for (;;) {
+    try {
+      io.run();
+      return;
+    } catch (const std::exception& e) {
+      obs::log_error("io_callback_failed", {{"error", e.what()}});
+    } catch (...) {
+      obs::log_error("io_callback_failed", {{"error", "an exception that is no std::exception"}});
+    }
+  }
 }
 
 // How this instance names itself in the conversations it claims: host and process.
@@ -95,6 +117,8 @@ struct service::impl {
   caf::actor payments;
   caf::actor conversations;
   caf::actor catchup;
+  caf::actor prober;
+  std::shared_ptr<readiness> ready = std::make_shared<readiness>();
   boost::asio::io_context io;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work;
   std::unique_ptr<net::http_server> server;
@@ -117,7 +141,7 @@ void service::start() {
   // The io threads run before anything can call a provider, so that stop() after a start
   // that failed half-way (the port taken, a bad key file) finds every call able to end.
   s.work.emplace(s.io.get_executor());
-  for (int i = 0; i < io_threads; ++i) s.threads.emplace_back([&io = s.io] { io.run(); });
+  for (int i = 0; i < io_threads; ++i) s.threads.emplace_back([&io = s.io] { run_guarded(io); });
   actors::db_pool_options pool;
   const auto& database = s.cfg.service.database;
   pool.url = db::url_with_limits(s.cfg.service.database_url.reveal(),
@@ -215,6 +239,10 @@ void service::start() {
   registry.cancellation = &s.cfg.payments.cancellation;
   s.registry = actors::spawn_tutor_registry(s.system, std::move(registry));
   s.listener = actors::spawn_booking_listener(s.system, pool.url, s.registry);
+  if (s.chatwoot && chatwoot.signing_secret.empty())
+    obs::log_warn("chatwoot_webhooks_unsigned",
+                  {{"warning", "allow_unsigned_webhooks is on: anyone who has seen the webhook URL can write as any "
+                               "student; set CHATWOOT_SIGNING_SECRET as soon as Chatwoot signs its webhooks"}});
   if (s.chatwoot) {
     actors::conversation_settings conversations;
     conversations.instance = instance_name();
@@ -231,9 +259,10 @@ void service::start() {
         s.system, actors::catchup_settings{pool.url, s.chatwoot.get(), s.conversations, chatwoot.catchup});
   }
   s.sweeper = actors::spawn_hold_sweeper(s.system, s.db_pool, s.registry, hold_sweep_interval);
+  s.prober = spawn_readiness_prober(s.system, s.db_pool, s.ready, readiness_probe_interval, readiness_probe_timeout);
 
   net::router routes;
-  add_ops_routes(routes, ops_context{s.system, s.db_pool, s.metrics, s.stopping});
+  add_ops_routes(routes, ops_context{s.ready, s.metrics, s.stopping});
   add_parked_routes(routes, parked_routes_context{s.system, s.db_pool, s.cfg.service.api_token.reveal()});
   add_api_routes(routes, api_context{s.system, s.registry, s.db_pool, &s.cfg.calendar, &s.cfg.payments, zone,
                                      s.cfg.service.api_token.reveal()});
@@ -285,7 +314,7 @@ void service::stop() {
   for (auto& t : s.threads) t.join();
   s.threads.clear();
   s.server.reset();
-  for (auto* a : {&s.conversations, &s.sweeper, &s.listener, &s.registry, &s.db_pool}) {
+  for (auto* a : {&s.prober, &s.conversations, &s.sweeper, &s.listener, &s.registry, &s.db_pool}) {
     if (*a) caf::anon_send_exit(*a, caf::exit_reason::user_shutdown);
   }
   // The calendars use the Google client and the routes' state: none may outlive this call.

@@ -34,8 +34,10 @@ struct http_limits {
   std::size_t header_limit_bytes = 8 * 1024;
   std::size_t body_limit_bytes = 1024 * 1024;
   std::chrono::seconds read_timeout{30};
+  std::chrono::seconds header_timeout{5};  // a new connection's first request header
   std::chrono::seconds idle_timeout{60};   // keep-alive
   int max_connections = 256;
+  int max_connections_per_address = 32;    // 0: no limit (behind a proxy that limits per client)
   std::chrono::seconds shutdown_grace{10};
 };
 
@@ -88,7 +90,10 @@ struct chatwoot_settings {
   // updates, the message list for the catch-up); without it the bot token is tried.
   secret user_token;
   secret webhook_token;                     // CHATWOOT_WEBHOOK_TOKEN (?token= on our webhook URL)
-  secret signing_secret;                    // CHATWOOT_SIGNING_SECRET, optional
+  secret signing_secret;                    // CHATWOOT_SIGNING_SECRET: required unless…
+  // …webhooks may come by the URL token alone: anyone who saw the URL could then write as
+  // any student (cancel lessons, start refunds). Only for a Chatwoot too old to sign.
+  bool allow_unsigned_webhooks = false;
 };
 
 struct provider_settings {

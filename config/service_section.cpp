@@ -1,5 +1,7 @@
 // tutorbot.yaml: where the service listens, how it talks to PostgreSQL and to the
 // providers. Secrets are refused here: they come from the environment (environment.cpp).
+#include <cctype>
+
 #include <yaml-cpp/yaml.h>
 
 #include "config/sections.hpp"
@@ -106,7 +108,8 @@ void read_chatwoot(const YAML::Node& node, const sink& s, const std::string& pat
                    chatwoot_settings& c) {
   each_entry(node, s, path,
              {"enabled", "base_url", "account_id", "catchup_seconds", "whatsapp_template_name",
-              "whatsapp_template_language", "api_token", "webhook_token", "signing_secret", "user_token"},
+              "whatsapp_template_language", "api_token", "webhook_token", "signing_secret", "user_token",
+              "allow_unsigned_webhooks"},
              {}, [&](const std::string& key, const YAML::Node& v) {
                const auto p = join(path, key);
                if (key == "enabled") {
@@ -121,6 +124,8 @@ void read_chatwoot(const YAML::Node& node, const sink& s, const std::string& pat
                  if (auto t = get_string(v, s, p)) c.whatsapp_template_name = *t;
                } else if (key == "whatsapp_template_language") {
                  if (auto t = get_string(v, s, p)) c.whatsapp_template_language = *t;
+               } else if (key == "allow_unsigned_webhooks") {
+                 if (auto b = get_bool(v, s, p)) c.allow_unsigned_webhooks = *b;
                } else if (key == "user_token") {
                  refuse_secret(s, v, p, "CHATWOOT_USER_TOKEN");
                } else if (key == "api_token") {
@@ -164,8 +169,8 @@ void read_service(const YAML::Node& root, const sink& s, service_settings& out,
     } else if (section == "http") {
       auto& h = out.http;
       each_entry(node, s, "http",
-                 {"header_limit_bytes", "body_limit_bytes", "read_timeout_seconds",
-                  "idle_timeout_seconds", "max_connections", "shutdown_grace_seconds"},
+                 {"header_limit_bytes", "body_limit_bytes", "read_timeout_seconds", "header_timeout_seconds",
+                  "idle_timeout_seconds", "max_connections", "max_connections_per_address", "shutdown_grace_seconds"},
                  {}, [&](const std::string& key, const YAML::Node& v) {
         const auto p = join("http", key);
         if (key == "header_limit_bytes") {
@@ -174,10 +179,14 @@ void read_service(const YAML::Node& root, const sink& s, service_settings& out,
           if (auto n = get_int(v, s, p, 1024, 64 << 20)) h.body_limit_bytes = static_cast<std::size_t>(*n);
         } else if (key == "read_timeout_seconds") {
           read_seconds(v, s, p, h.read_timeout, 1, 3600);
+        } else if (key == "header_timeout_seconds") {
+          read_seconds(v, s, p, h.header_timeout, 1, 600);
         } else if (key == "idle_timeout_seconds") {
           read_seconds(v, s, p, h.idle_timeout, 1, 3600);
         } else if (key == "max_connections") {
           if (auto n = get_int(v, s, p, 1, 100000)) h.max_connections = static_cast<int>(*n);
+        } else if (key == "max_connections_per_address") {
+          if (auto n = get_int(v, s, p, 0, 100000)) h.max_connections_per_address = static_cast<int>(*n);
         } else {
           read_seconds(v, s, p, h.shutdown_grace, 0, 600);
         }
@@ -230,6 +239,18 @@ void check_service(const service_settings& svc, const service_marks& marks, cons
   // Problems about the environment name the variable, never its value.
   if (svc.database_url.empty() && !marks.database_url_refused)
     s.add(marks.database_url, "database.url", "is not set: set DATABASE_URL or database.url");
+  // libpq quotes a malformed percent-encoded part in its error, password and all: refused
+  // here, without the URL.
+  if (const auto& url = svc.database_url.reveal(); url.rfind("postgres", 0) == 0) {
+    for (std::size_t at = url.find('%'); at != std::string::npos; at = url.find('%', at + 1)) {
+      if (at + 2 >= url.size() || !std::isxdigit(static_cast<unsigned char>(url[at + 1])) ||
+          !std::isxdigit(static_cast<unsigned char>(url[at + 2]))) {
+        s.add(marks.database_url, "database.url",
+              "DATABASE_URL has a % that begins no percent-encoded byte (write %25 for a % in a password)");
+        break;
+      }
+    }
+  }
 
   const auto& st = svc.providers.stripe;
   if (st.enabled) {
@@ -255,6 +276,10 @@ void check_service(const service_settings& svc, const service_marks& marks, cons
     if (c.api_token.empty()) s.add(marks.chatwoot, "providers.chatwoot", "CHATWOOT_API_TOKEN is not set");
     if (c.webhook_token.empty())
       s.add(marks.chatwoot, "providers.chatwoot", "CHATWOOT_WEBHOOK_TOKEN is not set");
+    if (c.signing_secret.empty() && !c.allow_unsigned_webhooks)
+      s.add(marks.chatwoot, "providers.chatwoot",
+            "CHATWOOT_SIGNING_SECRET is not set: Chatwoot signs the agent bot's webhooks with it (the bot's secret "
+            "in Chatwoot); only for a Chatwoot too old to sign, set providers.chatwoot.allow_unsigned_webhooks: true");
   }
 }
 

@@ -33,6 +33,32 @@ void add_parameter(std::string& url, const std::string& key, const std::string& 
 
 std::string milliseconds_of(std::chrono::seconds s) { return std::to_string(s.count() * 1000); }
 
+// The password of a URL (postgresql://user:password@host or password=… in key=value form),
+// as written; empty when there is none.
+std::string password_in(const std::string& url) {
+  if (is_uri(url)) {
+    auto start = url.find("://") + 3;
+    auto at = url.find('@', start);
+    if (at == std::string::npos) return {};
+    auto colon = url.find(':', start);
+    return colon != std::string::npos && colon < at ? url.substr(colon + 1, at - colon - 1) : std::string{};
+  }
+  auto key = url.find("password=");
+  if (key == std::string::npos) return {};
+  auto start = key + 9;
+  if (start < url.size() && url[start] == '\'') return url.substr(start + 1, url.find('\'', start + 1) - start - 1);
+  return url.substr(start, url.find(' ', start) - start);
+}
+
+// libpq quotes parts of a malformed URL in its errors: never the password in a log.
+std::string without_password(std::string message, const std::string& url) {
+  const auto password = password_in(url);
+  if (password.empty()) return message;
+  for (auto at = message.find(password); at != std::string::npos; at = message.find(password, at + 3))
+    message.replace(at, password.size(), "***");
+  return message;
+}
+
 // libpq waits for a dead host as long as the OS lets it; a bounded connect keeps a worker
 // answering "unavailable" promptly during an outage. URLs made without limits get this one.
 constexpr std::chrono::seconds default_connect_timeout{3};
@@ -121,8 +147,13 @@ void connection::ensure_open() {
     s.link.reset();
     s.prepared.clear();
     s.schedule_retry();
-    // libpq's message names host and port but never the password.
-    throw unavailable(std::string("cannot connect to the database: ") + e.what());
+    throw unavailable("cannot connect to the database: " + without_password(e.what(), s.url));
+  } catch (const pqxx::failure& e) {
+    // A URL libpq cannot read (pqxx reports it as another failure than a broken connection).
+    s.link.reset();
+    s.prepared.clear();
+    s.schedule_retry();
+    throw unavailable("cannot connect to the database: " + without_password(e.what(), s.url));
   }
 }
 

@@ -80,6 +80,7 @@ json::object delivery_json(const chatwoot::delivery_record& d) {
           {"message_id", d.message_id},
           {"conversation_id", d.conversation_id},
           {"outcome", d.outcome},
+          {"attempts", d.attempts},
           {"status", d.status},
           {"error", d.error.empty() ? json::value(nullptr) : json::value(d.error)},
           {"at", d.at},

@@ -35,6 +35,7 @@ void chatwoot_sandbox::impl::start(const std::shared_ptr<impl>& self) {
   settings.url = options.webhook_url;
   settings.token = options.webhook_token;
   settings.secret = options.signing_secret;
+  settings.retry_delay = options.webhook_retry_delay;
   // Seeded differently from the store so that delivery ids do not shift message ids.
   std::optional<std::uint64_t> seed;
   if (options.seed) seed = *options.seed + 1;

@@ -48,6 +48,7 @@ struct chatwoot_sandbox_options {
   std::string webhook_token;   // added to the URL as ?token=… (CHATWOOT_WEBHOOK_TOKEN)
   std::string signing_secret;  // "" → unsigned (CHATWOOT_SIGNING_SECRET)
   std::chrono::milliseconds webhook_timeout{5000};  // Chatwoot's WEBHOOK_TIMEOUT default
+  std::chrono::milliseconds webhook_retry_delay{3000};  // after an answer of 429 or 500 (3 attempts)
   bool lock_to_single_conversation = false;          // the WhatsApp inbox's setting
   bool open_on_bot_failure = true;
   std::optional<std::uint64_t> seed;  // repeatable uuids and WhatsApp message ids

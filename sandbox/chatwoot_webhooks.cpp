@@ -1,6 +1,7 @@
 #include "sandbox/chatwoot_webhooks.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "net/crypto.hpp"
 #include "net/form.hpp"
@@ -86,6 +87,7 @@ void webhook_dispatcher::send_next() {
     auto& r = records_[record];
     r.outcome = "sending";
     r.at = unix_now();
+    ++r.attempts;
     request.url = with_token(settings_.url, settings_.token);
     if (!settings_.secret.empty()) {
       const auto timestamp = std::to_string(r.at);
@@ -120,7 +122,23 @@ void webhook_dispatcher::finish(std::size_t record, int status, std::string erro
     r.error = std::move(error);
     // RestClient raises on anything but 2xx (and on 3xx for a POST): a failure either way.
     failed = status < 200 || status >= 300;
-    r.outcome = failed ? "failed" : "delivered";
+    const bool retry = (status == 429 || status == 500) && r.attempts < settings_.max_attempts && !stopped_;
+    if (retry) {
+      r.outcome = "retrying";
+      sending_ = false;
+      auto timer = std::make_shared<boost::asio::steady_timer>(io_, settings_.retry_delay);
+      timer->async_wait([self = shared_from_this(), timer, record](const boost::system::error_code&) {
+        {
+          std::lock_guard again(self->mutex_);
+          self->records_[record].outcome = "queued";
+          self->queue_.push_back(record);
+        }
+        self->send_next();
+      });
+      failed = false;
+    } else {
+      r.outcome = failed ? "failed" : "delivered";
+    }
     copy = r;
     sending_ = false;
   }

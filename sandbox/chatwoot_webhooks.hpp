@@ -1,6 +1,8 @@
 #pragma once
-// Webhook delivery as Chatwoot does it (Webhooks::Trigger): each event POSTed once as JSON
-// with a 5 s timeout and never retried, whatever the answer. When a signing secret is set,
+// Webhook delivery as Chatwoot does it (Webhooks::Trigger, v4.12 and later): each event POSTed
+// as JSON with a 5 s timeout; an answer of 429 or 500 is retried, 3 attempts in all, 3 s
+// apart, with the same X-Chatwoot-Delivery id; any other failure (a 4xx, 502/503, a timeout)
+// is not retried. When a signing secret is set,
 // each request carries X-Chatwoot-Signature: sha256=<hex HMAC-SHA256(secret,
 // "<timestamp>.<body>")>, X-Chatwoot-Timestamp and a fresh X-Chatwoot-Delivery id. The
 // URL is the configured one with `token=<webhook token>` added to its query, as tutorbot's
@@ -40,8 +42,10 @@ struct delivery_record {
   std::string event;
   std::int64_t message_id = 0;
   std::int64_t conversation_id = 0;
-  // dropped (never sent), queued, sending, delivered (2xx), failed (anything else; not retried)
+  // dropped (never sent), queued, sending, retrying (after 429 or 500), delivered (2xx),
+  // failed (anything else, or the last attempt)
   std::string outcome;
+  int attempts = 0;
   int status = 0;     // the endpoint's HTTP status; 0 when no answer came
   std::string error;  // the transport failure, when there was one
   std::int64_t at = 0;  // unix seconds of the attempt
@@ -53,6 +57,8 @@ struct webhook_settings {
   std::string token;   // added as ?token=…
   std::string secret;  // "" → unsigned, as Chatwoot before signing existed
   int drop_next = 0;
+  int max_attempts = 3;  // for answers of 429 and 500
+  std::chrono::milliseconds retry_delay{3000};
 };
 
 class webhook_dispatcher : public std::enable_shared_from_this<webhook_dispatcher> {

@@ -211,6 +211,7 @@ std::map<std::string, std::string> sandbox_environment() {
       {"CHATWOOT_API_TOKEN", "chatwoot-sandbox-token"},
       {"CHATWOOT_ACCOUNT_ID", "1"},
       {"CHATWOOT_WEBHOOK_TOKEN", "chatwoot-sandbox-webhook"},
+      {"CHATWOOT_SIGNING_SECRET", "chatwoot-sandbox-signing-secret"},
   };
 }
 

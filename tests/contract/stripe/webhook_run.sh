@@ -49,7 +49,7 @@ DATABASE_URL="$database_url" TUTORBOT_LISTEN="127.0.0.1:$port" TUTORBOT_API_TOKE
   STRIPE_SECRET_KEY=sk_test_contract STRIPE_WEBHOOK_SECRET="whsec_old_$RANDOM,$webhook_secret" \
   STRIPE_API_BASE="http://127.0.0.1:$closed_port" GCAL_API_BASE="http://127.0.0.1:$closed_port/calendar/v3" \
   GCAL_SERVICE_ACCOUNT_JSON="$work/sa.json" CHATWOOT_BASE_URL="http://127.0.0.1:$closed_port" \
-  CHATWOOT_API_TOKEN=x CHATWOOT_ACCOUNT_ID=1 CHATWOOT_WEBHOOK_TOKEN=x \
+  CHATWOOT_API_TOKEN=x CHATWOOT_ACCOUNT_ID=1 CHATWOOT_WEBHOOK_TOKEN=x CHATWOOT_SIGNING_SECRET=x \
   "$binary" serve --config "$root/config" >"$work/serve.log" 2>&1 &
 serve_pid=$!
 

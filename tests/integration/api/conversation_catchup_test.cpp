@@ -32,6 +32,21 @@ BOOST_AUTO_TEST_CASE(a_new_students_first_message_whose_webhook_was_lost_is_stil
                                std::to_string(c)) == 1);
 }
 
+// The bot's conversations come 25 a page, most recent first: a lost first message behind a
+// full page of busier conversations is found on a later page.
+BOOST_AUTO_TEST_CASE(a_lost_first_message_behind_a_page_of_busier_conversations_is_still_answered) {
+  testing::chat_service s("catchup_pages", [](config::config& cfg) { cfg.service.providers.chatwoot.catchup = 1s; });
+  auto quiet = s.open("+31611129999", "Stil Student", "stil@example.nl");
+  s.chatwoot.sandbox().drop_next_webhooks(1);
+  BOOST_REQUIRE(s.chatwoot.sandbox().student_writes(quiet, "Hoi"));
+  for (int i = 0; i < 30; ++i) {
+    auto busy = s.open("+316111300" + std::to_string(10 + i), "Student " + std::to_string(i),
+                       "student" + std::to_string(i) + "@example.nl");
+    s.say(busy, "Hoi", "Waarmee kan ik je helpen");
+  }
+  s.wait_for_bot(quiet, 0, "Waarmee kan ik je helpen");
+}
+
 BOOST_AUTO_TEST_CASE(outside_the_24_hour_window_the_approved_template_is_sent) {
   testing::chat_service s("catchup_window");
   auto c = s.open("+31611120002", "Sanne de Vries", "sanne@example.nl");

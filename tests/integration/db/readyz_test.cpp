@@ -32,12 +32,18 @@ BOOST_AUTO_TEST_CASE(readyz_is_503_until_migrations_are_applied) {
   auto url = testing::fresh_database("ready_pending");
   app::service svc(service_config(url));
   svc.start();
-  auto pending = testing::http_request(svc.port(), "GET", "/readyz");
+  // Readiness is probed in the background: polled until the first probe has been read.
+  testing::raw_response pending;
+  BOOST_TEST(eventually(
+      [&] {
+        pending = testing::http_request(svc.port(), "GET", "/readyz");
+        return pending.body.find("migrations_pending") != std::string::npos;
+      },
+      std::chrono::seconds(5)));
   BOOST_TEST(pending.status == 503);
-  BOOST_TEST(pending.body.find("migrations_pending") != std::string::npos);
   db::connection conn(url);
   db::migrate(conn, db::bundled_migrations());
-  BOOST_TEST(readyz(svc) == 200);
+  BOOST_TEST(eventually([&] { return readyz(svc) == 200; }, std::chrono::seconds(5)));
 }
 
 BOOST_AUTO_TEST_CASE(readyz_follows_the_database_down_and_up_again) {
@@ -51,6 +57,31 @@ BOOST_AUTO_TEST_CASE(readyz_follows_the_database_down_and_up_again) {
   BOOST_TEST(eventually([&] { return readyz(svc) == 503; }, std::chrono::seconds(5)));
   testing::run_env_command("TUTORBOT_TEST_PG_START");
   BOOST_TEST(eventually([&] { return readyz(svc) == 200; }, std::chrono::seconds(20)));
+}
+
+// A flood of /readyz used to queue a database job per request and starve the pool: now it
+// answers from the background probe's last reading, and costs the database nothing.
+BOOST_AUTO_TEST_CASE(readyz_answers_from_the_probe_and_a_flood_of_it_costs_no_database_work) {
+  auto url = testing::fresh_database("ready_flood");
+  {
+    db::connection conn(url);
+    db::migrate(conn, db::bundled_migrations());
+  }
+  app::service svc(service_config(url));
+  svc.start();
+  BOOST_REQUIRE(eventually([&] { return readyz(svc) == 200; }, std::chrono::seconds(10)));
+  auto jobs = [&] {
+    auto text = testing::http_request(svc.port(), "GET", "/metrics").body;
+    auto at = text.find(R"(tutorbot_db_jobs_total{outcome="ok"} )");
+    return at == std::string::npos ? 0L : std::stol(text.substr(at + std::string(R"(tutorbot_db_jobs_total{outcome="ok"} )").size()));
+  };
+  const auto before = jobs();
+  const auto started = std::chrono::steady_clock::now();
+  for (int i = 0; i < 300; ++i) BOOST_REQUIRE(readyz(svc) == 200);
+  const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  // The probe runs twice a second (and the calendars' reloads, once a minute): far fewer
+  // jobs than requests.
+  BOOST_TEST(jobs() - before <= static_cast<long>(2 * seconds) + 10, jobs() - before << " jobs for 300 requests");
 }
 
 BOOST_AUTO_TEST_CASE(metrics_expose_http_and_pool_gauges) {

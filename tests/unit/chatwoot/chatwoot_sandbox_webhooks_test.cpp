@@ -27,6 +27,13 @@ bool delivery_finished(const sandbox::chatwoot_sandbox& s, std::size_t index) {
   return d.size() > index && (d[index].outcome == "delivered" || d[index].outcome == "failed");
 }
 
+// 429 and 500 are retried with short pauses here (Chatwoot: 3 s).
+testing::chatwoot_sandbox_server quick_retrying_sandbox(const testing::chatwoot_webhook_receiver& receiver) {
+  auto options = testing::chatwoot_sandbox_server::test_options(receiver.url());
+  options.webhook_retry_delay = std::chrono::milliseconds(100);
+  return testing::chatwoot_sandbox_server(options);
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(chatwoot_sandbox_webhooks)
@@ -123,15 +130,16 @@ BOOST_FIXTURE_TEST_CASE(an_agents_message_comes_as_outgoing_from_a_user, chatwoo
   BOOST_TEST(w.at("id") == a.body.at("message_id"));
 }
 
-BOOST_FIXTURE_TEST_CASE(a_failed_delivery_is_never_retried_and_the_conversation_opens_for_humans,
+BOOST_FIXTURE_TEST_CASE(a_delivery_failed_otherwise_than_429_or_500_is_never_retried_and_the_conversation_opens_for_humans,
                         chatwoot_sandbox_fixture) {
-  receiver.fail_next(1, 500);
+  receiver.fail_next(1, 502);
   const auto c = bot.open_conversation();
   bot.student_writes(c, "hoi");
   BOOST_TEST_REQUIRE(eventually([&] { return delivery_finished(sandbox, 0); }));
   const auto first = sandbox.deliveries().at(0);
   BOOST_TEST(first.outcome == "failed");
-  BOOST_TEST(first.status == 500);
+  BOOST_TEST(first.status == 502);
+  BOOST_TEST(first.attempts == 1);
 
   // The failure hands the conversation to humans, which is itself a webhook; the one
   // after it arrives, and nothing in between is the first one again.
@@ -151,6 +159,34 @@ BOOST_FIXTURE_TEST_CASE(a_failed_delivery_is_never_retried_and_the_conversation_
   for (const auto& m : listed.body.at("payload").as_array())
     noted = noted || m.at("message_type").as_int64() == 2;
   BOOST_TEST(noted);
+}
+
+// Chatwoot 4.12 and later: 429 and 500 are retried, three attempts in all, with the same
+// X-Chatwoot-Delivery id; after the last one the conversation goes to humans.
+BOOST_AUTO_TEST_CASE(answers_of_429_and_500_are_retried_three_times_with_the_same_delivery_id) {
+  testing::chatwoot_webhook_receiver receiver;
+  auto server = quick_retrying_sandbox(receiver);
+  auto& sandbox = server.sandbox();
+  receiver.fail_next(2, 500);
+  const auto c = sandbox.open_conversation("+31612345678", "Sanne").conversation_id;
+  sandbox.student_writes(c, "hoi");
+  BOOST_TEST_REQUIRE(eventually([&] { return delivery_finished(sandbox, 0); }));
+  auto d = sandbox.deliveries().at(0);
+  BOOST_TEST(d.outcome == "delivered");
+  BOOST_TEST(d.attempts == 3);
+  auto received = receiver.received();
+  BOOST_REQUIRE(received.size() == 3u);
+  BOOST_TEST(received[0].delivery == received[2].delivery);
+  BOOST_TEST(!received[0].delivery.empty());
+  BOOST_TEST(sandbox.transcript(c)->status == "pending");
+
+  receiver.fail_next(3, 429);
+  sandbox.student_writes(c, "hallo?");
+  BOOST_TEST_REQUIRE(eventually([&] { return delivery_finished(sandbox, 1); }));
+  d = sandbox.deliveries().at(1);
+  BOOST_TEST(d.outcome == "failed");
+  BOOST_TEST(d.attempts == 3);
+  BOOST_TEST_REQUIRE(eventually([&] { return sandbox.transcript(c)->status == "open"; }));
 }
 
 BOOST_AUTO_TEST_CASE(an_answer_slower_than_the_timeout_is_a_failed_delivery) {

@@ -91,6 +91,7 @@ inline env_map all_secrets() {
           {"GCAL_SERVICE_ACCOUNT_JSON", fixtures + "/service_account.json"},
           {"CHATWOOT_API_TOKEN", "cw_SECRETVALUE3"},
           {"CHATWOOT_WEBHOOK_TOKEN", "cwhook_SECRETVALUE4"},
+          {"CHATWOOT_SIGNING_SECRET", "cwsign_SECRETVALUE5"},
           {"TUTORBOT_API_TOKEN", "api_SECRETVALUE5"}};
 }
 

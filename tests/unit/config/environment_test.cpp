@@ -132,6 +132,21 @@ BOOST_AUTO_TEST_CASE(streaming_a_secret_prints_stars) {
   BOOST_TEST(secret{}.empty());
 }
 
+// libpq quotes a malformed percent-encoded part of the URL in its error, password and all:
+// the URL is refused at the start, and the refusal never quotes it (issue 13).
+BOOST_AUTO_TEST_CASE(a_database_url_with_a_stray_percent_is_refused_without_quoting_it) {
+  auto env = all_secrets();
+  env["DATABASE_URL"] = "postgresql://bot:SECRET%VALUE7@db/tutorbot";
+  const auto r = load_config(TUTORBOT_SOURCE_DIR "/config", fake_env(env));
+  const auto ps = problems_of(r);
+  BOOST_REQUIRE_EQUAL(ps.size(), 1u);
+  const auto text = to_string(ps[0]);
+  BOOST_TEST(text.find("%25") != std::string::npos, text);
+  BOOST_TEST(text.find("VALUE7") == std::string::npos, text);
+  env["DATABASE_URL"] = "postgresql://bot:SECRET%25VALUE7@db/tutorbot";  // a % written as %25 is fine
+  BOOST_TEST(problems_of(load_config(TUTORBOT_SOURCE_DIR "/config", fake_env(env))).empty());
+}
+
 BOOST_AUTO_TEST_CASE(missing_secret_problems_never_contain_secret_values) {
   auto env = all_secrets();
   env.erase("STRIPE_WEBHOOK_SECRET");  // one missing; the others are set

@@ -99,9 +99,9 @@ BOOST_AUTO_TEST_CASE(sample_config_without_secrets_names_every_missing_variable)
   std::string all;
   for (const auto& p : problems_of(r)) all += to_string(p) + "\n";
   for (const char* var : {"STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "GCAL_SERVICE_ACCOUNT_JSON",
-                          "CHATWOOT_API_TOKEN", "CHATWOOT_WEBHOOK_TOKEN"})
+                          "CHATWOOT_API_TOKEN", "CHATWOOT_WEBHOOK_TOKEN", "CHATWOOT_SIGNING_SECRET"})
     BOOST_TEST(all.find(var) != std::string::npos, var << " missing from:\n" << all);
-  BOOST_TEST(problems_of(r).size() == 5u, all);
+  BOOST_TEST(problems_of(r).size() == 6u, all);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

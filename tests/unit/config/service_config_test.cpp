@@ -96,11 +96,29 @@ providers:
     account_id: 1
 )");
   const auto ps = problems_of(r);
-  BOOST_REQUIRE_EQUAL(ps.size(), 2u);
+  BOOST_REQUIRE_EQUAL(ps.size(), 3u);
   BOOST_TEST(ps[0].reason == "CHATWOOT_API_TOKEN is not set");
   BOOST_TEST(ps[1].reason == "CHATWOOT_WEBHOOK_TOKEN is not set");
+  BOOST_TEST(ps[2].reason.find("CHATWOOT_SIGNING_SECRET is not set") == 0u, ps[2].reason);
   BOOST_TEST(ps[0].key == "providers.chatwoot");
   BOOST_TEST(ps[0].line == 5);
+}
+
+// Webhooks authenticated by the URL token alone would let anyone who saw the URL write as any
+// student: only an explicit switch allows them.
+BOOST_AUTO_TEST_CASE(unsigned_chatwoot_webhooks_need_an_explicit_switch) {
+  const temp_config t;
+  const auto r = load_service(t, R"(database:
+  url: postgresql:///tutorbot
+providers:
+  chatwoot:
+    enabled: true
+    base_url: https://app.chatwoot.com
+    account_id: 1
+    allow_unsigned_webhooks: true
+)",
+                              {{"CHATWOOT_API_TOKEN", "cw-token"}, {"CHATWOOT_WEBHOOK_TOKEN", "cw-hook"}});
+  BOOST_TEST(problems_of(r).empty());
 }
 
 BOOST_AUTO_TEST_CASE(secret_written_in_yaml_is_refused_without_echoing_it) {

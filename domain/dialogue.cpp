@@ -215,7 +215,7 @@ step_result step(const dialogue_state& state, const dialogue_event& event,
   std::visit(
       [&m](const auto& e) {
         using E = std::decay_t<decltype(e)>;
-        if constexpr (std::is_same_v<E, text_received>) m.on_text(e.text);
+        if constexpr (std::is_same_v<E, text_received>) m.on_text(valid_utf8(e.text));
         else if constexpr (std::is_same_v<E, unsupported_received>) {
           if (m.s.phase != dialogue_phase::handoff) m.reprompt_with(msg::unsupported);
         } else if constexpr (std::is_same_v<E, slots_found>) m.on_slots(e);

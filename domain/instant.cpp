@@ -65,7 +65,12 @@ std::optional<std::chrono::sys_seconds> parse_rfc3339(std::string_view text) {
     return std::nullopt;
   }
   auto offset = std::chrono::hours{*oh} + std::chrono::minutes{*om};
-  return text[19] == '+' ? t - offset : t + offset;
+  t = text[19] == '+' ? t - offset : t + offset;
+  // An offset can carry 0000-01-01 or 9999-12-31 out of the years rfc3339() can write.
+  if (t < std::chrono::sys_days{std::chrono::year{0} / 1 / 1} ||
+      t >= std::chrono::sys_days{std::chrono::year{10000} / 1 / 1})
+    return std::nullopt;
+  return t;
 }
 
 }  // namespace tutorbot::domain

@@ -14,7 +14,8 @@ std::string rfc3339(std::chrono::sys_seconds instant);
 // "2026-12-01" exactly (a calendar date that exists), else nullopt.
 std::optional<std::chrono::year_month_day> parse_iso_date(std::string_view text);
 
-// Accepts "…Z" and numeric offsets ("2026-12-01T16:00:00+01:00"), whole seconds only.
+// Accepts "…Z" and numeric offsets ("2026-12-01T16:00:00+01:00"), whole seconds only, for
+// instants in the years 0000-9999 UTC.
 std::optional<std::chrono::sys_seconds> parse_rfc3339(std::string_view text);
 
 }  // namespace tutorbot::domain

@@ -40,6 +40,11 @@ std::string neutralize(std::string_view user_text);
 // ---- UTF-8 ------------------------------------------------------------------------------
 std::size_t count_code_points(std::string_view text);
 
+// The text with every malformed UTF-8 sequence (a stray byte, an overlong form, a
+// surrogate, beyond U+10FFFF, cut short) replaced by U+FFFD, byte by byte; valid text is
+// returned unchanged. What a student wrote is kept in JSON, which holds only valid UTF-8.
+std::string valid_utf8(std::string_view text);
+
 // At most `limit` code points; a longer text keeps limit-1 code points (trailing spaces
 // trimmed) followed by '…'. Never cuts inside a UTF-8 sequence.
 std::string shorten_with_ellipsis(std::string_view text, std::size_t limit);

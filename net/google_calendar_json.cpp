@@ -1,69 +1,33 @@
 #include "net/google_calendar_json.hpp"
 
-#include <cstdio>
-
 #include <boost/json.hpp>
+
+#include "domain/instant.hpp"
 
 namespace tutorbot::net::google_json {
 
 namespace json = boost::json;
 using namespace std::chrono;
 
-std::string rfc3339(sys_seconds t) {
-  auto day = floor<days>(t);
-  year_month_day date{day};
-  hh_mm_ss<seconds> time{t - day};
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-                static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
-                static_cast<int>(time.seconds().count()));
-  return buffer;
-}
-
-namespace {
-
-bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
-  if (pos + n > s.size()) return false;
-  out = 0;
-  for (std::size_t i = pos; i < pos + n; ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    out = out * 10 + (s[i] - '0');
-  }
-  return true;
-}
-
-// RFC 3339 date-time ("2026-03-29T16:00:00+02:00", fractions ignored) or a full date
-// ("2026-03-29", all-day events) as a UTC instant.
-}  // namespace
+std::string rfc3339(sys_seconds t) { return domain::rfc3339(t); }
 
 std::optional<sys_seconds> parse_rfc3339(std::string_view s) {
-  int y, mo, d;
-  if (!digits(s, 0, 4, y) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
-      !digits(s, 8, 2, d))
-    return std::nullopt;
-  year_month_day date{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
-  if (!date.ok()) return std::nullopt;
-  sys_seconds t{sys_days{date}};
-  if (s.size() == 10) return t;
-  int h, mi, se;
-  if ((s[10] != 'T' && s[10] != 't') || !digits(s, 11, 2, h) || s.size() < 19 || s[13] != ':' ||
-      !digits(s, 14, 2, mi) || s[16] != ':' || !digits(s, 17, 2, se))
-    return std::nullopt;
-  t += hours{h} + minutes{mi} + seconds{se};
-  std::size_t pos = 19;
-  if (pos < s.size() && s[pos] == '.') {
-    ++pos;
-    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') ++pos;
+  // Google writes fractions of a second and RFC 3339 allows lower-case t and z: both are
+  // taken to the strict form that domain::parse_rfc3339 reads, which bounds every field.
+  if (s.size() == 10) {
+    const auto date = domain::parse_iso_date(s);
+    return date ? std::optional{sys_seconds{sys_days{*date}}} : std::nullopt;
   }
-  if (pos == s.size()) return std::nullopt;
-  if (s[pos] == 'Z' || s[pos] == 'z') return pos + 1 == s.size() ? std::optional{t} : std::nullopt;
-  int oh, om;
-  if ((s[pos] != '+' && s[pos] != '-') || !digits(s, pos + 1, 2, oh) || s.size() != pos + 6 ||
-      s[pos + 3] != ':' || !digits(s, pos + 4, 2, om))
-    return std::nullopt;
-  auto offset = hours{oh} + minutes{om};
-  return s[pos] == '+' ? t - offset : t + offset;
+  if (s.size() < 20 || s.size() > 64) return std::nullopt;
+  std::string strict(s);
+  if (strict[10] == 't') strict[10] = 'T';
+  if (strict.back() == 'z') strict.back() = 'Z';
+  if (strict[19] == '.') {
+    auto end = strict.find_first_not_of("0123456789", 20);
+    if (end == 20 || end == std::string::npos) return std::nullopt;
+    strict.erase(19, end - 19);
+  }
+  return domain::parse_rfc3339(strict);
 }
 
 namespace {

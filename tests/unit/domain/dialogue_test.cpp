@@ -272,6 +272,21 @@ BOOST_AUTO_TEST_CASE(state_json_round_trip_keeps_every_field) {
   BOOST_TEST((std::get<dialogue_state>(back) == s));
 }
 
+// Found by fuzz_dialogue: a goal with a malformed UTF-8 byte was kept in the state as it
+// came, the state's JSON could not be read back, and the conversation started afresh.
+BOOST_AUTO_TEST_CASE(a_text_with_malformed_utf8_is_kept_so_the_state_reads_back) {
+  const auto ctx = sample_context(utc(2026, 3, 9, 8));
+  dialogue_state s;
+  s.phase = dialogue_phase::intake_ask;
+  s.asking = intake_field::goals;
+  const auto r = step(s, text_received{"Meer zelfvertrouwen bij sprek\xD8n"}, ctx);
+  BOOST_TEST(r.state.intake.fields[static_cast<std::size_t>(intake_field::goals)].value_or("") ==
+             "Meer zelfvertrouwen bij sprek\uFFFDn");
+  const auto back = parse_dialogue_state(serialize_dialogue_state(r.state));
+  BOOST_REQUIRE(std::holds_alternative<dialogue_state>(back));
+  BOOST_TEST((std::get<dialogue_state>(back) == r.state));
+}
+
 BOOST_AUTO_TEST_CASE(state_json_of_another_version_or_malformed_is_an_error) {
   auto json = to_json(dialogue_state{});
   json.as_object()["version"] = 2;

@@ -61,6 +61,17 @@ BOOST_AUTO_TEST_CASE(a_name_with_asterisks_cannot_close_our_bold) {
   BOOST_TEST(text.front() == '*');
 }
 
+BOOST_AUTO_TEST_CASE(valid_utf8_keeps_valid_text_and_replaces_each_malformed_byte) {
+  for (std::string_view ok : {"", "Hoi", "Één les ✅ 👩‍🏫", "\U0010FFFF"}) BOOST_TEST(valid_utf8(ok) == ok);
+  const std::string replacement = "\uFFFD";
+  BOOST_TEST(valid_utf8("a\xD8n") == "a" + replacement + "n");                             // a lead without its tail
+  BOOST_TEST(valid_utf8("\xC0\xAF") == replacement + replacement);                         // an overlong '/'
+  BOOST_TEST(valid_utf8("\xED\xA0\x80") == replacement + replacement + replacement);       // a surrogate
+  BOOST_TEST(valid_utf8("\xF4\x90\x80\x80") == replacement + replacement + replacement + replacement);  // > U+10FFFF
+  BOOST_TEST(valid_utf8("\xE2\x82") == replacement + replacement);                          // cut short
+  BOOST_TEST(valid_utf8("\x80x") == replacement + "x");                                      // a stray continuation
+}
+
 BOOST_AUTO_TEST_CASE(neutralize_leaves_ordinary_text_and_utf8_alone) {
   BOOST_TEST(neutralize("Zoë van 't Hof 👍") == "Zoë van 't Hof 👍");
 }

@@ -103,6 +103,12 @@ BOOST_AUTO_TEST_CASE(rfc3339_times_from_google_parse_to_utc_instants) {
   BOOST_TEST((parse_rfc3339("2026-03-29") == sys_seconds{sys_days{2026y / 3 / 29}}));
   BOOST_TEST(!parse_rfc3339("2026-03-29T14:00:00"));
   BOOST_TEST(!parse_rfc3339("2026-02-30T14:00:00Z"));
+  BOOST_TEST((parse_rfc3339("2026-03-29t14:00:00.5z") == expected));
+  // Found by fuzz_rfc3339: fields out of range were taken as they came, and an offset of 41
+  // hours carried year 0000 to year -1, which rfc3339() could not write back.
+  for (auto bad : {"0000-01-01T00:00:00+41:00", "2026-03-29T25:00:00Z", "2026-03-29T14:61:00Z",
+                   "2026-03-29T14:00:00.Z", "0000-01-01T00:00:00+01:00"})
+    BOOST_TEST(!parse_rfc3339(bad), bad);
   BOOST_TEST(net::google_json::rfc3339(expected) == "2026-03-29T14:00:00Z");
 }
 

@@ -31,6 +31,7 @@
 #include "app/parked_routes.hpp"
 #include "app/payment_routes.hpp"
 #include "app/readiness.hpp"
+#include "app/server_options.hpp"
 #include "db/connection.hpp"
 #include "net/chatwoot_client.hpp"
 #include "net/google_auth.hpp"
@@ -60,21 +61,6 @@ caf::actor_system_config make_actor_config() {
   cfg.set("scheduler.max-threads", static_cast<size_t>(2));
   cfg.set("logger.verbosity", caf::atom("quiet"));
   return cfg;
-}
-
-net::server_options server_options_from(const config::service_settings& s) {
-  net::server_options o;
-  o.host = s.listen_host;
-  o.port = s.listen_port;
-  o.header_limit = s.http.header_limit_bytes;
-  o.body_limit = s.http.body_limit_bytes;
-  o.read_timeout = s.http.read_timeout;
-  o.header_timeout = s.http.header_timeout;
-  o.max_connections_per_address = static_cast<std::size_t>(s.http.max_connections_per_address);
-  o.idle_timeout = s.http.idle_timeout;
-  o.max_connections = static_cast<std::size_t>(s.http.max_connections);
-  o.shutdown_grace = s.http.shutdown_grace;
-  return o;
 }
 
 // An exception that escapes an I/O callback would end the process (or, caught by nothing,
@@ -275,7 +261,7 @@ void service::start() {
                                                     net::is_live_key(stripe.secret_key.reveal()),
                                                     s.cfg.service.api_token.reveal()});
 
-  s.server = std::make_unique<net::http_server>(s.io, server_options_from(s.cfg.service),
+  s.server = std::make_unique<net::http_server>(s.io, http_server_options(s.cfg.service),
                                                 std::move(routes), s.metrics);
   s.server->start();
   obs::log_info("service_listening", {{"host", s.cfg.service.listen_host},

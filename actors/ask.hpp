@@ -13,11 +13,16 @@ namespace tutorbot::actors {
 template <class Result, class... Ts>
 void ask(caf::actor_system& system, const caf::actor& target, caf::duration timeout,
          std::function<void(caf::expected<Result>)> done, Ts... xs) {
-  system.spawn([=](caf::event_based_actor* self) {
-    self->request(target, timeout, xs...)
-        .then([=](Result& value) { done(std::move(value)); },
-              [=](caf::error& error) { done(std::move(error)); });
-  });
+  // Everything goes in as spawn arguments, none captured: CAF 0.17 dereferences a null
+  // argument tuple when a function actor takes no arguments (UBSan reports it).
+  system.spawn(
+      [](caf::event_based_actor* self, caf::actor to, caf::duration within,
+         std::function<void(caf::expected<Result>)> reply, Ts... args) {
+        self->request(to, within, args...)
+            .then([reply](Result& value) { reply(std::move(value)); },
+                  [reply](caf::error& error) { reply(std::move(error)); });
+      },
+      target, timeout, std::move(done), std::move(xs)...);
 }
 
 }  // namespace tutorbot::actors

@@ -18,30 +18,39 @@ void readiness::record(readiness_status status) {
   at_ = std::chrono::steady_clock::now().time_since_epoch().count();
 }
 
+namespace {
+
+// The settings are spawn arguments, not captures: CAF 0.17 dereferences a null argument
+// tuple when a function actor takes no arguments (UBSan reports it).
+caf::behavior readiness_prober(caf::event_based_actor* self, caf::actor db_pool, std::shared_ptr<readiness> into,
+                               std::chrono::milliseconds every, std::chrono::milliseconds timeout) {
+  self->send(self, actors::tick_atom::value);
+  return {
+      [=](actors::tick_atom) {
+        // Not waited for: a database that does not answer within `timeout` is unavailable.
+        auto job = actors::make_db_job([](db::connection& conn) {
+          return static_cast<int>(db::check_schema(conn, db::bundled_migrations()));
+        }, std::chrono::steady_clock::now() + timeout);
+        self->request(db_pool, caf::duration{timeout}, actors::run_atom::value, job)
+            .then(
+                [into](int status) {
+                  switch (static_cast<db::schema_status>(status)) {
+                    case db::schema_status::current: return into->record(readiness_status::ready);
+                    case db::schema_status::behind: return into->record(readiness_status::migrations_pending);
+                    case db::schema_status::diverged: return into->record(readiness_status::migrations_diverged);
+                  }
+                },
+                [into](caf::error&) { into->record(readiness_status::database_unavailable); });
+        self->delayed_send(self, every, actors::tick_atom::value);
+      },
+  };
+}
+
+}  // namespace
+
 caf::actor spawn_readiness_prober(caf::actor_system& system, caf::actor db_pool, std::shared_ptr<readiness> into,
                                   std::chrono::milliseconds every, std::chrono::milliseconds timeout) {
-  return system.spawn([=](caf::event_based_actor* self) -> caf::behavior {
-    self->send(self, actors::tick_atom::value);
-    return {
-        [=](actors::tick_atom) {
-          // Not waited for: a database that does not answer within `timeout` is unavailable.
-          auto job = actors::make_db_job([](db::connection& conn) {
-            return static_cast<int>(db::check_schema(conn, db::bundled_migrations()));
-          }, std::chrono::steady_clock::now() + timeout);
-          self->request(db_pool, caf::duration{timeout}, actors::run_atom::value, job)
-              .then(
-                  [into](int status) {
-                    switch (static_cast<db::schema_status>(status)) {
-                      case db::schema_status::current: return into->record(readiness_status::ready);
-                      case db::schema_status::behind: return into->record(readiness_status::migrations_pending);
-                      case db::schema_status::diverged: return into->record(readiness_status::migrations_diverged);
-                    }
-                  },
-                  [into](caf::error&) { into->record(readiness_status::database_unavailable); });
-          self->delayed_send(self, every, actors::tick_atom::value);
-        },
-    };
-  });
+  return system.spawn(readiness_prober, std::move(db_pool), std::move(into), every, timeout);
 }
 
 }  // namespace tutorbot::app

@@ -193,10 +193,12 @@ std::optional<date_filter> parse_date_words(std::string_view text, sys_seconds n
       continue;
     }
     std::string_view digits = w;
-    for (auto suffix : {"st", "nd", "rd", "th", "e"})  // "12th", "12e"
-      if (digits.size() > 1 && digits.ends_with(suffix) &&
-          std::isdigit(static_cast<unsigned char>(digits[digits.size() - std::string_view{suffix}.size() - 1])))
-        digits.remove_suffix(std::string_view{suffix}.size());
+    for (std::string_view suffix : {"st", "nd", "rd", "th", "e"})  // "12th", "12e"; a bare "rd" is no number
+      if (digits.size() > suffix.size() && digits.ends_with(suffix) &&
+          std::isdigit(static_cast<unsigned char>(digits[digits.size() - suffix.size() - 1]))) {
+        digits.remove_suffix(suffix.size());
+        break;
+      }
     if (const auto n = number(digits); n && *n >= 1 && *n <= 31) {
       if (pending_month) {
         out.date = resolve(*n, pending_month, std::nullopt, today);

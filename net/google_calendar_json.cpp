@@ -115,8 +115,10 @@ std::optional<calendar_event> parse_event(std::string_view body) {
     if (const auto* overrides = array_at(*reminders, "overrides"))
       for (const auto& r : *overrides)
         if (r.is_object())
-          if (const json::value* m = r.as_object().if_contains("minutes"); m && m->is_number())
-            e.reminder_minutes.push_back(m->to_number<int>());
+          if (const json::value* m = r.as_object().if_contains("minutes"); m && m->is_number()) {
+            boost::system::error_code number_ec;  // 1E440 or 2.5 minutes are no reminder
+            if (const int minutes = m->to_number<int>(number_ec); !number_ec) e.reminder_minutes.push_back(minutes);
+          }
   }
   if (const auto* ext = object_at(o, "extendedProperties"))
     if (const auto* priv = object_at(*ext, "private"))

@@ -94,6 +94,8 @@ BOOST_AUTO_TEST_CASE(anything_else_is_not_a_date) {
   BOOST_TEST(!parse("31-02"));
   BOOST_TEST(!parse("12 maart 16:00"));
   BOOST_TEST(!parse("volgende"));
+  // Found by fuzz_dialogue: a word that is only an ordinal suffix read before its first letter.
+  for (const char* suffix : {"st", "nd", "rd", "th", "e"}) BOOST_TEST(!parse(suffix), suffix);
 }
 
 BOOST_AUTO_TEST_CASE(describe_names_the_filter_back) {

@@ -112,6 +112,16 @@ BOOST_AUTO_TEST_CASE(rfc3339_times_from_google_parse_to_utc_instants) {
   BOOST_TEST(net::google_json::rfc3339(expected) == "2026-03-29T14:00:00Z");
 }
 
+// Found by fuzz_google_json: a reminder of 1E440 minutes threw out of the parser.
+BOOST_AUTO_TEST_CASE(reminder_minutes_that_are_no_int_are_left_out) {
+  const auto event = net::google_json::parse_event(
+      R"({"id": "tb1", "reminders": {"useDefault": false, "overrides": [
+          {"method": "email", "minutes": 1E440}, {"method": "popup", "minutes": 2.5},
+          {"method": "popup", "minutes": -1E20}, {"method": "email", "minutes": 1440}]}})");
+  BOOST_REQUIRE(event);
+  BOOST_TEST(event->reminder_minutes == std::vector<int>{1440}, boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(backoff_ceiling_doubles_from_base_and_is_truncated_at_cap) {
   net::backoff_policy policy{200ms, 5000ms, 5};
   BOOST_TEST(net::backoff_ceiling(policy, 0).count() == 200);

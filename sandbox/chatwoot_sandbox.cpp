@@ -2,8 +2,6 @@
 
 #include <stdexcept>
 
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "sandbox/chatwoot_sandbox_impl.hpp"
@@ -169,6 +167,8 @@ void chatwoot_sandbox::fail_next(int count, int status) {
   impl_->failure_status = status;
 }
 
+void chatwoot_sandbox::release_delayed_answers() { impl_->delayed.release(); }
+
 void chatwoot_sandbox::set_latency(std::chrono::milliseconds latency) {
   std::lock_guard lock(impl_->mutex);
   impl_->latency = latency;
@@ -180,13 +180,7 @@ void chatwoot_sandbox::impl::answer(const net::respond_fn& respond, net::server_
     std::lock_guard lock(mutex);
     delay = stopped ? std::chrono::milliseconds{0} : latency;
   }
-  if (delay.count() <= 0) return respond(std::move(response));
-  boost::asio::post(io, [this, respond, delay, response = std::move(response)]() mutable {
-    auto timer = std::make_shared<boost::asio::steady_timer>(io, delay);
-    timer->async_wait([timer, respond, response = std::move(response)](const boost::system::error_code&) mutable {
-      respond(std::move(response));
-    });
-  });
+  delayed.answer(delay, respond, std::move(response));
 }
 
 void chatwoot_sandbox::set_legacy_sender(bool on) {

@@ -103,6 +103,9 @@ class chatwoot_sandbox {
   // Every API answer comes this much later; the call has been applied already (an answer
   // that comes too late is a lost answer, not a refusal).
   void set_latency(std::chrono::milliseconds latency);
+  // Answers every call still waiting out the latency now, and later ones without delay.
+  // Call before the HTTP server that carries the answers stops: they hold its connections.
+  void release_delayed_answers();
   // Senders of incoming messages as older Chatwoot sent them: {id, name, avatar, type}.
   void set_legacy_sender(bool on);
   void advance_clock(std::chrono::seconds by);

@@ -15,6 +15,7 @@
 
 #include "sandbox/chatwoot_sandbox.hpp"
 #include "sandbox/chatwoot_store.hpp"
+#include "sandbox/delayed_answers.hpp"
 #include "sandbox/chatwoot_webhooks.hpp"
 
 namespace tutorbot::sandbox {
@@ -41,6 +42,7 @@ struct chatwoot_sandbox::impl {
   boost::asio::io_context io;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work;
   std::thread thread;
+  delayed_answers delayed{io};
   std::shared_ptr<chatwoot::webhook_dispatcher> webhooks;
 
   chatwoot::instant now_locked() const;  // the caller holds `mutex`

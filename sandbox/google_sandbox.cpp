@@ -8,11 +8,10 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "sandbox/delayed_answers.hpp"
 #include "sandbox/google_protocol.hpp"
 #include "sandbox/google_store.hpp"
 #include "sandbox/google_token.hpp"
@@ -76,7 +75,7 @@ struct google_calendar_sandbox::impl {
       if (stopped) return;
       stopped = true;
     }
-    work.reset();
+      work.reset();
     timer_io.stop();
     timer_thread.join();
   }
@@ -104,6 +103,7 @@ struct google_calendar_sandbox::impl {
   boost::asio::io_context timer_io;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work;
   std::thread timer_thread;
+  delayed_answers delayed{timer_io};
 
   void answer(const net::respond_fn& respond, net::server_response response, std::chrono::milliseconds extra = 0ms) {
     std::chrono::milliseconds delay;
@@ -111,13 +111,7 @@ struct google_calendar_sandbox::impl {
       std::lock_guard lock(mutex);
       delay = stopped ? 0ms : latency + extra;
     }
-    if (delay <= 0ms) return respond(std::move(response));
-    boost::asio::post(timer_io, [this, respond, delay, response = std::move(response)]() mutable {
-      auto timer = std::make_shared<boost::asio::steady_timer>(timer_io, delay);
-      timer->async_wait([timer, respond, response = std::move(response)](const boost::system::error_code&) mutable {
-        respond(std::move(response));
-      });
-    });
+    delayed.answer(delay, respond, std::move(response));
   }
 
   void issue_token(net::server_request&& request, const net::respond_fn& respond) {
@@ -319,6 +313,8 @@ void google_calendar_sandbox::fail_next(int count, google_fault fault) {
   impl_->faults_left = count;
   impl_->fault = std::move(fault);
 }
+
+void google_calendar_sandbox::release_delayed_answers() { impl_->delayed.release(); }
 
 void google_calendar_sandbox::set_latency(std::chrono::milliseconds latency) {
   std::lock_guard lock(impl_->mutex);

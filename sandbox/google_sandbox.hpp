@@ -51,6 +51,9 @@ class google_calendar_sandbox {
   void fail_next(int count, google_fault fault);
   // Every answer (token and Calendar) waits this long, on a timer, never a blocked thread.
   void set_latency(std::chrono::milliseconds latency);
+  // Answers every call still waiting out the latency now, and later ones without delay.
+  // Call before the HTTP server that carries the answers stops: they hold its connections.
+  void release_delayed_answers();
   // The next events.insert is applied at once but answered only after d.
   void delay_next_insert_response(std::chrono::milliseconds d);
   // Tokens issued so far become invalid: their next use gets 401.

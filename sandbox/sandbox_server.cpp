@@ -112,6 +112,10 @@ int run_sandbox(const sandbox_options& options) {
     auto one_done = [&io, left] {
       if (--*left == 0) io.stop();
     };
+    // Answers waiting out a latency knob go now: they hold connections the servers drain.
+    google->release_delayed_answers();
+    stripe->release_delayed_answers();
+    chatwoot->release_delayed_answers();
     google_server->shutdown(one_done);
     stripe_server->shutdown(one_done);
     chatwoot_server->shutdown(one_done);

@@ -110,13 +110,7 @@ void stripe_sandbox::impl::answer(const net::respond_fn& respond, net::server_re
     std::lock_guard lock(mutex);
     delay = stopped ? 0ms : latency;
   }
-  if (delay <= 0ms) return respond(std::move(response));
-  boost::asio::post(io, [this, respond, delay, response = std::move(response)]() mutable {
-    auto timer = std::make_shared<boost::asio::steady_timer>(io, delay);
-    timer->async_wait([timer, respond, response = std::move(response)](const boost::system::error_code&) mutable {
-      respond(std::move(response));
-    });
-  });
+  delayed.answer(delay, respond, std::move(response));
 }
 
 void stripe_sandbox::impl::deliver(std::vector<json::object> events) {
@@ -244,6 +238,8 @@ void stripe_sandbox::fail_next(int count, int status, std::string endpoint) {
   std::erase_if(impl_->faults, [&](const impl::fault_rule& r) { return r.endpoint == endpoint; });
   if (count > 0) impl_->faults.push_back({count, status, std::move(endpoint)});
 }
+
+void stripe_sandbox::release_delayed_answers() { impl_->delayed.release(); }
 
 void stripe_sandbox::set_latency(std::chrono::milliseconds latency) {
   std::lock_guard lock(impl_->mutex);

@@ -57,6 +57,9 @@ class stripe_sandbox {
   // 429 with Stripe's rate_limit body, 5xx with its api_error body.
   void fail_next(int count, int status, std::string endpoint = {});
   void set_latency(std::chrono::milliseconds latency);  // every API and page answer
+  // Answers every call still waiting out the latency now, and later ones without delay.
+  // Call before the HTTP server that carries the answers stops: they hold its connections.
+  void release_delayed_answers();
   // Moves the sandbox's clock (created, expires_at checks) forward; sessions now due
   // expire on the next sweep, as they would by themselves.
   void advance_clock(std::chrono::seconds by);

@@ -14,6 +14,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json/object.hpp>
 
+#include "sandbox/delayed_answers.hpp"
 #include "sandbox/stripe_idempotency.hpp"
 #include "sandbox/stripe_sandbox.hpp"
 #include "sandbox/stripe_store.hpp"
@@ -58,6 +59,7 @@ struct stripe_sandbox::impl {
   boost::asio::io_context io;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work;
   std::thread thread;
+  delayed_answers delayed{io};
   std::shared_ptr<stripe::webhook_dispatcher> webhooks;
   std::unique_ptr<boost::asio::steady_timer> sweep_timer;
 

@@ -82,11 +82,12 @@ tcp_proxy::tcp_proxy(unsigned short target_port) : impl_(std::make_shared<impl>(
 }
 
 tcp_proxy::~tcp_proxy() {
+  // Closing every socket completes every pending operation, so io.run() returns by itself and
+  // no handler is left holding a link or the proxy (io.stop() would leave them in a cycle).
   asio::post(impl_->io, [state = impl_] {
     boost::system::error_code ignored;
     state->acceptor.close(ignored);
     for (auto& l : state->links) l->close();
-    state->io.stop();
   });
   impl_->thread.join();
 }

@@ -37,6 +37,7 @@ chatwoot_sandbox_server::chatwoot_sandbox_server(sandbox::chatwoot_sandbox_optio
 
 chatwoot_sandbox_server::~chatwoot_sandbox_server() {
   auto& s = *impl_;
+  s.sandbox->release_delayed_answers();  // while the server can still write them
   s.server.reset();
   s.sandbox.reset();
 }

@@ -34,6 +34,7 @@ google_sandbox_server::google_sandbox_server() : impl_(std::make_unique<impl>())
 
 google_sandbox_server::~google_sandbox_server() {
   auto& s = *impl_;
+  s.sandbox->release_delayed_answers();  // while the server can still write them
   s.server.reset();
   s.sandbox.reset();
   std::error_code ignored;

@@ -30,6 +30,7 @@ stripe_sandbox_server::stripe_sandbox_server(sandbox::stripe_sandbox_options opt
 }
 
 stripe_sandbox_server::~stripe_sandbox_server() {
+  impl_->sandbox->release_delayed_answers();  // while the server can still write them
   impl_->server.reset();
   impl_->sandbox.reset();
 }

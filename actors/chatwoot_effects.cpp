@@ -90,7 +90,13 @@ class chatwoot_effects {
     }
     // Chatwoot has no idempotency key: after an attempt whose message may have landed, look
     // whether it did before sending it again.
-    if (item.attempts > 1 && already_sent(conversation, message, item.created_at)) return outbox_outcome::done();
+    if (item.attempts > 1) {
+      switch (earlier_attempt(conversation, message, item.created_at)) {
+        case landing::landed: return outbox_outcome::done();
+        case landing::unknown: return outbox_outcome::retry("message: cannot tell yet whether an earlier attempt landed");
+        case landing::not_landed: break;
+      }
+    }
     auto sent = wait_for_result<net::chatwoot_result<net::chatwoot_created_message>>(
         timeout_, [&](auto done) { chatwoot_.send_message(conversation, message, std::move(done)); });
     if (!sent) return outbox_outcome::retry("message: Chatwoot did not answer in time");
@@ -151,17 +157,32 @@ class chatwoot_effects {
     return last && std::chrono::system_clock::now() - *last > std::chrono::hours(24);
   }
 
-  bool already_sent(domain::conversation_id conversation, const net::chatwoot_outgoing_message& message,
-                    std::chrono::sys_seconds since) {
+  enum class landing { landed, not_landed, unknown };
+
+  // Whether an earlier attempt's message is in the conversation. A listing that fails for now
+  // (slow, 429, 5xx) is asked again later: sending instead would post it twice. One that
+  // Chatwoot refuses for good — a bot token without CHATWOOT_USER_TOKEN may not list
+  // messages — cannot tell, and the message goes out rather than never.
+  landing earlier_attempt(domain::conversation_id conversation, const net::chatwoot_outgoing_message& message,
+                          std::chrono::sys_seconds since) {
     auto listed = wait_for_result<net::chatwoot_result<std::vector<net::chatwoot_message>>>(
         timeout_, [&](auto done) { chatwoot_.list_messages(conversation, std::nullopt, std::move(done)); });
-    if (!listed || std::holds_alternative<net::chatwoot_error>(*listed)) return false;
+    if (!listed) return landing::unknown;
+    if (const auto* e = std::get_if<net::chatwoot_error>(&*listed)) {
+      using kind = net::chatwoot_error_kind;
+      return e->kind == kind::unauthorized || e->kind == kind::forbidden ? landing::not_landed : landing::unknown;
+    }
+    // Chatwoot's clock is not PostgreSQL's: a message stamped a little before its outbox row
+    // was written is still ours.
+    const auto earliest = since - clock_skew_allowance;
     for (const auto& m : std::get<std::vector<net::chatwoot_message>>(*listed))
       if (m.message_type == net::chatwoot_message_type::outgoing && m.content == message.content &&
-          m.private_note == message.private_note && m.created_at >= since)
-        return true;
-    return false;
+          m.private_note == message.private_note && m.created_at >= earliest)
+        return landing::landed;
+    return landing::not_landed;
   }
+
+  static constexpr std::chrono::seconds clock_skew_allowance{2};
 
   net::chatwoot_client& chatwoot_;
   std::chrono::seconds timeout_;

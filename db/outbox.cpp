@@ -17,8 +17,10 @@ void prepare_statements(connection& conn) {
           "AND (ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM outbox earlier WHERE earlier.ordering_key = "
           "outbox.ordering_key AND earlier.id < outbox.id AND earlier.done_at IS NULL AND earlier.gave_up_at IS NULL)) "
           "ORDER BY due_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) "
+          // floor: a cast alone rounds, and x.5 s and later made the row a second younger than
+          // a Chatwoot message written in the same second (whole seconds, rounded down).
           "RETURNING id, lease_generation, kind, idempotency_key, payload::text, attempts, "
-          "extract(epoch FROM created_at)::bigint");
+          "floor(extract(epoch FROM created_at))::bigint");
   // Each applies only while nobody has leased the row since generation $2 (a lease that ran
   // out but was not taken again is still its holder's).
   const std::string held = " WHERE id = $1 AND lease_generation = $2 AND done_at IS NULL AND gave_up_at IS NULL";

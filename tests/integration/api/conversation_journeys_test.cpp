@@ -682,4 +682,36 @@ BOOST_AUTO_TEST_CASE(two_instances_answer_every_message_once_and_act_once) {
   other.stop();
 }
 
+// ---- 12. an answer Chatwoot sent too late ---------------------------------------------------
+
+// Chatwoot stores the bot's message but answers after the client stopped waiting; when the
+// outbox tries again, listing the conversation fails for a moment (503). Before, a listing
+// that failed counted as "not there" and the message went out a second time; and a row
+// written in the second half of a second was taken as a second younger than a message
+// stamped in that same second, so even a listing that worked missed it.
+BOOST_AUTO_TEST_CASE(a_message_whose_answer_came_too_late_reaches_the_student_once) {
+  chat_service s("journeys_late_answer");
+  auto c = s.open("+31611110019", "Sanne de Vries", "sanne@example.nl", chat_service::known_student());
+  s.say(c, "Hoi", "Waarmee kan ik je helpen");
+  // Past the client's 10 s per request: the message lands, its answer is lost.
+  s.chatwoot.sandbox().set_latency(11s);
+  auto before = s.bot_lines(c).size();
+  BOOST_REQUIRE(s.chatwoot.sandbox().student_writes(c, "Les boeken"));
+  s.payments.wait_until(
+      [&] {
+        return s.scalar("SELECT count(*) FROM outbox WHERE kind = 'chatwoot.message' AND done_at IS NULL "
+                        "AND last_error IS NOT NULL") > 0;
+      },
+      "the first attempt's answer was lost", 30s);
+  s.chatwoot.sandbox().set_latency(0ms);
+  s.chatwoot.sandbox().fail_next(5, 503);  // every attempt of the next listing
+  s.payments.wait_until(
+      [&] { return s.scalar("SELECT count(*) FROM outbox WHERE done_at IS NULL AND gave_up_at IS NULL") == 0; },
+      "the outbox has finished, retries included", 90s);
+  auto lines = s.bot_lines(c);
+  BOOST_REQUIRE_MESSAGE(lines.size() > before, "no answer to the student");
+  for (std::size_t i = before + 1; i < lines.size(); ++i)
+    BOOST_TEST(lines[i].content != lines[i - 1].content, "said twice:" << chat_service::shown(lines));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -92,6 +92,14 @@ BOOST_AUTO_TEST_CASE(a_lease_outlives_the_connection_that_took_it) {
   BOOST_TEST(db::count_outbox(conn).done == 1);
 }
 
+BOOST_AUTO_TEST_CASE(a_leased_row_was_created_in_the_second_it_reports_never_the_next) {
+  db::enqueue(conn, "test.kind", "late-in-its-second", "{}", due_now());
+  BOOST_REQUIRE(scalar("UPDATE outbox SET created_at = to_timestamp(1765000000.9) RETURNING 1") == 1);
+  auto item = db::lease_next(conn, seconds{60});
+  BOOST_REQUIRE(item);
+  BOOST_TEST(item->created_at.time_since_epoch().count() == 1765000000);
+}
+
 BOOST_AUTO_TEST_CASE(rows_not_yet_due_wait) {
   db::enqueue(conn, "test.kind", "later", "{}", due_now() + std::chrono::hours{1});
   BOOST_TEST(!db::lease_next(conn, seconds{60}));

@@ -17,6 +17,7 @@
 #include "db/payments.hpp"
 #include "domain/texts.hpp"
 #include "tests/integration/api/chat_service.hpp"
+#include "tests/support/date_free.hpp"
 #include "tests/support/dates.hpp"
 
 using namespace tutorbot;
@@ -606,7 +607,7 @@ BOOST_AUTO_TEST_CASE(a_message_with_a_nul_character_is_answered) {
 // event is tried again after 2, 4, 8 and 16 s; then the student is told, staff get the
 // conversation, and the event is parked for them, visible in the ops listing and the metric.
 // Before, it was marked processed after five quick failures and the student heard nothing.
-BOOST_AUTO_TEST_CASE(a_message_that_fails_again_and_again_is_apologised_for_handed_over_and_parked) {
+BOOST_AUTO_TEST_CASE(a_message_that_fails_again_and_again_is_apologised_for_handed_over_and_parked, *testing::date_free) {
   chat_service s("journeys_parked");
   auto c = s.open("+31611110018", "Sanne de Vries", "sanne@example.nl", chat_service::known_student());
   up_to_suggestions(s, c);
@@ -689,7 +690,7 @@ BOOST_AUTO_TEST_CASE(two_instances_answer_every_message_once_and_act_once) {
 // that failed counted as "not there" and the message went out a second time; and a row
 // written in the second half of a second was taken as a second younger than a message
 // stamped in that same second, so even a listing that worked missed it.
-BOOST_AUTO_TEST_CASE(a_message_whose_answer_came_too_late_reaches_the_student_once) {
+BOOST_AUTO_TEST_CASE(a_message_whose_answer_came_too_late_reaches_the_student_once, *testing::date_free) {
   chat_service s("journeys_late_answer");
   auto c = s.open("+31611110019", "Sanne de Vries", "sanne@example.nl", chat_service::known_student());
   s.say(c, "Hoi", "Waarmee kan ik je helpen");

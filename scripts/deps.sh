@@ -8,7 +8,7 @@ packages=(
   libssl-dev libpqxx-dev libpq-dev libyaml-cpp-dev libhowardhinnant-date-dev prometheus-cpp-dev
   libbenchmark-dev tzdata ca-certificates curl faketime
   postgresql-15 postgresql-contrib
-  clang-16 libclang-rt-16-dev   # the sanitizer and fuzz builds (scripts/test-sanitizers.sh)
+  clang-16 libclang-rt-16-dev llvm-16   # the sanitizer and fuzz builds, and their symbolizer (scripts/test-sanitizers.sh)
 )
 
 missing=()

@@ -20,6 +20,10 @@ tsan_tests=(unit_net unit_actors unit_chatwoot)
 
 scripts/deps.sh
 export CCACHE_BASEDIR="$PWD"
+# clang 16's own symbolizer: without one, reports show bare addresses and no suppression by
+# function name matches.
+symbolizer=/usr/bin/llvm-symbolizer-16
+export ASAN_SYMBOLIZER_PATH=$symbolizer
 # Line tables only and -O1: stack traces that name the line, at half the compile time of -g -O2.
 configure() {
   CC=clang-16 CXX=clang++-16 cmake -S . -B "$1" -G Ninja -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1 -g1" \
@@ -58,7 +62,7 @@ for job in "${jobs[@]}"; do
   tsan)
     configure build-tsan -DTUTORBOT_SANITIZE=thread
     cmake --build build-tsan -j"$(nproc)" --target "${tsan_tests[@]}"
-    export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/tests/tsan.supp"
+    export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 external_symbolizer_path=$symbolizer suppressions=$PWD/tests/tsan.supp"
     scripts/with_test_pg.sh ctest --test-dir build-tsan --output-on-failure -j2 -R "$(tests_regex "${tsan_tests[@]}")" ||
       status=1
     ;;

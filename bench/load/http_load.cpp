@@ -15,6 +15,7 @@
 
 #include "bench/load/load_stats.hpp"
 #include "bench/load/request_source.hpp"
+#include "net/chatwoot_json.hpp"
 #include "net/stripe_signature.hpp"
 
 #include <boost/asio/connect.hpp>
@@ -59,7 +60,8 @@ struct options {
   std::string results_file;
   double timeout_seconds = 10;
   std::string label = "http_load";
-  std::string stripe_secret;  // sign each body as Stripe signs webhooks
+  std::string stripe_secret;    // sign each body as Stripe signs webhooks
+  std::string chatwoot_secret;  // sign each body as Chatwoot signs agent-bot webhooks
 };
 
 [[noreturn]] void usage(const std::string& problem) {
@@ -69,13 +71,15 @@ struct options {
       "                 (--duration SECONDS | --requests N | --once)\n"
       "                 (--path PATH [--method M] [--body JSON] | --requests-file FILE)\n"
       "                 [--token T] [--expect 201,409] [--results FILE] [--timeout S] [--label L]\n"
-      "                 [--stripe-secret S]\n"
+      "                 [--stripe-secret S | --chatwoot-secret S]\n"
       "  --requests-file: one `METHOD PATH [JSON BODY]` per line, used round-robin;\n"
       "  --once: every line exactly once, spread over the connections.\n"
       "  --token defaults to $TUTORBOT_API_TOKEN; it is sent as `Authorization: Bearer`.\n"
       "  --results writes `line status latency_us body` per request (status 0: no response).\n"
       "  --stripe-secret S: add `Stripe-Signature` (t = now, v1 = HMAC-SHA256 of t.body) to every\n"
-      "                     request, as Stripe signs webhooks; runs must end within its 300 s tolerance.\n";
+      "                     request, as Stripe signs webhooks; runs must end within its 300 s tolerance.\n"
+      "  --chatwoot-secret S: add `X-Chatwoot-Signature` and `X-Chatwoot-Timestamp` (t = now, HMAC-SHA256\n"
+      "                       of t.body) to every request, as Chatwoot signs agent-bot webhooks.\n";
   std::exit(2);
 }
 
@@ -126,6 +130,8 @@ options parse(int argc, char** argv) {
       o.body = value();
     } else if (a == "--stripe-secret") {
       o.stripe_secret = value();
+    } else if (a == "--chatwoot-secret") {
+      o.chatwoot_secret = value();
     } else if (a == "--requests-file") {
       o.requests_file = value();
     } else if (a == "--once") {
@@ -157,6 +163,7 @@ options parse(int argc, char** argv) {
   if (o.connections == 0 || o.connections > 1024) usage("--connections: 1..1024");
   if (o.path.empty() == o.requests_file.empty()) usage("give exactly one of --path and --requests-file");
   if (o.once && o.requests_file.empty()) usage("--once needs --requests-file");
+  if (!o.stripe_secret.empty() && !o.chatwoot_secret.empty()) usage("sign as Stripe or as Chatwoot, not both");
   if (!o.once && o.duration_seconds == 0 && o.request_count == 0)
     usage("bound the run with --duration, --requests or --once");
   return o;
@@ -346,12 +353,16 @@ int run(int argc, char** argv) {
   const std::string host_header = address.to_string() + ":" + std::to_string(opts.port);
   std::vector<request_line> requests;
   header_maker sign;
-  if (!opts.stripe_secret.empty()) {
-    const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  if (!opts.stripe_secret.empty())
     sign = [secret = opts.stripe_secret, now](const std::string& body) {
       return "Stripe-Signature: " + net::stripe_signature_header(body, secret, now) + "\r\n";
     };
-  }
+  if (!opts.chatwoot_secret.empty())
+    sign = [secret = opts.chatwoot_secret, now](const std::string& body) {
+      return "X-Chatwoot-Signature: " + net::chatwoot_signature_header(body, secret, now) +
+             "\r\nX-Chatwoot-Timestamp: " + std::to_string(now.time_since_epoch().count()) + "\r\n";
+    };
   if (!opts.requests_file.empty()) {
     requests = load_request_file(opts.requests_file, host_header, opts.token, sign);
   } else {

@@ -241,11 +241,13 @@ class session : public std::enable_shared_from_this<session> {
       return write(server_response::error(404, "not_found", "no route for " + request.path));
     }
     route_ = *match->pattern;
-    auto answered = std::make_shared<std::atomic<bool>>(false);
-    respond_fn respond = [self = shared_from_this(), answered](server_response response) {
-      if (answered->exchange(true)) return;  // a handler answers once; a second call is ignored
-      asio::post(self->stream_.get_executor(),
-                 [self, response = std::move(response)]() mutable { self->write(std::move(response)); });
+    respond_fn respond = [unanswered = std::make_shared<pending_answer>(shared_from_this())](server_response response) {
+      auto self = unanswered->take();
+      if (!self) return;  // a handler answers once; a second call is ignored
+      auto executor = self->stream_.get_executor();
+      asio::post(executor, [self = std::move(self), response = std::move(response)]() mutable {
+        self->write(std::move(response));
+      });
     };
     try {
       (*match->handler)(std::move(request), respond);
@@ -341,6 +343,24 @@ class session : public std::enable_shared_from_this<session> {
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
     stream_.close();
   }
+
+  // The connection as a handler's respond_fn holds it until the handler answers. Answering
+  // moves it onto the connection's own executor, so a copy of respond_fn that a handler keeps
+  // afterwards (a timer, an actor, another io_context's thread) no longer holds the
+  // connection: its last reference always drops where its socket and timers live, never on a
+  // thread that may outlive this server.
+  class pending_answer {
+   public:
+    explicit pending_answer(std::shared_ptr<session> connection) : connection_(std::move(connection)) {}
+    std::shared_ptr<session> take() {
+      std::lock_guard lock(mutex_);
+      return std::move(connection_);
+    }
+
+   private:
+    std::mutex mutex_;
+    std::shared_ptr<session> connection_;
+  };
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;

@@ -20,12 +20,15 @@ struct loopback_server::impl {
   std::thread thread;
 };
 
-loopback_server::loopback_server(net::router routes, unsigned short port) : impl_(std::make_unique<impl>()) {
+loopback_server::loopback_server(net::router routes, unsigned short port)
+    : loopback_server([&routes](boost::asio::io_context&) { return std::move(routes); }, port) {}
+
+loopback_server::loopback_server(const routes_on& make_routes, unsigned short port) : impl_(std::make_unique<impl>()) {
   auto& s = *impl_;
   net::server_options options;
   options.port = port;
   options.shutdown_grace = std::chrono::seconds(1);
-  s.server = std::make_unique<net::http_server>(s.io, options, std::move(routes), s.metrics);
+  s.server = std::make_unique<net::http_server>(s.io, options, make_routes(s.io), s.metrics);
   s.server->start();
   s.thread = std::thread([&io = s.io] { io.run(); });
 }
@@ -43,6 +46,5 @@ loopback_server::~loopback_server() {
 }
 
 unsigned short loopback_server::port() const { return impl_->server->port(); }
-boost::asio::io_context& loopback_server::io() { return impl_->io; }
 
 }  // namespace tutorbot::testing

@@ -3,8 +3,7 @@
 #include <condition_variable>
 #include <mutex>
 
-#include <boost/asio/steady_timer.hpp>
-
+#include "sandbox/delayed_answers.hpp"
 #include "tests/support/loopback_server.hpp"
 
 namespace tutorbot::testing {
@@ -17,43 +16,48 @@ struct chatwoot_webhook_receiver::impl {
   int failure_status = 500;
   std::chrono::milliseconds delay{0};
 
+  std::unique_ptr<sandbox::delayed_answers> delayed;  // on the server's thread
   std::unique_ptr<loopback_server> server;
 };
 
 chatwoot_webhook_receiver::chatwoot_webhook_receiver() : impl_(std::make_unique<impl>()) {
   auto& s = *impl_;
-  net::router routes;
-  routes.add("POST", "/webhooks/chatwoot", [&s](net::server_request&& request, net::respond_fn respond) {
-    received_chatwoot_webhook w;
-    w.body = request.body;
-    w.token = request.query_param("token").value_or("");
-    w.signature = request.header("X-Chatwoot-Signature").value_or("");
-    w.timestamp = request.header("X-Chatwoot-Timestamp").value_or("");
-    w.delivery = request.header("X-Chatwoot-Delivery").value_or("");
-    w.content_type = request.header("Content-Type").value_or("");
-    w.user_agent = request.header("User-Agent").value_or("");
-    std::chrono::milliseconds delay;
-    {
-      std::lock_guard lock(s.mutex);
-      if (s.failures_left > 0) {
-        --s.failures_left;
-        w.answered = s.failure_status;
+  s.server = std::make_unique<loopback_server>([&s](boost::asio::io_context& io) {
+    s.delayed = std::make_unique<sandbox::delayed_answers>(io);
+    net::router routes;
+    routes.add("POST", "/webhooks/chatwoot", [&s, &delayed = *s.delayed](net::server_request&& request,
+                                                                        net::respond_fn respond) {
+      received_chatwoot_webhook w;
+      w.body = request.body;
+      w.token = request.query_param("token").value_or("");
+      w.signature = request.header("X-Chatwoot-Signature").value_or("");
+      w.timestamp = request.header("X-Chatwoot-Timestamp").value_or("");
+      w.delivery = request.header("X-Chatwoot-Delivery").value_or("");
+      w.content_type = request.header("Content-Type").value_or("");
+      w.user_agent = request.header("User-Agent").value_or("");
+      std::chrono::milliseconds delay;
+      {
+        std::lock_guard lock(s.mutex);
+        if (s.failures_left > 0) {
+          --s.failures_left;
+          w.answered = s.failure_status;
+        }
+        delay = s.delay;
+        s.received.push_back(w);
       }
-      delay = s.delay;
-      s.received.push_back(w);
-    }
-    s.arrived.notify_all();
-    auto response = net::server_response::json(w.answered, w.answered == 200 ? "{}" : R"({"error":"x"})");
-    if (delay.count() <= 0) return respond(std::move(response));
-    auto timer = std::make_shared<boost::asio::steady_timer>(s.server->io(), delay);
-    timer->async_wait([timer, respond, response](const boost::system::error_code&) { respond(response); });
+      s.arrived.notify_all();
+      delayed.answer(delay, std::move(respond),
+                     net::server_response::json(w.answered, w.answered == 200 ? "{}" : R"({"error":"x"})"));
+    });
+    return routes;
   });
-  s.server = std::make_unique<loopback_server>(std::move(routes), 0);
 }
 
 chatwoot_webhook_receiver::~chatwoot_webhook_receiver() {
   auto& s = *impl_;
+  s.delayed->release();  // while the server can still write them
   s.server.reset();
+  s.delayed.reset();
 }
 
 std::string chatwoot_webhook_receiver::url() const {

@@ -1,5 +1,7 @@
 #include <atomic>
 #include <future>
+#include <mutex>
+#include <vector>
 #include <thread>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -334,6 +336,32 @@ BOOST_AUTO_TEST_CASE(shutdown_lets_an_in_flight_request_finish) {
   BOOST_TEST(r->body == "finished");
   BOOST_TEST(r->header("Connection") == "close");
   BOOST_TEST(drained.load());
+}
+
+BOOST_AUTO_TEST_CASE(a_kept_copy_of_respond_does_not_keep_the_answered_connection) {
+  // A handler may keep its respond_fn beyond the answer (a timer on another thread, an actor);
+  // the connection must still close and be freed on the server's thread, not wherever that
+  // copy is dropped.
+  std::mutex kept_mutex;
+  std::vector<net::respond_fn> kept;
+  net::router routes;
+  routes.add("GET", "/kept", [&](net::server_request&&, net::respond_fn respond) {
+    respond(net::server_response::text(200, "answered", "text/plain"));
+    std::lock_guard lock(kept_mutex);
+    kept.push_back(respond);
+  });
+  running_server s(running_server::small_limits(), std::move(routes));
+  {
+    raw_connection c(s.port());
+    c.send("GET /kept HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    auto r = c.read_response();
+    BOOST_REQUIRE(r);
+    BOOST_TEST(r->body == "answered");
+  }
+  BOOST_TEST(eventually([&] { return s.server->open_connections() == 0; }, std::chrono::seconds(5)));
+  std::lock_guard lock(kept_mutex);
+  BOOST_TEST(kept.size() == 1u);
+  kept.front()(net::server_response::text(200, "again", "text/plain"));  // ignored, harmless
 }
 
 BOOST_AUTO_TEST_CASE(shutdown_refuses_new_connections) {

@@ -22,6 +22,7 @@ namespace {
 
 struct catchup_state {
   std::unique_ptr<db::connection> conn;
+  bool token_reach_reported = false;
   static inline const char* name = "chatwoot_catchup";
 };
 
@@ -78,6 +79,27 @@ void discover_new_conversations(const catchup_settings& settings, db::connection
   }
 }
 
+// Says once, at start, what the configured token may not do, so that the operator learns it
+// before a student's labels or intake are parked: Chatwoot refuses an agent bot's token on
+// labels, on listing messages and conversations and on contacts.
+void report_token_reach(const catchup_settings& settings) {
+  auto listed = wait_for_result<net::chatwoot_result<std::vector<net::chatwoot_conversation>>>(
+      call_limit, [&](auto done) { settings.chatwoot->list_conversations(net::chatwoot_status::pending, 1, std::move(done)); });
+  if (!listed) return;
+  const auto* e = std::get_if<net::chatwoot_error>(&*listed);
+  if (!e || e->kind != net::chatwoot_error_kind::unauthorized) return;  // fine, or not known yet
+  if (e->message.find("not authorized for bots") == std::string::npos) {
+    obs::log_error("chatwoot_token_refused", {{"error", e->message}});
+    return;
+  }
+  obs::log_warn("chatwoot_token_limited",
+                {{"refused", "labels, listing messages and conversations, contacts"},
+                 {"consequence", "labels and intake attributes are parked for the operator (GET /api/v1/ops/parked); "
+                                 "messages whose webhook was lost are not caught up; a message whose answer was lost "
+                                 "may reach the student twice"},
+                 {"remedy", "set CHATWOOT_USER_TOKEN to an agent's access token"}});
+}
+
 void catch_up(const catchup_settings& settings, db::connection& conn) {
   auto since = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()) -
                std::chrono::duration_cast<std::chrono::seconds>(settings.active_within);
@@ -92,6 +114,10 @@ caf::behavior chatwoot_catchup(caf::stateful_actor<catchup_state>* self, catchup
   return {
       [=](tick_atom) {
         try {
+          if (!self->state.token_reach_reported) {
+            self->state.token_reach_reported = true;
+            report_token_reach(settings);
+          }
           catch_up(settings, *self->state.conn);
         } catch (const std::exception& e) {
           obs::log_warn("chatwoot_catchup_failed", {{"error", e.what()}});

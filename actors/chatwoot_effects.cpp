@@ -44,7 +44,11 @@ domain::conversation_id conversation_of(const json::object& o) {
 outbox_outcome failed(const char* what, const net::chatwoot_error& e) {
   std::string why = std::string(what) + ": " + std::string(net::to_string(e.kind)) + " " + e.message;
   using kind = net::chatwoot_error_kind;
-  if (e.kind == kind::invalid_request || e.kind == kind::not_found || e.kind == kind::forbidden)
+  // Refusals that no retry changes — a request Chatwoot will not take, a token that may not do
+  // this (a bot-only token on labels or contacts), a conversation or contact that is not
+  // there — are given up at once and listed for the operator, never retried for hours.
+  if (e.kind == kind::invalid_request || e.kind == kind::unauthorized || e.kind == kind::forbidden ||
+      e.kind == kind::not_found)
     return outbox_outcome::give_up(why);
   return outbox_outcome::retry(why);
 }
@@ -78,7 +82,11 @@ class chatwoot_effects {
     if (!p) return outbox_outcome::give_up("payload is not a JSON object");
     auto conversation = conversation_of(*p);
     auto message = render(*p);
-    if (!message.private_note && outside_window(conn, conversation)) {
+    // As the template when WhatsApp refused the plain message already (the window closed
+    // while tutorbot thought it open), or when tutorbot's own record says it has closed.
+    const auto* forced = p->if_contains("template");
+    const bool as_template = forced && forced->is_bool() && forced->as_bool();
+    if (!message.private_note && (as_template || outside_window(conn, conversation))) {
       // Buttons are not allowed in a template: the numbered text carries the choices.
       if (message.content_type == net::chatwoot_content_type::input_select) {
         message.content = domain::make_quick_reply(text_at(*p, "content"), strings_at(*p, "options")).numbered_text;

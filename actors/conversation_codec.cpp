@@ -67,7 +67,7 @@ std::string without_nul(std::string text) {
 
 std::string student_message_payload(const net::chatwoot_message& m, long long account_id) {
   json::object payload{{"message_id", m.id}, {"content", without_nul(m.content)}, {"account_id", account_id}};
-  if (m.content.empty() && !m.attachments.empty()) payload["attachment"] = without_nul(m.attachments.front().file_type);
+  if (!m.attachments.empty()) payload["attachment"] = without_nul(m.attachments.front().file_type);
   if (m.sender) {
     json::object contact{{"id", m.sender->id},
                          {"name", without_nul(m.sender->name)},
@@ -81,6 +81,16 @@ std::string student_message_payload(const net::chatwoot_message& m, long long ac
     payload["contact"] = contact;
   }
   return json::serialize(payload);
+}
+
+std::string refused_message_payload(const net::chatwoot_message& m, long long account_id) {
+  // A template carries no buttons: the choices go as numbered text, which the dialogue reads.
+  auto content = m.option_titles.empty() ? m.content : domain::make_quick_reply(m.content, m.option_titles).numbered_text;
+  return json::serialize(json::object{{"message_id", m.id},
+                                      {"content", without_nul(std::move(content))},
+                                      {"error", without_nul(m.external_error)},
+                                      {"template", m.whatsapp_template},
+                                      {"account_id", account_id}});
 }
 
 std::string status_payload(net::chatwoot_status status, long long account_id) {
@@ -98,10 +108,18 @@ decoded_event decode(const db::conversation_event& stored) {
     d.incoming = true;
     if (auto id = int_at(o, "message_id")) d.message_id = id;
     if (const auto* c = o.if_contains("contact"); c && c->is_object()) read_contact(c->as_object(), d);
-    if (auto content = text_at(o, "content"); !content.empty())
-      d.event = domain::text_received{content};
-    else if (auto kind = text_at(o, "attachment"); !kind.empty())
-      d.event = domain::unsupported_received{kind};
+    auto content = text_at(o, "content");
+    auto attachment = text_at(o, "attachment");
+    if (!content.empty())
+      d.event = domain::text_received{std::move(content), std::move(attachment)};
+    else if (!attachment.empty())
+      d.event = domain::unsupported_received{std::move(attachment)};
+    return d;
+  }
+  if (stored.kind == db::conversation_event_kind::delivery_failed) {
+    const auto* was_template = o.if_contains("template");
+    d.event = domain::message_refused{text_at(o, "content"), text_at(o, "error"),
+                                      was_template && was_template->is_bool() && was_template->as_bool()};
     return d;
   }
   if (stored.kind == db::conversation_event_kind::status) {
@@ -115,28 +133,33 @@ decoded_event decode(const db::conversation_event& stored) {
 }
 
 bool is_outward(const domain::effect& e) {
-  return std::holds_alternative<domain::send_text>(e) || std::holds_alternative<domain::private_note>(e) ||
+  return std::holds_alternative<domain::send_text>(e) || std::holds_alternative<domain::send_template>(e) ||
+         std::holds_alternative<domain::private_note>(e) ||
          std::holds_alternative<domain::add_labels>(e) || std::holds_alternative<domain::remove_labels>(e) ||
          std::holds_alternative<domain::set_contact_attributes>(e) || std::holds_alternative<domain::hand_off>(e);
 }
 
 void append_outbox_work(std::vector<db::outbox_work>& work, long long conversation, const std::optional<long long>& contact,
                         const domain::effect& effect) {
-  auto add = [&](const char* kind, json::object payload) {
+  auto add = [&](const char* kind, json::object payload, db::outbox_lane lane = db::outbox_lane::side_call) {
     payload["conversation_id"] = conversation;
-    work.push_back({kind, json::serialize(payload)});
+    work.push_back({kind, json::serialize(payload), lane});
   };
+  constexpr auto seen = db::outbox_lane::student_sees;
   std::visit(
       [&](const auto& e) {
         using E = std::decay_t<decltype(e)>;
         if constexpr (std::is_same_v<E, domain::send_text>) {
           if (e.options.empty()) {
-            for (auto& part : domain::split_message(e.text)) add(db::outbox_kind::chatwoot_message, {{"content", part}});
+            for (auto& part : domain::split_message(e.text))
+              add(db::outbox_kind::chatwoot_message, {{"content", part}}, seen);
           } else {
             json::array options;
             for (const auto& option : e.options) options.emplace_back(option);
-            add(db::outbox_kind::chatwoot_message, {{"content", e.text}, {"options", options}});
+            add(db::outbox_kind::chatwoot_message, {{"content", e.text}, {"options", options}}, seen);
           }
+        } else if constexpr (std::is_same_v<E, domain::send_template>) {
+          add(db::outbox_kind::chatwoot_message, {{"content", e.text}, {"template", true}}, seen);
         } else if constexpr (std::is_same_v<E, domain::private_note>) {
           add(db::outbox_kind::chatwoot_message, {{"content", e.text}, {"private", true}});
         } else if constexpr (std::is_same_v<E, domain::add_labels> || std::is_same_v<E, domain::remove_labels>) {

@@ -12,9 +12,13 @@
 
 namespace tutorbot::actors {
 
-// The payload stored for a student's message (kind message): its id and text, or the type
-// of its attachment, and the contact who wrote it.
+// The payload stored for a student's message (kind message): its id, its text (a photo's
+// caption), the type of its attachment, and the contact who wrote it.
 std::string student_message_payload(const net::chatwoot_message& message, long long account_id);
+// The payload stored when WhatsApp refused a message of the bot (kind delivery_failed): its
+// id, its text as a template would carry it (options numbered), Meta's error and whether it
+// was a template already.
+std::string refused_message_payload(const net::chatwoot_message& message, long long account_id);
 // The payload stored when staff resolve a conversation or hand it back (kind status).
 std::string status_payload(net::chatwoot_status status, long long account_id);
 

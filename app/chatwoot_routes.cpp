@@ -1,6 +1,5 @@
 #include "app/chatwoot_routes.hpp"
 
-
 #include "actors/ask.hpp"
 #include "actors/atoms.hpp"
 #include "actors/chatwoot_catchup.hpp"
@@ -26,7 +25,8 @@ struct stored_event {
   std::string dedupe_key, kind, payload;
 };
 
-// What tutorbot acts on: a student's own message, or staff resolving / handing back.
+// What tutorbot acts on: a student's own message, a message of the bot that WhatsApp refused,
+// or staff resolving / handing back.
 std::optional<stored_event> to_store(const net::chatwoot_event& event, const net::server_request& req) {
   if (!event.conversation || event.conversation->id.value == 0) return std::nullopt;
   stored_event out;
@@ -37,6 +37,13 @@ std::optional<stored_event> to_store(const net::chatwoot_event& event, const net
     out.dedupe_key = "message:" + std::to_string(m.id);
     out.kind = db::conversation_event_kind::message;
     out.payload = actors::student_message_payload(m, out.account_id);
+    return out;
+  }
+  if (net::is_refused_bot_message(event)) {
+    const auto& m = *event.message;
+    out.dedupe_key = "refused:" + std::to_string(m.id);  // Chatwoot reports a failure once per message
+    out.kind = db::conversation_event_kind::delivery_failed;
+    out.payload = actors::refused_message_payload(m, out.account_id);
     return out;
   }
   const auto status = event.conversation->status;

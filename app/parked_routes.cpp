@@ -7,6 +7,7 @@
 #include "app/api_routes.hpp"
 #include "db/conversations.hpp"
 #include "db/inbox.hpp"
+#include "db/outbox.hpp"
 #include "domain/instant.hpp"
 
 namespace tutorbot::app {
@@ -16,10 +17,12 @@ namespace {
 namespace json = boost::json;
 
 constexpr auto db_timeout = std::chrono::seconds(10);
+constexpr int given_up_listed = 500;
 
 struct parked_work {
   std::vector<db::parked_event> webhook_events;
   std::vector<db::parked_conversation_event> conversation_events;
+  std::vector<db::given_up_work> outbox;
 };
 
 json::value to_json(const parked_work& parked) {
@@ -40,7 +43,22 @@ json::value to_json(const parked_work& parked) {
                                          {"attempts", e.attempts},
                                          {"last_error", e.last_error},
                                          {"parked_at", domain::rfc3339(e.parked_at)}});
-  return json::object{{"webhook_events", std::move(webhooks)}, {"conversation_events", std::move(conversations)}};
+  json::array outbox;
+  for (const auto& w : parked.outbox) {
+    json::object row{{"id", w.id},
+                     {"kind", w.kind},
+                     {"attempts", w.attempts},
+                     {"last_error", w.last_error},
+                     {"given_up_at", domain::rfc3339(w.given_up_at)}};
+    boost::system::error_code ec;
+    if (auto payload = json::parse(w.payload, ec); !ec && payload.is_object())
+      if (const auto* conversation = payload.as_object().if_contains("conversation_id"))
+        row["conversation_id"] = *conversation;
+    outbox.push_back(std::move(row));
+  }
+  return json::object{{"webhook_events", std::move(webhooks)},
+                      {"conversation_events", std::move(conversations)},
+                      {"outbox", std::move(outbox)}};
 }
 
 }  // namespace
@@ -55,7 +73,8 @@ void add_parked_routes(net::router& routes, const parked_routes_context& ctx) {
   routes.add("GET", "/api/v1/ops/parked",
              bearer_guarded(ctx.api_token, [ctx](net::server_request&&, net::respond_fn respond) {
                auto job = actors::make_db_job([](db::connection& conn) {
-                 return parked_work{db::parked_events(conn), db::parked_conversation_events(conn)};
+                 return parked_work{db::parked_events(conn), db::parked_conversation_events(conn),
+                                    db::given_up_outbox(conn, given_up_listed)};
                });
                actors::ask<parked_work>(
                    ctx.system, ctx.db_pool, caf::duration{db_timeout},

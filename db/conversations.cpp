@@ -207,11 +207,12 @@ bool save_step(connection& conn, const step_save& save) {
                                     save.handed_off, save.incoming, message ? message->c_str() : nullptr,
                                     save.fence.generation);
     if (updated.affected_rows() == 0) return false;
-    const std::string ordering = "conversation:" + std::to_string(save.fence.conversation_id);
+    const std::string conversation = "conversation:" + std::to_string(save.fence.conversation_id);
     for (std::size_t i = 0; i < save.work.size(); ++i) {
       // Unique per step and position: a step is saved once, so its work is written once.
-      auto key = ordering + ":" + std::to_string(save.expected_version + 1) + ":" + std::to_string(i);
-      tx.exec_prepared("enqueue_ordered", save.work[i].kind, key, save.work[i].payload, ordering);
+      auto key = conversation + ":" + std::to_string(save.expected_version + 1) + ":" + std::to_string(i);
+      const std::string lane = save.work[i].lane == outbox_lane::side_call ? conversation + ":side" : conversation;
+      tx.exec_prepared("enqueue_ordered", save.work[i].kind, key, save.work[i].payload, lane);
     }
     if (save.parked_because)
       tx.exec_prepared("park_conversation_event", save.event_id, *save.parked_because);

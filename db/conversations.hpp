@@ -22,6 +22,8 @@ namespace conversation_event_kind {
 inline constexpr const char* message = "message";  // a student's own message (Chatwoot)
 inline constexpr const char* status = "status";    // staff resolved the conversation or handed it back
 inline constexpr const char* payment = "payment";  // what became of an order the conversation asked for
+// WhatsApp refused a message the bot sent (Chatwoot's message_updated with external_error)
+inline constexpr const char* delivery_failed = "delivery_failed";
 }  // namespace conversation_event_kind
 
 // What the payment side tells a conversation about its order (the "event" field of a
@@ -85,9 +87,15 @@ struct student_facts {
 student_facts facts_of(connection& conn, const std::string& student_id, const std::string& student_ref,
                        std::chrono::sys_seconds now);
 
+// A conversation's outbox work runs in two ordered lanes. What the student sees goes out
+// strictly in the order it was said; side calls (labels, contact attributes, status, private
+// notes for staff) keep their own order, so that one Chatwoot refuses or delays — a bot token
+// may not set labels — never holds a message back.
+enum class outbox_lane { student_sees, side_call };
 struct outbox_work {
   std::string kind;
   std::string payload;  // JSON
+  outbox_lane lane = outbox_lane::student_sees;
 };
 struct step_save {
   conversation_fence fence;  // the claim the step ran under
@@ -97,7 +105,7 @@ struct step_save {
   bool incoming = false;   // a student's message: WhatsApp's 24-hour window starts again
   std::optional<long long> message_id;  // its Chatwoot id: the catch-up lists only newer ones
   bool handed_off = false;
-  std::vector<outbox_work> work;  // in order; run in that order for this conversation
+  std::vector<outbox_work> work;  // in order; run in that order within each lane
   // The event failed too often: the step told the student and handed over; the event is
   // parked with this error instead of marked processed.
   std::optional<std::string> parked_because;

@@ -32,6 +32,10 @@ void prepare_statements(connection& conn) {
   prepare(conn, "outbox_counts",
           "SELECT count(*) FILTER (WHERE done_at IS NULL AND gave_up_at IS NULL), "
           "count(*) FILTER (WHERE done_at IS NOT NULL), count(*) FILTER (WHERE gave_up_at IS NOT NULL) FROM outbox");
+  prepare(conn, "outbox_given_up",
+          "SELECT id, kind, payload::text, attempts, coalesce(last_error, ''), "
+          "floor(extract(epoch FROM gave_up_at))::bigint FROM outbox WHERE gave_up_at IS NOT NULL "
+          "ORDER BY gave_up_at DESC, id DESC LIMIT $1");
   prepare(conn, "outbox_find",
           "SELECT id, kind, idempotency_key, payload::text, attempts, coalesce(last_error, ''), "
           "done_at IS NOT NULL, gave_up_at IS NOT NULL FROM outbox WHERE kind = $1 AND payload ->> $2 = $3 ORDER BY id");
@@ -125,6 +129,17 @@ std::vector<outbox_row> find_outbox(connection& conn, const std::string& kind, c
       out.push_back({r[0].as<long long>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(),
                      r[4].as<int>(), r[5].as<std::string>(), r[6].as<bool>(), r[7].as<bool>()});
     }
+    return out;
+  });
+}
+
+std::vector<given_up_work> given_up_outbox(connection& conn, int limit) {
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) {
+    std::vector<given_up_work> out;
+    for (const auto& r : tx.exec_prepared("outbox_given_up", limit))
+      out.push_back({r[0].as<long long>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<int>(),
+                     r[4].as<std::string>(), std::chrono::sys_seconds{std::chrono::seconds{r[5].as<long long>()}}});
     return out;
   });
 }

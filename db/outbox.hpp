@@ -26,9 +26,11 @@ inline constexpr const char* stripe_refund = "stripe.refund";
 // End a Checkout Session whose hold is gone, so nobody pays for a released slot.
 // Payload: {"order_id", "session_id"}.
 inline constexpr const char* stripe_expire_session = "stripe.expire_session";
-// What a conversation step says to Chatwoot, in order per conversation (ordering key
-// "conversation:<id>"). Payloads carry "conversation_id" and:
-inline constexpr const char* chatwoot_message = "chatwoot.message";  // "content", "options"?, "private"?
+// What a conversation step says to Chatwoot, in order per conversation and lane (ordering key
+// "conversation:<id>" for what the student sees, "conversation:<id>:side" for side calls; see
+// db::outbox_lane). Payloads carry "conversation_id" and:
+// "content", "options"?, "private"?, "template"? (true: as the approved WhatsApp template)
+inline constexpr const char* chatwoot_message = "chatwoot.message";
 inline constexpr const char* chatwoot_labels = "chatwoot.labels";    // "add" or "remove": [labels]
 inline constexpr const char* chatwoot_contact = "chatwoot.contact";  // "contact_id", "attributes": {…}
 inline constexpr const char* chatwoot_status = "chatwoot.status";    // "status", "reason"
@@ -81,5 +83,16 @@ struct outbox_row {
 // The rows of one kind whose payload has `key` = `value` (for operators and tests).
 std::vector<outbox_row> find_outbox(connection& conn, const std::string& kind, const std::string& key,
                                     const std::string& value);
+
+// Work given up on (refused for good or out of attempts), most recent first, at most `limit`:
+// what an operator has to look at.
+struct given_up_work {
+  long long id = 0;
+  std::string kind, payload;
+  int attempts = 0;
+  std::string last_error;
+  std::chrono::sys_seconds given_up_at;
+};
+std::vector<given_up_work> given_up_outbox(connection& conn, int limit);
 
 }  // namespace tutorbot::db

@@ -84,12 +84,16 @@ void machine::show_menu(bool greet, std::string prefix) {
 }
 
 void machine::handoff(std::string_view reason) {
+  hand_to_staff(reason);
+  say(t(msg::handoff));
+}
+
+void machine::hand_to_staff(std::string_view reason) {
   leave_hold();
   reset_draft();
   s.misses = 0;
   out.emplace_back(hand_off{std::string{reason}});
   out.emplace_back(add_labels{{std::string{labels::handoff}}});
-  say(t(msg::handoff));
   s.phase = dialogue_phase::handoff;
 }
 
@@ -215,7 +219,12 @@ step_result step(const dialogue_state& state, const dialogue_event& event,
   std::visit(
       [&m](const auto& e) {
         using E = std::decay_t<decltype(e)>;
-        if constexpr (std::is_same_v<E, text_received>) m.on_text(valid_utf8(e.text));
+        if constexpr (std::is_same_v<E, text_received>) {
+          if (!e.attachment.empty())
+            m.out.emplace_back(private_note{render_text(language::nl, msg::note_attachment_with_text,
+                                                        {{"kind", valid_utf8(e.attachment)}})});
+          m.on_text(valid_utf8(e.text));
+        }
         else if constexpr (std::is_same_v<E, unsupported_received>) {
           if (m.s.phase != dialogue_phase::handoff) m.reprompt_with(msg::unsupported);
         } else if constexpr (std::is_same_v<E, slots_found>) m.on_slots(e);
@@ -241,6 +250,17 @@ step_result step(const dialogue_state& state, const dialogue_event& event,
           if (m.s.phase == dialogue_phase::handoff) return;  // staff has the conversation already
           m.say(m.t(msg::processing_failed));
           m.handoff("processing_failed");
+        } else if constexpr (std::is_same_v<E, message_refused>) {
+          if (!e.was_template && refused_outside_window(e.error)) {
+            m.out.emplace_back(send_template{e.content});
+            return;
+          }
+          m.out.emplace_back(private_note{render_text(
+              language::nl, msg::note_delivery_failed, {{"error", valid_utf8(e.error)}, {"content", valid_utf8(e.content)}})});
+          m.out.emplace_back(add_labels{{std::string{labels::delivery_failed}}});
+          // Whatever the bot asked cannot be answered, and telling the student would be
+          // refused as well: staff take over without a word from the bot.
+          if (m.s.phase != dialogue_phase::handoff) m.hand_to_staff("delivery_failed");
         } else if constexpr (std::is_same_v<E, idle_timeout>) {
           switch (m.s.phase) {
             case dialogue_phase::idle:

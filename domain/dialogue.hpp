@@ -157,7 +157,9 @@ struct dialogue_state {
 
 // ---- events ----------------------------------------------------------------------------------
 
-struct text_received { std::string text; };
+// `attachment`: the kind of file the text came with ("image", …), or "": a photo with a
+// caption is read as its caption, and staff hear of the photo.
+struct text_received { std::string text; std::string attachment = {}; };
 struct unsupported_received { std::string kind; };          // "image", "audio", "sticker", …
 struct slots_found { std::vector<offered_slot> slots; };    // non-empty
 struct no_slots {};
@@ -177,12 +179,16 @@ struct idle_timeout {};
 // The student's message (or another event) failed to be processed again and again: the
 // student is told so and handed to a person, never left in silence. `error` is for staff.
 struct processing_failed { std::string error; };
+// WhatsApp refused a message the bot sent (Chatwoot reports Meta's `error`). Outside the
+// 24-hour window a plain message goes out again, once, as the approved template; any other
+// refusal — or a refused template — goes to staff: the student cannot answer what never came.
+struct message_refused { std::string content; std::string error; bool was_template = false; };
 
 using dialogue_event =
     std::variant<text_received, unsupported_received, slots_found, no_slots, hold_placed,
                  slot_taken, payment_link_ready, payment_succeeded, payment_failed,
                  payment_expired, booking_confirmed, refund_done, booking_cancelled,
-                 handoff_ended, idle_timeout, processing_failed>;
+                 handoff_ended, idle_timeout, processing_failed, message_refused>;
 
 // ---- effects ---------------------------------------------------------------------------------
 
@@ -220,10 +226,14 @@ struct remove_labels { std::vector<std::string> labels; };
 struct set_contact_attributes { std::map<std::string, std::string> attributes; };
 struct private_note { std::string text; };
 struct hand_off { std::string reason; };            // open the conversation for staff
+// `text` as the school's approved WhatsApp template: what may reach the student outside the
+// 24-hour window.
+struct send_template { std::string text; };
 
 using effect = std::variant<send_text, query_slots, place_hold, request_payment, use_credit,
                             book_trial, release_hold, cancel_booking, reschedule, add_labels,
-                            remove_labels, set_contact_attributes, private_note, hand_off>;
+                            remove_labels, set_contact_attributes, private_note, hand_off,
+                            send_template>;
 
 struct step_result {
   dialogue_state state;
@@ -250,6 +260,7 @@ inline constexpr std::string_view payment_failed = "payment-failed";
 inline constexpr std::string_view refunded = "refunded";
 inline constexpr std::string_view cancelled = "cancelled";
 inline constexpr std::string_view handoff = "handoff";
+inline constexpr std::string_view delivery_failed = "delivery-failed";
 inline constexpr std::string_view trial = "trial";
 inline constexpr std::string_view package = "package";
 }  // namespace labels

@@ -40,7 +40,8 @@ struct machine {
   std::vector<std::string> menu_options() const;
   void reset_draft();
   void leave_hold();
-  void handoff(std::string_view reason);
+  void handoff(std::string_view reason);  // hand_to_staff and tell the student so
+  void hand_to_staff(std::string_view reason);
   void reenter();
   void begin_intake();
   void show_intake_confirm();

@@ -49,7 +49,7 @@ enum class msg : std::size_t {
   processing_failed,
   idle, language_switched, any_tutor_name,
   // staff note (always rendered in the school's language, Dutch)
-  note_intake_title, note_processing_failed,
+  note_intake_title, note_processing_failed, note_delivery_failed, note_attachment_with_text,
   // words the student may type
   words_menu, words_stop, words_help, words_human, words_english, words_dutch, words_yes,
   words_no, words_change, words_more, words_any, words_student, words_parent,

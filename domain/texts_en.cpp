@@ -128,6 +128,11 @@ text_catalog make() {
   set(msg::note_intake_title, "WhatsApp intake (tutorbot)");
   set(msg::note_processing_failed, "tutorbot could not process a message of this student and handed the conversation "
                                    "over. The message is among the parked events. Error: {error}");
+  set(msg::note_delivery_failed, "WhatsApp did not deliver this message from tutorbot to the student ({error}). "
+                                 "tutorbot does not wait for an answer and handed the conversation over. The message: "
+                                 "{content}");
+  set(msg::note_attachment_with_text, "The student sent an attachment ({kind}) with text; tutorbot read only the text. "
+                                      "The attachment is in the conversation.");
 
   set(msg::words_menu, "menu|0|main menu|start");
   set(msg::words_stop, "stop|quit");

@@ -129,6 +129,11 @@ text_catalog make() {
   set(msg::note_intake_title, "Intake via WhatsApp (tutorbot)");
   set(msg::note_processing_failed, "tutorbot kon een bericht van deze leerling niet verwerken en heeft het gesprek "
                                    "doorgegeven. Het bericht staat bij de geparkeerde gebeurtenissen. Fout: {error}");
+  set(msg::note_delivery_failed, "WhatsApp heeft dit bericht van tutorbot niet bij de leerling afgeleverd ({error}). "
+                                 "tutorbot wacht niet op een antwoord en heeft het gesprek doorgegeven. Het bericht: "
+                                 "{content}");
+  set(msg::note_attachment_with_text, "De leerling stuurde een bijlage ({kind}) met tekst; tutorbot heeft alleen de "
+                                      "tekst gelezen. De bijlage staat in het gesprek.");
 
   set(msg::words_menu, "menu|0|hoofdmenu|begin");
   set(msg::words_stop, "stop|stoppen");

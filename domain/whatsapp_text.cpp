@@ -1,6 +1,7 @@
 #include "domain/whatsapp_text.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <set>
 
@@ -325,6 +326,17 @@ std::optional<std::size_t> match_reply(const quick_reply& reply, std::string_vie
   if (const auto n = parse_choice_number(folded); n && *n >= 1 && *n <= reply.options.size())
     return *n - 1;
   return std::nullopt;
+}
+
+bool refused_outside_window(std::string_view external_error) {
+  constexpr std::string_view code = "131047";
+  for (auto at = external_error.find(code); at != std::string_view::npos; at = external_error.find(code, at + 1)) {
+    const bool digit_before = at > 0 && std::isdigit(static_cast<unsigned char>(external_error[at - 1]));
+    const auto after = at + code.size();
+    const bool digit_after = after < external_error.size() && std::isdigit(static_cast<unsigned char>(external_error[after]));
+    if (!digit_before && !digit_after) return true;
+  }
+  return false;
 }
 
 }  // namespace tutorbot::domain

@@ -64,6 +64,12 @@ inline constexpr std::size_t whatsapp_button_title_limit = 20;
 inline constexpr std::size_t whatsapp_max_list_rows = 10;
 inline constexpr std::size_t whatsapp_list_title_limit = 24;
 
+// Whether Meta refused a message because the 24-hour customer-service window had closed
+// (error 131047 "Re-engagement message", as Chatwoot reports it in external_error: "131047:
+// Re-engagement message" from a status update, "(#131047) …" from the send itself): only an
+// approved template may reach the student then.
+bool refused_outside_window(std::string_view external_error);
+
 // ---- quick replies ----------------------------------------------------------------------
 enum class reply_style {
   buttons,        // ≤ 3 options, titles ≤ 20: reply buttons

@@ -248,6 +248,14 @@ chatwoot_message message_from(const json::object& o) {
         const auto& a = item.as_object();
         m.attachments.push_back({int_at(a, "id"), string_at(a, "file_type"), string_at(a, "data_url")});
       }
+  if (const auto* attributes = object_at(o, "content_attributes")) {
+    m.external_error = string_at(*attributes, "external_error");
+    if (const auto* items = attributes->if_contains("items"); items && items->is_array())
+      for (const auto& item : items->as_array())
+        if (item.is_object()) m.option_titles.push_back(string_at(item.as_object(), "title"));
+  }
+  if (const auto* attributes = object_at(o, "additional_attributes"))
+    m.whatsapp_template = attributes->contains("template_params");
   return m;
 }
 
@@ -346,6 +354,15 @@ std::variant<chatwoot_event, chatwoot_parse_error> parse_chatwoot_webhook(std::s
 bool is_student_message(const chatwoot_message& message) {
   return message.message_type == chatwoot_message_type::incoming && !message.private_note && message.sender &&
          message.sender->type == chatwoot_sender_type::contact;
+}
+
+bool is_refused_bot_message(const chatwoot_event& event) {
+  if (event.kind != chatwoot_event_kind::message_updated || !event.message) return false;
+  const auto& m = *event.message;
+  const bool outgoing = m.message_type == chatwoot_message_type::outgoing ||
+                        m.message_type == chatwoot_message_type::template_message;
+  return outgoing && !m.private_note && !m.external_error.empty() && m.sender &&
+         m.sender->type == chatwoot_sender_type::agent_bot;
 }
 
 bool is_from_student(const chatwoot_event& event) {

@@ -81,6 +81,11 @@ struct chatwoot_message {
   std::optional<chatwoot_sender> sender;    // none: a system message (activity, template)
   std::vector<chatwoot_attachment> attachments;
   std::string source_id;                    // the channel's id (WhatsApp's wamid), empty when null
+  // content_attributes.items[].title of an input_select: the options as WhatsApp showed them.
+  std::vector<std::string> option_titles;
+  // content_attributes.external_error: why WhatsApp refused the message (Meta's words), or "".
+  std::string external_error;
+  bool whatsapp_template = false;           // sent with template_params (additional_attributes)
 };
 
 enum class chatwoot_event_kind {
@@ -123,6 +128,9 @@ bool is_from_student(const chatwoot_event& event);
 // The same rule for one message (from a webhook or the message list): incoming, public,
 // written by a contact.
 bool is_student_message(const chatwoot_message& message);
+// A message the agent bot sent that WhatsApp refused: Chatwoot's message_updated for an
+// outgoing, public message of the bot with content_attributes.external_error.
+bool is_refused_bot_message(const chatwoot_event& event);
 
 // ---- X-Chatwoot-Signature -------------------------------------------------------------
 

@@ -165,11 +165,11 @@ void chatwoot_sandbox::impl::add_api_routes(net::router& routes, const std::shar
         };
         return self->store.list_messages(id, text("after"), text("before"));
       }));
-  add("GET", conversation + "/labels", true,
+  add("GET", conversation + "/labels", false,
       on_conversation([self](std::int64_t id, const json::object&, chatwoot::sender_ref, chatwoot::instant) {
         return self->store.labels(id);
       }));
-  add("POST", conversation + "/labels", true,
+  add("POST", conversation + "/labels", false,
       on_conversation([self](std::int64_t id, const json::object& p, chatwoot::sender_ref by, chatwoot::instant now) {
         return self->store.set_labels(id, p, by, now);
       }));

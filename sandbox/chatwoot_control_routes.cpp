@@ -125,22 +125,35 @@ void chatwoot_sandbox::impl::add_control_routes(net::router& routes, const std::
     respond(ok(200, json::object{{"payload", self->store.conversation_list()}}));
   });
 
-  // {"content": "…"}: the student's WhatsApp message; the answer names the conversation it
-  // landed in (a new one when this one was resolved).
+  // {"content": "…", "attachment": "image"?}: the student's WhatsApp message (a photo with
+  // its caption as content, "" for none); the answer names the conversation it landed in (a
+  // new one when this one was resolved).
   routes.add("POST", "/sandbox/chatwoot/conversations/{id}/incoming",
              [self](net::server_request&& request, net::respond_fn respond) {
                const auto id = conversation_of(request);
                auto body = body_object(request.body);
                const auto content = body ? string_field(*body, "content") : std::nullopt;
-               if (!content) return respond(bad_request(R"({"content": "…"})"));
+               const bool has_attachment = body && body->contains("attachment");
+               const auto attachment = has_attachment ? string_field(*body, "attachment") : std::optional<std::string>{""};
+               if (!content || !attachment) return respond(bad_request(R"({"content": "…", "attachment": "image"})"));
                if (!id) return respond(no_conversation(request));
                std::vector<chatwoot::pending_webhook> made;
-               auto written =
-                   self->locked([&](chatwoot::instant now) { return self->store.incoming(*id, *content, now); }, made);
+               auto written = self->locked(
+                   [&](chatwoot::instant now) { return self->store.incoming(*id, *content, now, *attachment); }, made);
                self->deliver(std::move(made));
                if (!written) return respond(no_conversation(request));
                respond(ok(200, json::object{{"conversation_id", written->conversation_id},
                                             {"message_id", written->message_id}}));
+             });
+
+  // Meta refuses the conversation's outgoing messages from now on (the number is gone).
+  routes.add("POST", "/sandbox/chatwoot/conversations/{id}/undeliverable",
+             [self](net::server_request&& request, net::respond_fn respond) {
+               const auto id = conversation_of(request);
+               if (!id) return respond(no_conversation(request));
+               std::lock_guard lock(self->mutex);
+               if (!self->store.make_undeliverable(*id)) return respond(no_conversation(request));
+               respond(ok(200, json::object{{"conversation_id", *id}, {"undeliverable", true}}));
              });
 
   // {"content": "…", "private": false}: a staff member writes from Chatwoot.

@@ -108,6 +108,21 @@ std::optional<chatwoot::incoming_result> chatwoot_sandbox::student_writes(std::i
   return written;
 }
 
+std::optional<chatwoot::incoming_result> chatwoot_sandbox::student_sends(std::int64_t conversation_id,
+                                                                         const std::string& attachment,
+                                                                         const std::string& caption) {
+  std::vector<chatwoot::pending_webhook> made;
+  auto written = impl_->locked(
+      [&](chatwoot::instant now) { return impl_->store.incoming(conversation_id, caption, now, attachment); }, made);
+  impl_->deliver(std::move(made));
+  return written;
+}
+
+bool chatwoot_sandbox::make_undeliverable(std::int64_t conversation_id) {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->store.make_undeliverable(conversation_id);
+}
+
 std::optional<std::int64_t> chatwoot_sandbox::agent_writes(std::int64_t conversation_id, const std::string& content,
                                                            bool is_private) {
   std::vector<chatwoot::pending_webhook> made;

@@ -12,9 +12,10 @@
 //                                      (chatwoot_control_routes.cpp; JSON, no auth)
 //
 // Tokens, as Chatwoot's AccessTokenAuthHelper treats them: the agent bot's token reaches
-// only conversations show / toggle_status / custom_attributes, messages create and labels
-// (Chatwoot's BOT_ACCESSIBLE_ENDPOINTS); anything else — listing messages, updating a
-// contact — answers 401 "Access to this endpoint is not authorized for bots". An agent's
+// only conversations show / toggle_status / custom_attributes and messages create
+// (Chatwoot's BOT_ACCESSIBLE_ENDPOINTS up to 4.13); anything else — labels, listing
+// messages, updating a contact — answers 401 "Access to this endpoint is not authorized for
+// bots". An agent's
 // (user's) token reaches everything. When both options hold the same token, it still acts
 // as the bot (its messages come from the agent bot) but reaches everything. No header at all gets devise_token_auth's 401; an unknown token 401 "Invalid
 // Access Token"; another account id 404 "Resource could not be found" (this Chatwoot has
@@ -82,6 +83,11 @@ class chatwoot_sandbox {
   // The student sends `content` in the conversation: recorded, then a message_created
   // webhook. nullopt when the conversation is unknown.
   std::optional<chatwoot::incoming_result> student_writes(std::int64_t conversation_id, const std::string& content);
+  // The student sends a photo (or another `attachment` type) with `caption` ("" for none).
+  std::optional<chatwoot::incoming_result> student_sends(std::int64_t conversation_id, const std::string& attachment,
+                                                         const std::string& caption);
+  // Meta refuses every later outgoing message of the conversation; false when it is unknown.
+  bool make_undeliverable(std::int64_t conversation_id);
   // A staff member writes in Chatwoot (outgoing from a user, or a private note); the
   // message's id, nullopt when the conversation is unknown.
   std::optional<std::int64_t> agent_writes(std::int64_t conversation_id, const std::string& content,

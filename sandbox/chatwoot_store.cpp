@@ -215,6 +215,14 @@ void chatwoot_store::emit_message_created(const message& m, instant now) {
   webhooks_.push_back({"message_created", std::move(payload), m.id, m.conversation_id});
 }
 
+void chatwoot_store::emit_message_updated(const message& m, instant now) {
+  // Message#send_update_event: the same webhook_data, no status field; a failure shows only
+  // in content_attributes.external_error.
+  auto payload = message_webhook_data(m, now);
+  payload["event"] = "message_updated";
+  webhooks_.push_back({"message_updated", std::move(payload), m.id, m.conversation_id});
+}
+
 std::vector<pending_webhook> chatwoot_store::take_webhooks() {
   std::vector<pending_webhook> out;
   out.swap(webhooks_);
@@ -264,8 +272,15 @@ std::variant<opened_conversation, std::string> chatwoot_store::open_conversation
   return opened_conversation{new_conversation(stored, now).id, stored.id, stored.source_id, true};
 }
 
+bool chatwoot_store::make_undeliverable(std::int64_t conversation_id) {
+  auto* c = find(conversation_id);
+  if (!c) return false;
+  c->undeliverable = true;
+  return true;
+}
+
 std::optional<incoming_result> chatwoot_store::incoming(std::int64_t conversation_id, const std::string& content,
-                                                        instant now) {
+                                                        instant now, const std::string& attachment) {
   auto* c = find(conversation_id);
   if (!c) return std::nullopt;
   auto& who = contacts_.at(c->contact_id);
@@ -274,7 +289,8 @@ std::optional<incoming_result> chatwoot_store::incoming(std::int64_t conversatio
 
   message m;
   m.type = message_type::incoming;
-  m.content = content;
+  if (!content.empty() || attachment.empty()) m.content = content;  // a photo without caption: null
+  if (!attachment.empty()) m.attachments.push_back(attachment);
   m.source_id = new_wamid(random_);
   m.sender = {sender_kind::contact, who.id};
   auto& stored = add_message(*c, std::move(m), now);
@@ -306,6 +322,7 @@ std::string chatwoot_store::whatsapp_refusal(const conversation& c, const messag
       return "(#132001) Template name does not exist in the translation";
     return {};
   }
+  if (c.undeliverable) return "131026: Message undeliverable";
   // Meta's 24-hour customer service window: free-form messages only within 24 h of the
   // customer's last message.
   if (!c.last_incoming_at || now - *c.last_incoming_at > 24h) return "131047: Re-engagement message";
@@ -381,6 +398,7 @@ result chatwoot_store::create_message(std::int64_t conversation_id, const json::
     if (auto refusal = whatsapp_refusal(*c, stored, now); !refusal.empty()) {
       stored.status = "failed";
       stored.content_attributes["external_error"] = refusal;
+      emit_message_updated(stored, now);
     }
   }
   return answer;

@@ -22,7 +22,8 @@
 //   more than 24 h after the student's last message ("131047: Re-engagement message"; a
 //   template_params message is exempt), an input_select WhatsApp cannot render (> 10
 //   items, a title over 20 characters for ≤ 3 items or over 24 for a list, an empty body
-//   or one over 1024), a text over 4096 characters. Private notes never leave Chatwoot.
+//   or one over 1024), a text over 4096 characters; each such failure is reported as a
+//   message_updated webhook. Private notes never leave Chatwoot.
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -72,6 +73,7 @@ struct message {
   std::optional<std::string> source_id, echo_id;
   sender_ref sender;
   instant created_at{}, updated_at{};
+  std::vector<std::string> attachments;  // file types ("image", "audio", …), one attachment each
 };
 
 struct conversation {
@@ -84,6 +86,9 @@ struct conversation {
   std::vector<std::int64_t> message_ids;  // ascending
   instant created_at{}, updated_at{}, last_activity_at{};
   std::optional<instant> first_reply_created_at, waiting_since, last_incoming_at;
+  // Meta refuses every outgoing message ("131026: Message undeliverable": the student's
+  // number left WhatsApp or blocked the school).
+  bool undeliverable = false;
 };
 
 struct store_settings {
@@ -152,7 +157,12 @@ class chatwoot_store {
   // is not a phone number.
   std::variant<opened_conversation, std::string> open_conversation(const std::string& phone, const std::string& name,
                                                                     const std::string& email, instant now);
-  std::optional<incoming_result> incoming(std::int64_t conversation_id, const std::string& content, instant now);
+  // `attachment`: the file type of one attachment sent with it (a photo: "image", with
+  // `content` its caption or empty), as WhatsApp Cloud's media messages arrive.
+  std::optional<incoming_result> incoming(std::int64_t conversation_id, const std::string& content, instant now,
+                                          const std::string& attachment = {});
+  // From now on Meta refuses the conversation's outgoing messages; false when it is unknown.
+  bool make_undeliverable(std::int64_t conversation_id);
   std::optional<transcript> transcript_of(std::int64_t conversation_id) const;
   boost::json::array conversation_list() const;
   // A bot webhook for `message_id` failed: Chatwoot opens a pending conversation for
@@ -193,6 +203,7 @@ class chatwoot_store {
   // Where Meta refuses an outgoing WhatsApp message: its external_error, else "".
   std::string whatsapp_refusal(const conversation& c, const message& m, instant now) const;
   void emit_message_created(const message& m, instant now);
+  void emit_message_updated(const message& m, instant now);
 
   // ---- views (chatwoot_views.cpp): the JSON Chatwoot renders for each thing
   boost::json::object contact_push_event_data(const contact& c) const;  // Contact#push_event_data
@@ -203,6 +214,7 @@ class chatwoot_store {
   boost::json::object message_push_event_data(const message& m) const;  // Message#push_event_data
   boost::json::object message_model(const message& m) const;            // api/v1/models/_message
   boost::json::object message_webhook_data(const message& m, instant now) const;  // Message#webhook_data
+  boost::json::array attachments_json(const message& m) const;
   boost::json::object conversation_push_data(const conversation& c, instant now) const;  // EventDataPresenter
   boost::json::object conversation_model(const conversation& c, instant now) const;      // _conversation
   boost::json::object contact_inbox_json(const contact& c) const;

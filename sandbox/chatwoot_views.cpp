@@ -141,7 +141,26 @@ json::object chatwoot_store::message_push_event_data(const message& m) const {
                                   {"contact_inbox", json::object{{"source_id", who.source_id}}}}}};
   if (m.echo_id) data["echo_id"] = *m.echo_id;
   if (m.sender.kind != sender_kind::none) data["sender"] = sender_push_event_data(m.sender);
+  if (!m.attachments.empty()) data["attachments"] = attachments_json(m);
   return data;
+}
+
+json::array chatwoot_store::attachments_json(const message& m) const {
+  // Attachment#push_event_data, with made-up storage URLs.
+  json::array out;
+  for (std::size_t i = 0; i < m.attachments.size(); ++i) {
+    const auto id = m.id * 10 + static_cast<std::int64_t>(i);
+    const auto url = "http://sandbox.invalid/rails/active_storage/blobs/" + std::to_string(id) + "/attachment";
+    out.push_back(json::object{{"id", id},
+                               {"message_id", m.id},
+                               {"file_type", m.attachments[i]},
+                               {"account_id", settings_.account_id},
+                               {"extension", nullptr},
+                               {"data_url", url},
+                               {"thumb_url", url},
+                               {"file_size", 48213}});
+  }
+  return out;
 }
 
 json::object chatwoot_store::message_model(const message& m) const {
@@ -156,23 +175,26 @@ json::object chatwoot_store::message_model(const message& m) const {
   data["private"] = m.is_private;
   data["source_id"] = text_or_null(m.source_id);
   if (m.sender.kind != sender_kind::none) data["sender"] = sender_push_event_data(m.sender);
+  if (!m.attachments.empty()) data["attachments"] = attachments_json(m);
   return data;
 }
 
 json::object chatwoot_store::message_webhook_data(const message& m, instant now) const {
-  return {{"account", json::object{{"id", settings_.account_id}, {"name", settings_.account_name}}},
-          {"additional_attributes", m.additional_attributes},
-          {"content_attributes", m.content_attributes},
-          {"content_type", m.content_type},
-          {"content", text_or_null(m.content)},
-          {"conversation", conversation_push_data(conversations_.at(m.conversation_id), now)},
-          {"created_at", iso_millis(m.created_at)},
-          {"id", m.id},
-          {"inbox", json::object{{"id", settings_.inbox_id}, {"name", settings_.inbox_name}}},
-          {"message_type", to_string(m.type)},
-          {"private", m.is_private},
-          {"sender", sender_webhook_data(m.sender)},
-          {"source_id", text_or_null(m.source_id)}};
+  json::object data{{"account", json::object{{"id", settings_.account_id}, {"name", settings_.account_name}}},
+    {"additional_attributes", m.additional_attributes},
+    {"content_attributes", m.content_attributes},
+    {"content_type", m.content_type},
+    {"content", text_or_null(m.content)},
+    {"conversation", conversation_push_data(conversations_.at(m.conversation_id), now)},
+    {"created_at", iso_millis(m.created_at)},
+    {"id", m.id},
+    {"inbox", json::object{{"id", settings_.inbox_id}, {"name", settings_.inbox_name}}},
+    {"message_type", to_string(m.type)},
+    {"private", m.is_private},
+    {"sender", sender_webhook_data(m.sender)},
+    {"source_id", text_or_null(m.source_id)}};
+  if (!m.attachments.empty()) data["attachments"] = attachments_json(m);
+  return data;
 }
 
 json::object chatwoot_store::contact_inbox_json(const contact& c) const {

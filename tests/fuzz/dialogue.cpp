@@ -59,6 +59,10 @@ std::optional<dialogue_event> world_event(std::string_view name, const dialogue_
   if (name == "idle_timeout") return idle_timeout{};
   if (name == "processing_failed") return processing_failed{"fuzz"};
   if (name.starts_with("unsupported")) return unsupported_received{"image"};
+  if (name.starts_with("photo:")) return text_received{std::string(name.substr(6)), "image"};
+  if (name.starts_with("refused:")) return message_refused{s.last_prompt.text, std::string(name.substr(8)), false};
+  if (name.starts_with("template_refused:"))
+    return message_refused{s.last_prompt.text, std::string(name.substr(17)), true};
   return std::nullopt;
 }
 

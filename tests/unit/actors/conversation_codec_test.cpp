@@ -3,6 +3,7 @@
 
 #include "actors/conversation_codec.hpp"
 #include "db/outbox.hpp"
+#include "domain/whatsapp_text.hpp"
 
 using namespace tutorbot;
 namespace json = boost::json;
@@ -63,6 +64,37 @@ BOOST_AUTO_TEST_CASE(a_message_with_only_an_attachment_is_an_unsupported_one_of_
   BOOST_TEST(std::get<domain::unsupported_received>(*d.event).kind == "audio");
 }
 
+BOOST_AUTO_TEST_CASE(a_photo_with_a_caption_is_its_caption_with_the_photo_noted) {
+  auto m = student_message();
+  m.content = "Deze opgave snap ik niet";
+  m.attachments.push_back({1, "image", "https://example.nl/p.jpg"});
+  auto d = actors::decode(stored(db::conversation_event_kind::message, actors::student_message_payload(m, 3)));
+  BOOST_REQUIRE(d.event);
+  const auto& text = std::get<domain::text_received>(*d.event);
+  BOOST_TEST(text.text == "Deze opgave snap ik niet");
+  BOOST_TEST(text.attachment == "image");
+  BOOST_TEST(d.incoming);
+}
+
+BOOST_AUTO_TEST_CASE(a_refused_message_of_the_bot_decodes_with_its_options_numbered_and_is_not_the_student_s) {
+  net::chatwoot_message m;
+  m.id = 9001;
+  m.content = "Hoe lang moet de les duren?";
+  m.message_type = net::chatwoot_message_type::outgoing;
+  m.option_titles = {"60 min", "90 min"};
+  m.external_error = "131047: Re-engagement message";
+  auto d = actors::decode(stored(db::conversation_event_kind::delivery_failed, actors::refused_message_payload(m, 3)));
+  BOOST_REQUIRE(d.event);
+  const auto& refused = std::get<domain::message_refused>(*d.event);
+  BOOST_TEST(refused.content == domain::make_quick_reply(m.content, m.option_titles).numbered_text);
+  BOOST_TEST(refused.error == "131047: Re-engagement message");
+  BOOST_TEST(!refused.was_template);
+  BOOST_TEST(!d.incoming);  // the window does not open again: the student wrote nothing
+  m.whatsapp_template = true;
+  auto again = actors::decode(stored(db::conversation_event_kind::delivery_failed, actors::refused_message_payload(m, 3)));
+  BOOST_TEST(std::get<domain::message_refused>(*again.event).was_template);
+}
+
 BOOST_AUTO_TEST_CASE(resolving_or_handing_back_ends_the_handoff_and_other_statuses_mean_nothing) {
   for (auto status : {net::chatwoot_status::resolved, net::chatwoot_status::pending}) {
     auto d = actors::decode(stored(db::conversation_event_kind::status, actors::status_payload(status, 3)));
@@ -110,13 +142,14 @@ BOOST_AUTO_TEST_CASE(outward_effects_become_ordered_chatwoot_work_and_the_others
                                       domain::add_labels{{"booked"}},
                                       domain::remove_labels{{"awaiting-payment"}},
                                       domain::set_contact_attributes{{{"level", "havo 4"}}},
-                                      domain::hand_off{"asked for a person"}};
+                                      domain::hand_off{"asked for a person"},
+                                      domain::send_template{"Je les staat vast."}};
   for (const auto& e : effects) {
     BOOST_TEST(actors::is_outward(e));
     actors::append_outbox_work(work, 42, contact, e);
   }
   BOOST_TEST(!actors::is_outward(domain::query_slots{}));
-  BOOST_REQUIRE(work.size() == 6u);
+  BOOST_REQUIRE(work.size() == 7u);
   BOOST_TEST(work[0].kind == db::outbox_kind::chatwoot_message);
   BOOST_TEST(payload_of(work[0]).at("options").as_array().size() == 2u);
   BOOST_TEST(payload_of(work[0]).at("conversation_id").as_int64() == 42);
@@ -128,6 +161,12 @@ BOOST_AUTO_TEST_CASE(outward_effects_become_ordered_chatwoot_work_and_the_others
   BOOST_TEST(payload_of(work[4]).at("contact_id").as_int64() == 55);
   BOOST_TEST(work[5].kind == db::outbox_kind::chatwoot_status);
   BOOST_TEST(payload_of(work[5]).at("status").as_string() == "open");
+  BOOST_TEST(work[6].kind == db::outbox_kind::chatwoot_message);
+  BOOST_TEST(payload_of(work[6]).at("template").as_bool());
+  // What the student sees keeps its order; the side calls have their own lane, so that one
+  // Chatwoot refuses or delays cannot hold a message back.
+  for (std::size_t i : {0u, 6u}) BOOST_TEST((work[i].lane == db::outbox_lane::student_sees), i);
+  for (std::size_t i : {1u, 2u, 3u, 4u, 5u}) BOOST_TEST((work[i].lane == db::outbox_lane::side_call), i);
 }
 
 BOOST_AUTO_TEST_CASE(a_long_text_is_split_for_whatsapp_and_attributes_without_a_contact_are_dropped) {

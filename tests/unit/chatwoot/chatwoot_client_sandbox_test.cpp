@@ -187,7 +187,7 @@ BOOST_FIXTURE_TEST_CASE(the_history_after_a_seen_message_pages_back_to_it, chatw
   BOOST_TEST(all.size() == 45u);
 }
 
-BOOST_FIXTURE_TEST_CASE(a_bot_token_cannot_list_messages_or_update_contacts, chatwoot_sandbox_fixture) {
+BOOST_FIXTURE_TEST_CASE(a_bot_token_cannot_list_messages_set_labels_or_update_contacts, chatwoot_sandbox_fixture) {
   sandbox_client client(server, false);
   auto opened = sandbox.open_conversation("+31612345678", "Sanne de Vries");
   const domain::conversation_id c{opened.conversation_id};
@@ -202,6 +202,9 @@ BOOST_FIXTURE_TEST_CASE(a_bot_token_cannot_list_messages_or_update_contacts, cha
       [&](auto& cw, auto done) { cw.update_contact(opened.contact_id, update, done); });
   BOOST_REQUIRE(std::holds_alternative<net::chatwoot_error>(contact));
   BOOST_CHECK(std::get<net::chatwoot_error>(contact).kind == net::chatwoot_error_kind::unauthorized);
+  auto labels = client.result<std::vector<std::string>>([&](auto& cw, auto done) { cw.set_labels(c, {"intake"}, done); });
+  BOOST_REQUIRE(std::holds_alternative<net::chatwoot_error>(labels));
+  BOOST_CHECK(std::get<net::chatwoot_error>(labels).kind == net::chatwoot_error_kind::unauthorized);
 }
 
 BOOST_FIXTURE_TEST_CASE(labels_are_read_merged_and_written_whole, chatwoot_sandbox_fixture) {

@@ -294,6 +294,37 @@ BOOST_AUTO_TEST_CASE(message_updated_of_a_student_message_is_not_acted_on_again)
   BOOST_TEST(!is_from_student(e));
 }
 
+BOOST_AUTO_TEST_CASE(a_bot_message_that_whatsapp_refused_is_known_with_its_error_options_and_template) {
+  auto e = parsed(message_event(R"("id": 88150, "content": "Hoe lang moet de les duren?", "message_type": "outgoing",
+    "private": false, "content_type": "input_select",
+    "content_attributes": {"items": [{"title": "60 min", "value": "60 min"}, {"title": "90 min", "value": "90 min"}],
+                           "external_error": "131047: Re-engagement message"},
+    "additional_attributes": {}, "sender": {"id": 2, "name": "tutorbot", "type": "agent_bot"})", "message_updated"));
+  BOOST_TEST(is_refused_bot_message(e));
+  BOOST_TEST(e.message->external_error == "131047: Re-engagement message");
+  BOOST_TEST(e.message->option_titles == (std::vector<std::string>{"60 min", "90 min"}), boost::test_tools::per_element());
+  BOOST_TEST(!e.message->whatsapp_template);
+  auto refused_template = parsed(message_event(R"("id": 88151, "content": "x", "message_type": "outgoing", "private": false,
+    "content_attributes": {"external_error": "(#132001) Template name does not exist in the translation"},
+    "additional_attributes": {"template_params": {"name": "tutorbot_update"}},
+    "sender": {"id": 2, "type": "agent_bot"})", "message_updated"));
+  BOOST_TEST(is_refused_bot_message(refused_template));
+  BOOST_TEST(refused_template.message->whatsapp_template);
+}
+
+BOOST_AUTO_TEST_CASE(delivered_messages_agents_messages_and_message_created_are_not_refusals) {
+  auto delivered = parsed(message_event(R"("id": 88152, "content": "x", "message_type": "outgoing", "private": false,
+    "content_attributes": {}, "sender": {"id": 2, "type": "agent_bot"})", "message_updated"));
+  BOOST_TEST(!is_refused_bot_message(delivered));
+  auto agent = parsed(message_event(R"("id": 88153, "content": "x", "message_type": "outgoing", "private": false,
+    "content_attributes": {"external_error": "131047: Re-engagement message"}, "sender": {"id": 7, "type": "user"})",
+                                    "message_updated"));
+  BOOST_TEST(!is_refused_bot_message(agent));  // staff see their own message fail in Chatwoot
+  auto created = parsed(message_event(R"("id": 88154, "content": "x", "message_type": "outgoing", "private": false,
+    "content_attributes": {"external_error": "131047: Re-engagement message"}, "sender": {"id": 2, "type": "agent_bot"})"));
+  BOOST_TEST(!is_refused_bot_message(created));
+}
+
 BOOST_AUTO_TEST_CASE(activity_messages_have_no_sender) {
   auto e = parsed(message_event(R"("id": 88140, "content": "Conversation was marked resolved by Ilse",
     "message_type": "activity", "private": false, "sender": null)"));

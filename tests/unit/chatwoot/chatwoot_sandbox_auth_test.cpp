@@ -54,12 +54,20 @@ BOOST_FIXTURE_TEST_CASE(the_bot_token_may_not_update_a_contact, chatwoot_sandbox
   BOOST_TEST(text(accepted.body.at("payload").at("email")) == "sanne@example.nl");
 }
 
+BOOST_FIXTURE_TEST_CASE(the_bot_token_may_not_read_or_set_labels, chatwoot_sandbox_fixture) {
+  const auto c = bot.open_conversation();
+  for (auto answer : {bot.get(path_of(c, "/labels")),
+                      bot.post(path_of(c, "/labels"), json::object{{"labels", json::array{"intake"}}})}) {
+    BOOST_TEST(answer.status == 401);
+    BOOST_TEST(text(answer.body.at("error")) == "Access to this endpoint is not authorized for bots");
+  }
+  BOOST_TEST(agent.post(path_of(c, "/labels"), json::object{{"labels", json::array{"intake"}}}).status == 200);
+}
+
 BOOST_FIXTURE_TEST_CASE(the_bot_token_reaches_the_endpoints_chatwoot_allows_bots, chatwoot_sandbox_fixture) {
   const auto c = bot.open_conversation();
   BOOST_TEST(bot.get(path_of(c)).status == 200);
   BOOST_TEST(bot.post(path_of(c, "/messages"), json::object{{"content", "Hallo!"}}).status == 200);
-  BOOST_TEST(bot.get(path_of(c, "/labels")).status == 200);
-  BOOST_TEST(bot.post(path_of(c, "/labels"), json::object{{"labels", json::array{"intake"}}}).status == 200);
   BOOST_TEST(bot.post(path_of(c, "/custom_attributes"), json::object{{"custom_attributes", json::object{}}}).status ==
              200);
   BOOST_TEST(bot.post(path_of(c, "/toggle_status"), json::object{{"status", "open"}}).status == 200);

@@ -41,31 +41,31 @@ BOOST_AUTO_TEST_SUITE(chatwoot_sandbox_conversations)
 
 BOOST_FIXTURE_TEST_CASE(posting_labels_replaces_the_whole_list, chatwoot_sandbox_fixture) {
   const auto c = bot.open_conversation();
-  auto first = bot.post(path_of(c, "/labels"), json::object{{"labels", json::array{"intake", "trial"}}});
+  auto first = agent.post(path_of(c, "/labels"), json::object{{"labels", json::array{"intake", "trial"}}});
   BOOST_TEST_REQUIRE(first.status == 200);
   BOOST_TEST(strings(first.body.at("payload")) == (std::vector<std::string>{"intake", "trial"}));
-  auto second = bot.post(path_of(c, "/labels"), json::object{{"labels", json::array{"awaiting-payment"}}});
+  auto second = agent.post(path_of(c, "/labels"), json::object{{"labels", json::array{"awaiting-payment"}}});
   BOOST_TEST(strings(second.body.at("payload")) == (std::vector<std::string>{"awaiting-payment"}));
-  BOOST_TEST(strings(bot.get(path_of(c, "/labels")).body.at("payload")) ==
+  BOOST_TEST(strings(agent.get(path_of(c, "/labels")).body.at("payload")) ==
              (std::vector<std::string>{"awaiting-payment"}));
 }
 
 BOOST_FIXTURE_TEST_CASE(labels_drop_blanks_and_duplicates_and_a_missing_list_clears_them,
                         chatwoot_sandbox_fixture) {
   const auto c = bot.open_conversation();
-  auto a = bot.post(path_of(c, "/labels"), json::object{{"labels", json::array{"paid", " ", "paid", "booked"}}});
+  auto a = agent.post(path_of(c, "/labels"), json::object{{"labels", json::array{"paid", " ", "paid", "booked"}}});
   BOOST_TEST(strings(a.body.at("payload")) == (std::vector<std::string>{"paid", "booked"}));
-  auto cleared = bot.post(path_of(c, "/labels"), json::object{});
+  auto cleared = agent.post(path_of(c, "/labels"), json::object{});
   BOOST_TEST(cleared.body.at("payload").as_array().empty());
 }
 
 BOOST_FIXTURE_TEST_CASE(a_label_change_leaves_an_activity_message, chatwoot_sandbox_fixture) {
   const auto c = bot.open_conversation();
-  bot.post(path_of(c, "/labels"), json::object{{"labels", json::array{"paid"}}});
+  agent.post(path_of(c, "/labels"), json::object{{"labels", json::array{"paid"}}});
   auto listed = agent.get(path_of(c, "/messages"));
   const auto& last = listed.body.at("payload").as_array().back();
   BOOST_TEST(last.at("message_type").as_int64() == 2);
-  BOOST_TEST(text(last.at("content")) == "tutorbot added paid");
+  BOOST_TEST(text(last.at("content")) == "Sandbox Agent added paid");
 }
 
 BOOST_FIXTURE_TEST_CASE(toggle_status_answers_chatwoots_shape_and_fires_status_changed, chatwoot_sandbox_fixture) {
@@ -119,7 +119,7 @@ BOOST_FIXTURE_TEST_CASE(custom_attributes_are_replaced_not_merged, chatwoot_sand
 BOOST_FIXTURE_TEST_CASE(showing_a_conversation_gives_status_labels_and_the_contact, chatwoot_sandbox_fixture) {
   const auto c = bot.open_conversation("+31 6 1234 5678", "Sanne de Vries");
   bot.student_writes(c, "hoi");
-  bot.post(path_of(c, "/labels"), json::object{{"labels", json::array{"intake"}}});
+  agent.post(path_of(c, "/labels"), json::object{{"labels", json::array{"intake"}}});
   auto a = bot.get(path_of(c));
   BOOST_TEST_REQUIRE(a.status == 200);
   const auto& conv = a.body.as_object();
@@ -215,12 +215,12 @@ BOOST_FIXTURE_TEST_CASE(the_conversation_list_shows_a_status_most_recent_first_a
 BOOST_FIXTURE_TEST_CASE(failures_answer_without_effect_and_latency_delays_an_applied_call, chatwoot_sandbox_fixture) {
   const auto c = bot.open_conversation();
   sandbox.fail_next(2, 429);
-  BOOST_TEST(bot.post(path_of(c, "/labels"), json::object{{"labels", json::array{"paid"}}}).status == 429);
-  BOOST_TEST(bot.post(path_of(c, "/labels"), json::object{{"labels", json::array{"paid"}}}).status == 429);
-  BOOST_TEST(strings(bot.get(path_of(c, "/labels")).body.at("payload")).empty());
+  BOOST_TEST(agent.post(path_of(c, "/labels"), json::object{{"labels", json::array{"paid"}}}).status == 429);
+  BOOST_TEST(agent.post(path_of(c, "/labels"), json::object{{"labels", json::array{"paid"}}}).status == 429);
+  BOOST_TEST(strings(agent.get(path_of(c, "/labels")).body.at("payload")).empty());
   sandbox.set_latency(std::chrono::milliseconds(300));
   const auto asked = std::chrono::steady_clock::now();
-  BOOST_TEST(bot.post(path_of(c, "/labels"), json::object{{"labels", json::array{"paid"}}}).status == 200);
+  BOOST_TEST(agent.post(path_of(c, "/labels"), json::object{{"labels", json::array{"paid"}}}).status == 200);
   BOOST_TEST((std::chrono::steady_clock::now() - asked >= std::chrono::milliseconds(300)));
 }
 

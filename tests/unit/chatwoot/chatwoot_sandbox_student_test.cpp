@@ -34,7 +34,7 @@ BOOST_FIXTURE_TEST_CASE(the_transcript_shows_what_the_student_sees_with_button_t
            json::object{{"content", "Waarmee kan ik helpen?"}, {"content_type", "input_select"},
                         {"content_attributes", menu()}});
   bot.post(path_of(c, "/messages"), json::object{{"content", "intake: Sanne"}, {"private", true}});
-  bot.post(path_of(c, "/labels"), json::object{{"labels", json::array{"intake"}}});
+  agent.post(path_of(c, "/labels"), json::object{{"labels", json::array{"intake"}}});
   bot.control("POST", path_of(c, "/agent-message"), json::object{{"content", "Hoi Sanne, ik ben Joris"}});
 
   auto a = bot.control("GET", path_of(c, "/transcript"));

@@ -263,4 +263,48 @@ BOOST_FIXTURE_TEST_CASE(deliveries_are_listed_over_http_with_their_payload, chat
   BOOST_TEST(bot.control("GET", "/deliveries?conversation=999").body.at("deliveries").as_array().empty());
 }
 
+BOOST_FIXTURE_TEST_CASE(a_message_whatsapp_refuses_comes_back_as_message_updated_with_the_error,
+                        chatwoot_sandbox_fixture) {
+  const auto c = bot.open_conversation();
+  bot.student_writes(c, "hoi");
+  sandbox.advance_clock(std::chrono::hours(25));
+  auto sent = bot.post(messages_of(c), json::object{{"content", "Herinnering: morgen les"}});
+  BOOST_TEST_REQUIRE(sent.status == 200);
+  const auto received = receiver.wait_for(3);  // the student's, the bot's message_created, then the failure
+  BOOST_TEST_REQUIRE(received.size() == 3u);
+  const auto w = body_of(received[2]);
+  BOOST_TEST(text(w.at("event")) == "message_updated");
+  BOOST_TEST(w.at("id").as_int64() == sent.body.at("id").as_int64());
+  BOOST_TEST(text(w.at("message_type")) == "outgoing");
+  BOOST_TEST(text(w.at("sender").at("type")) == "agent_bot");
+  BOOST_TEST(text(w.at("content_attributes").at("external_error")) == "131047: Re-engagement message");
+  BOOST_TEST(!w.contains("status"));  // Chatwoot's webhook has no status field
+}
+
+BOOST_FIXTURE_TEST_CASE(an_undeliverable_number_refuses_even_inside_the_window, chatwoot_sandbox_fixture) {
+  const auto c = bot.open_conversation();
+  bot.student_writes(c, "hoi");
+  BOOST_TEST_REQUIRE(sandbox.make_undeliverable(c));
+  BOOST_TEST_REQUIRE(bot.post(messages_of(c), json::object{{"content", "Welkom"}}).status == 200);
+  const auto received = receiver.wait_for(3);
+  BOOST_TEST_REQUIRE(received.size() == 3u);
+  BOOST_TEST(text(body_of(received[2]).at("content_attributes").at("external_error")) == "131026: Message undeliverable");
+  BOOST_TEST(!sandbox.make_undeliverable(c + 1000));
+}
+
+BOOST_FIXTURE_TEST_CASE(a_photo_arrives_with_its_caption_as_content_and_the_image_as_attachment,
+                        chatwoot_sandbox_fixture) {
+  const auto c = bot.open_conversation();
+  BOOST_TEST_REQUIRE(sandbox.student_sends(c, "image", "Deze opgave snap ik niet").has_value());
+  BOOST_TEST_REQUIRE(sandbox.student_sends(c, "image", "").has_value());
+  const auto received = receiver.wait_for(2);
+  BOOST_TEST_REQUIRE(received.size() == 2u);
+  const auto captioned = body_of(received[0]);
+  BOOST_TEST(text(captioned.at("content")) == "Deze opgave snap ik niet");
+  BOOST_TEST(text(captioned.at("attachments").at(0).at("file_type")) == "image");
+  const auto bare = body_of(received[1]);
+  BOOST_TEST(bare.at("content").is_null());
+  BOOST_TEST(text(bare.at("attachments").at(0).at("file_type")) == "image");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

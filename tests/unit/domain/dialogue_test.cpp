@@ -221,6 +221,60 @@ BOOST_AUTO_TEST_CASE(a_message_that_cannot_be_processed_is_apologised_for_and_ha
   BOOST_TEST(effects_of<private_note>(again).size() == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(a_message_refused_outside_the_window_goes_out_once_as_the_template) {
+  const auto ctx = known_student();
+  dialogue_state s;
+  say(s, ctx, {"hoi"});
+  auto r = step(s, message_refused{"Je les staat vast.", "131047: Re-engagement message", false}, ctx);
+  BOOST_TEST((r.state == s));  // nothing changes for the dialogue: the words are the same
+  BOOST_REQUIRE(r.effects.size() == 1u);
+  BOOST_TEST(std::get<send_template>(r.effects[0]).text == "Je les staat vast.");
+  // Chatwoot's other spelling of the same refusal (the send's own answer).
+  auto sent_refusal = step(s, message_refused{"x", "(#131047) Message failed to send because more than 24 hours", false}, ctx);
+  BOOST_TEST(effects_of<send_template>(sent_refusal).size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(any_other_refusal_goes_to_staff_with_a_note_and_a_label_and_no_word_to_the_student) {
+  const auto ctx = known_student();
+  for (const auto& refused : {message_refused{"Hoe lang moet de les duren?", "131026: Message undeliverable", false},
+                              message_refused{"Je les staat vast.", "(#132001) Template name does not exist", true},
+                              message_refused{"Je les staat vast.", "131047: Re-engagement message", true}}) {
+    dialogue_state s;
+    say(s, ctx, {"hoi", "2", "ja"});
+    auto r = step(s, refused, ctx);
+    BOOST_TEST(r.state.phase == dialogue_phase::handoff);
+    BOOST_TEST(effects_of<send_text>(r).empty());
+    BOOST_TEST(effects_of<send_template>(r).empty());
+    BOOST_TEST(effects_of<hand_off>(r).size() == 1u);
+    auto notes = effects_of<private_note>(r);
+    BOOST_REQUIRE(notes.size() == 1u);
+    BOOST_TEST(notes[0].text.find(refused.error) != std::string::npos);
+    BOOST_TEST(notes[0].text.find(refused.content) != std::string::npos);
+    bool labelled = false;
+    for (const auto& l : effects_of<add_labels>(r))
+      for (const auto& label : l.labels) labelled |= label == labels::delivery_failed;
+    BOOST_TEST(labelled);
+    // Handed over already: a second refusal only tells staff.
+    auto again = step(r.state, refused, ctx);
+    BOOST_TEST(effects_of<hand_off>(again).empty());
+    BOOST_TEST(effects_of<private_note>(again).size() == 1u);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_photo_with_a_caption_is_read_as_its_caption_and_staff_hear_of_the_photo) {
+  const auto ctx = known_student();
+  dialogue_state with_photo, typed;
+  say(with_photo, ctx, {"hoi"});
+  say(typed, ctx, {"hoi"});
+  auto r = step(with_photo, text_received{"Les boeken", "image"}, ctx);
+  auto plain = step(typed, text_received{"Les boeken"}, ctx);
+  BOOST_TEST((r.state == plain.state));
+  BOOST_TEST(effects_of<send_text>(r).size() == effects_of<send_text>(plain).size());
+  auto notes = effects_of<private_note>(r);
+  BOOST_REQUIRE(notes.size() == effects_of<private_note>(plain).size() + 1);
+  BOOST_TEST(notes[0].text.find("image") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(the_miss_counter_resets_on_an_understood_answer) {
   const auto ctx = known_student();
   dialogue_state s;

@@ -281,4 +281,14 @@ BOOST_AUTO_TEST_CASE(fold_for_matching_normalizes_what_people_type) {
   BOOST_TEST(fold_for_matching("Zoë 👍") == "zoe 👍");
 }
 
+BOOST_AUTO_TEST_CASE(a_refusal_for_the_closed_window_is_known_by_meta_s_code) {
+  BOOST_TEST(refused_outside_window("131047: Re-engagement message"));
+  BOOST_TEST(refused_outside_window("(#131047) Message failed to send because more than 24 hours have passed"));
+  BOOST_TEST(!refused_outside_window("131026: Message undeliverable"));
+  BOOST_TEST(!refused_outside_window("(#132001) Template name does not exist in the translation"));
+  BOOST_TEST(!refused_outside_window("1310470: some other code"));
+  BOOST_TEST(!refused_outside_window("2131047"));
+  BOOST_TEST(!refused_outside_window(""));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

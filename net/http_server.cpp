@@ -70,7 +70,10 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
         requests(m.counter("tutorbot_http_requests_total", "HTTP requests by route, method and status")),
         latency(m.histogram("tutorbot_http_request_duration_seconds",
                             "HTTP request latency from the complete request to the sent response")),
-        connections(m.gauge("tutorbot_http_open_connections", "Open HTTP connections").Add({})) {}
+        connections(m.gauge("tutorbot_http_open_connections", "Open HTTP connections").Add({})),
+        accept_failures(m.counter("tutorbot_http_accept_failures_total",
+                                  "Accepts that failed (out of descriptors); the next try waits 100 ms")
+                            .Add({})) {}
 
   asio::io_context& io;
   server_options options;
@@ -80,6 +83,7 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
   prometheus::Family<prometheus::Counter>& requests;
   prometheus::Family<prometheus::Histogram>& latency;
   prometheus::Gauge& connections;
+  prometheus::Counter& accept_failures;
   unsigned short bound_port = 0;
 
   std::mutex mutex;
@@ -389,6 +393,7 @@ void http_server::impl::on_accept(beast::error_code ec, tcp::socket socket) {
   if (stopping) return;
   if (ec) {
     if (ec == asio::error::operation_aborted) return;
+    accept_failures.Increment();
     // Out of descriptors (EMFILE, ENFILE, no buffers): accepting again at once fails again at
     // once, spinning a core and flooding the log. Wait a little; warn once a second at most.
     const auto now = std::chrono::steady_clock::now();

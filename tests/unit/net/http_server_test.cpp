@@ -1,8 +1,16 @@
 #include <atomic>
+#include <filesystem>
 #include <future>
 #include <mutex>
 #include <vector>
 #include <thread>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -309,6 +317,76 @@ BOOST_AUTO_TEST_CASE(a_new_connection_must_send_its_header_within_the_header_tim
   const auto started = std::chrono::steady_clock::now();
   BOOST_TEST(c.closed_by_peer(std::chrono::seconds(10)));
   BOOST_TEST((std::chrono::steady_clock::now() - started < std::chrono::seconds(5)));
+}
+
+namespace {
+
+double accept_failures(const obs::metrics& metrics) {
+  const std::string name = "\ntutorbot_http_accept_failures_total ";
+  const auto text = metrics.render();
+  const auto at = text.find(name);
+  return at == std::string::npos ? -1 : std::stod(text.substr(at + name.size()));
+}
+
+std::size_t open_descriptors() {
+  std::size_t n = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) ++n;
+  return n - 1;  // the iterator's own
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(out_of_descriptors_the_accept_loop_waits_instead_of_spinning_and_then_serves_again) {
+  running_server s;
+  constexpr int clients = 5;
+  rlimit original{};
+  BOOST_REQUIRE(getrlimit(RLIMIT_NOFILE, &original) == 0);
+  int hold[2];
+  BOOST_REQUIRE(pipe(hold) == 0);
+  // No descriptor left for the server to accept with (EMFILE).
+  rlimit exhausted = original;
+  exhausted.rlim_cur = open_descriptors();
+  BOOST_REQUIRE(setrlimit(RLIMIT_NOFILE, &exhausted) == 0);
+  const pid_t child = fork();
+  if (child == 0) {
+    // The clients, in a process of their own: only system calls until _exit.
+    setrlimit(RLIMIT_NOFILE, &original);
+    close(hold[1]);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(s.port());
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    for (int i = 0; i < clients; ++i) {
+      const int fd = socket(AF_INET, SOCK_STREAM, 0);
+      if (fd < 0 || connect(fd, reinterpret_cast<const sockaddr*>(&to), sizeof to) != 0) _exit(1);
+    }
+    char byte;
+    while (read(hold[0], &byte, 1) > 0) {
+    }
+    _exit(0);
+  }
+  const bool forked = child > 0;
+  const auto first_failure = [&] {
+    eventually([&] { return accept_failures(s.metrics) >= 1; }, std::chrono::seconds(10));
+    return std::chrono::steady_clock::now();
+  }();
+  const bool third = eventually([&] { return accept_failures(s.metrics) >= 3; }, std::chrono::seconds(10));
+  const auto third_failure = std::chrono::steady_clock::now();
+  setrlimit(RLIMIT_NOFILE, &original);
+  close(hold[0]);
+  BOOST_REQUIRE(forked);
+  // A spinning loop fails thousands of times a second; this one tries again every 100 ms.
+  BOOST_TEST(third);
+  BOOST_TEST((third_failure - first_failure >= std::chrono::milliseconds(150)));
+  // Descriptors back: the connections that waited are taken.
+  BOOST_TEST(eventually([&] { return s.server->open_connections() == clients; }, std::chrono::seconds(10)),
+             s.server->open_connections());
+  close(hold[1]);
+  int status = 0;
+  waitpid(child, &status, 0);
+  BOOST_TEST((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+  BOOST_TEST(eventually([&] { return s.server->open_connections() == 0; }, std::chrono::seconds(10)));
+  BOOST_TEST(http_request(s.port(), "GET", "/hello?name=again").status == 200);
 }
 
 BOOST_AUTO_TEST_CASE(shutdown_lets_an_in_flight_request_finish) {

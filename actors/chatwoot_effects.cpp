@@ -8,6 +8,7 @@
 #include "db/conversations.hpp"
 #include "domain/whatsapp_text.hpp"
 #include "net/chatwoot_client.hpp"
+#include "net/json_fields.hpp"
 #include "obs/log.hpp"
 
 namespace tutorbot::actors {
@@ -21,11 +22,6 @@ std::optional<json::object> payload_of(const db::outbox_item& item) {
   auto value = json::parse(item.payload, ec);
   if (ec || !value.is_object()) return std::nullopt;
   return value.as_object();
-}
-
-std::string text_at(const json::object& o, const char* key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string{};
 }
 
 std::vector<std::string> strings_at(const json::object& o, const char* key) {
@@ -57,7 +53,7 @@ outbox_outcome failed(const char* what, const net::chatwoot_error& e) {
 // numbered text (whose numbers the dialogue understands as well).
 net::chatwoot_outgoing_message render(const json::object& p) {
   net::chatwoot_outgoing_message message;
-  message.content = text_at(p, "content");
+  message.content = net::string_at(p, "content");
   if (const auto* v = p.if_contains("private"); v && v->is_bool()) message.private_note = v->as_bool();
   auto options = strings_at(p, "options");
   if (!options.empty()) {
@@ -89,7 +85,7 @@ class chatwoot_effects {
     if (!message.private_note && (as_template || outside_window(conn, conversation))) {
       // Buttons are not allowed in a template: the numbered text carries the choices.
       if (message.content_type == net::chatwoot_content_type::input_select) {
-        message.content = domain::make_quick_reply(text_at(*p, "content"), strings_at(*p, "options")).numbered_text;
+        message.content = domain::make_quick_reply(net::string_at(*p, "content"), strings_at(*p, "options")).numbered_text;
         message.content_type = net::chatwoot_content_type::text;
         message.items.clear();
       }
@@ -151,7 +147,7 @@ class chatwoot_effects {
   outbox_outcome status(const db::outbox_item& item) {
     auto p = payload_of(item);
     if (!p) return outbox_outcome::give_up("payload is not a JSON object");
-    auto wanted = net::parse_chatwoot_status(text_at(*p, "status"));
+    auto wanted = net::parse_chatwoot_status(net::string_at(*p, "status"));
     auto answer = wait_for_result<net::chatwoot_result<net::chatwoot_status>>(
         timeout_, [&](auto done) { chatwoot_.toggle_status(conversation_of(*p), wanted, std::move(done)); });
     if (!answer) return outbox_outcome::retry("status: Chatwoot did not answer in time");

@@ -4,6 +4,7 @@
 
 #include "db/outbox.hpp"
 #include "domain/whatsapp_text.hpp"
+#include "net/json_fields.hpp"
 
 namespace tutorbot::actors {
 
@@ -11,11 +12,6 @@ namespace json = boost::json;
 using std::chrono::sys_seconds;
 
 namespace {
-
-std::string text_at(const json::object& o, const char* key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string{};
-}
 
 long long int_at(const json::object& o, const char* key) {
   const auto* v = o.if_contains(key);
@@ -27,17 +23,17 @@ void read_contact(const json::object& contact, decoded_event& d) {
   auto set = [](std::optional<std::string>& field, std::string v) {
     if (!v.empty()) field = std::move(v);
   };
-  set(d.contact.name, text_at(contact, "name"));
-  set(d.contact.email, text_at(contact, "email"));
-  set(d.contact.phone, text_at(contact, "phone_number"));
-  set(d.contact.locale, text_at(contact, "locale"));
+  set(d.contact.name, net::string_at(contact, "name"));
+  set(d.contact.email, net::string_at(contact, "email"));
+  set(d.contact.phone, net::string_at(contact, "phone_number"));
+  set(d.contact.locale, net::string_at(contact, "locale"));
   if (const auto* a = contact.if_contains("custom_attributes"); a && a->is_object())
     for (const auto& [k, v] : a->as_object())
       if (v.is_string()) d.contact.attributes[std::string(k)] = std::string(v.as_string());
 }
 
 std::optional<domain::dialogue_event> payment_event(const json::object& o) {
-  auto news = db::parse_payment_news(text_at(o, "event"));
+  auto news = db::parse_payment_news(net::string_at(o, "event"));
   if (!news) return std::nullopt;
   switch (*news) {
     case db::payment_news::payment_succeeded: return domain::payment_succeeded{};
@@ -45,12 +41,12 @@ std::optional<domain::dialogue_event> payment_event(const json::object& o) {
     case db::payment_news::payment_expired: return domain::payment_expired{};
     case db::payment_news::refund_done: return domain::refund_done{domain::cents{int_at(o, "amount_cents")}};
     case db::payment_news::booking_cancelled:
-      return domain::booking_cancelled{domain::booking_id{text_at(o, "booking_id")}};
+      return domain::booking_cancelled{domain::booking_id{net::string_at(o, "booking_id")}};
     case db::payment_news::booking_confirmed: {
-      domain::offered_slot slot{domain::tutor_id{text_at(o, "tutor_id")},
+      domain::offered_slot slot{domain::tutor_id{net::string_at(o, "tutor_id")},
                                 {sys_seconds{std::chrono::seconds{int_at(o, "start")}},
                                  sys_seconds{std::chrono::seconds{int_at(o, "end")}}}};
-      return domain::booking_confirmed{domain::booking_id{text_at(o, "booking_id")}, slot};
+      return domain::booking_confirmed{domain::booking_id{net::string_at(o, "booking_id")}, slot};
     }
   }
   return std::nullopt;
@@ -108,8 +104,8 @@ decoded_event decode(const db::conversation_event& stored) {
     d.incoming = true;
     if (auto id = int_at(o, "message_id")) d.message_id = id;
     if (const auto* c = o.if_contains("contact"); c && c->is_object()) read_contact(c->as_object(), d);
-    auto content = text_at(o, "content");
-    auto attachment = text_at(o, "attachment");
+    auto content = net::string_at(o, "content");
+    auto attachment = net::string_at(o, "attachment");
     if (!content.empty())
       d.event = domain::text_received{std::move(content), std::move(attachment)};
     else if (!attachment.empty())
@@ -118,13 +114,13 @@ decoded_event decode(const db::conversation_event& stored) {
   }
   if (stored.kind == db::conversation_event_kind::delivery_failed) {
     const auto* was_template = o.if_contains("template");
-    d.event = domain::message_refused{text_at(o, "content"), text_at(o, "error"),
+    d.event = domain::message_refused{net::string_at(o, "content"), net::string_at(o, "error"),
                                       was_template && was_template->is_bool() && was_template->as_bool()};
     return d;
   }
   if (stored.kind == db::conversation_event_kind::status) {
     // Staff resolved the conversation or handed it back to the bot (status pending).
-    auto status = text_at(o, "status");
+    auto status = net::string_at(o, "status");
     if (status == "resolved" || status == "pending") d.event = domain::handoff_ended{};
     return d;
   }

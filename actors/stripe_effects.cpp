@@ -5,6 +5,7 @@
 #include "actors/blocking_call.hpp"
 #include "actors/clock.hpp"
 #include "db/payments.hpp"
+#include "net/json_fields.hpp"
 #include "net/stripe_client.hpp"
 #include "obs/log.hpp"
 
@@ -19,11 +20,6 @@ std::optional<boost::json::object> payload_of(const db::outbox_item& item) {
   auto value = boost::json::parse(item.payload, ec);
   if (ec || !value.is_object()) return std::nullopt;
   return value.as_object();
-}
-
-std::string text_at(const boost::json::object& o, const char* key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string{};
 }
 
 // Stripe's refusals that repeating cannot change are final; the rest is tried again.
@@ -48,10 +44,10 @@ outbox_handler make_stripe_refund(net::stripe_client& stripe, std::chrono::secon
   return [&stripe, timeout](const db::outbox_item& item, db::connection& conn) {
     auto payload = payload_of(item);
     if (!payload) return outbox_outcome::give_up("payload is not a JSON object");
-    auto order = db::find_order(conn, text_at(*payload, "order_id"));
-    if (!order) return outbox_outcome::give_up("no order " + text_at(*payload, "order_id"));
+    auto order = db::find_order(conn, net::string_at(*payload, "order_id"));
+    if (!order) return outbox_outcome::give_up("no order " + net::string_at(*payload, "order_id"));
     // A payment beyond the one that paid the order names its own payment intent.
-    auto payment_intent = text_at(*payload, "payment_intent");
+    auto payment_intent = net::string_at(*payload, "payment_intent");
     if (payment_intent.empty()) payment_intent = order->payment_intent;
     if (payment_intent.empty()) return outbox_outcome::retry("the order's payment is not recorded yet");
     const auto* amount = payload->if_contains("amount_cents");
@@ -59,7 +55,7 @@ outbox_handler make_stripe_refund(net::stripe_client& stripe, std::chrono::secon
     request.payment_intent = payment_intent;
     if (amount && amount->is_int64()) request.amount = domain::cents{amount->as_int64()};
     request.reason = net::refund_reason::requested_by_customer;
-    request.metadata = {{"order_id", order->id}, {"reason", text_at(*payload, "reason")}};
+    request.metadata = {{"order_id", order->id}, {"reason", net::string_at(*payload, "reason")}};
     if (order->booking) request.metadata["booking_id"] = order->booking->value;
     // The outbox key is unique per refund we decided on: Stripe refunds it once, however often asked.
     request.idempotency_key = "refund-" + item.idempotency_key;
@@ -82,7 +78,7 @@ outbox_handler make_session_expiry(net::stripe_client& stripe, std::chrono::seco
   return [&stripe, timeout](const db::outbox_item& item, db::connection&) {
     auto payload = payload_of(item);
     if (!payload) return outbox_outcome::give_up("payload is not a JSON object");
-    auto session = text_at(*payload, "session_id");
+    auto session = net::string_at(*payload, "session_id");
     auto answer = wait_for_result<net::checkout_result>(timeout, [&](auto done) {
       // Keyed by the session: an order may have two to end (a duplicate and its own).
       stripe.expire_checkout_session(session, "expire-" + session, std::move(done));

@@ -10,6 +10,7 @@
 #include "net/constant_time.hpp"
 #include "net/crypto.hpp"
 #include "net/hex.hpp"
+#include "net/json_fields.hpp"
 
 namespace tutorbot::net {
 
@@ -102,21 +103,6 @@ std::optional<std::int64_t> as_int(const json::value& v) {
 std::int64_t int_at(const json::object& o, std::string_view name) {
   const json::value* v = o.if_contains(name);
   return v ? as_int(*v).value_or(0) : 0;
-}
-
-std::string string_at(const json::object& o, std::string_view name) {
-  const json::value* v = o.if_contains(name);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string{};
-}
-
-const json::object* object_at(const json::object& o, std::string_view name) {
-  const json::value* v = o.if_contains(name);
-  return v && v->is_object() ? &v->as_object() : nullptr;
-}
-
-bool bool_at(const json::object& o, std::string_view name) {
-  const json::value* v = o.if_contains(name);
-  return v && v->is_bool() && v->as_bool();
 }
 
 chatwoot_attributes attributes_at(const json::object& o, std::string_view name) {

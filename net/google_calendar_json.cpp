@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "domain/instant.hpp"
+#include "net/json_fields.hpp"
 
 namespace tutorbot::net::google_json {
 
@@ -31,21 +32,6 @@ std::optional<sys_seconds> parse_rfc3339(std::string_view s) {
 }
 
 namespace {
-
-std::string string_at(const json::object& obj, std::string_view name) {
-  const json::value* v = obj.if_contains(name);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string{};
-}
-
-const json::object* object_at(const json::object& obj, std::string_view name) {
-  const json::value* v = obj.if_contains(name);
-  return v && v->is_object() ? &v->as_object() : nullptr;
-}
-
-const json::array* array_at(const json::object& obj, std::string_view name) {
-  const json::value* v = obj.if_contains(name);
-  return v && v->is_array() ? &v->as_array() : nullptr;
-}
 
 json::object event_time(sys_seconds t, const std::string& time_zone) {
   json::object o{{"dateTime", rfc3339(t)}};

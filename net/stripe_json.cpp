@@ -1,3 +1,4 @@
+#include "net/json_fields.hpp"
 #include "net/stripe_json.hpp"
 
 #include <cmath>
@@ -82,16 +83,6 @@ std::string_view to_string(stripe_error_kind kind) {
 
 namespace {
 
-std::string string_at(const json::object& o, std::string_view name) {
-  const json::value* v = o.if_contains(name);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string{};
-}
-
-const json::object* object_at(const json::object& o, std::string_view name) {
-  const json::value* v = o.if_contains(name);
-  return v && v->is_object() ? &v->as_object() : nullptr;
-}
-
 std::optional<std::int64_t> int_at(const json::object& o, std::string_view name) {
   const json::value* v = o.if_contains(name);
   if (!v) return std::nullopt;
@@ -111,11 +102,6 @@ domain::cents cents_at(const json::object& o, std::string_view name) {
 
 sys_seconds time_at(const json::object& o, std::string_view name) {
   return sys_seconds{seconds{int_at(o, name).value_or(0)}};
-}
-
-bool bool_at(const json::object& o, std::string_view name) {
-  const json::value* v = o.if_contains(name);
-  return v && v->is_bool() && v->as_bool();
 }
 
 // A reference to another object: its id, or the id inside it when the field was expanded.

@@ -4,6 +4,7 @@
 
 #include <boost/json/array.hpp>
 
+#include "net/json_fields.hpp"
 #include "sandbox/google_store.hpp"
 
 namespace tutorbot::sandbox::google {
@@ -28,11 +29,6 @@ const boost::json::object* object_field(const boost::json::object& o, std::strin
   return it != o.end() && it->value().is_object() ? &it->value().as_object() : nullptr;
 }
 
-std::string string_field(const boost::json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string{};
-}
-
 struct point {
   std::chrono::sys_seconds at;
   bool all_day = false;
@@ -46,14 +42,14 @@ std::variant<point, api_error> point_of(const boost::json::object& event, std::s
   const std::string name(which);
   const auto* p = object_field(event, which);
   if (!p) return api_error{400, "required", "Missing " + name + " time."};
-  const std::string zone_name = string_field(*p, "timeZone");
+  const std::string zone_name = net::string_at(*p, "timeZone");
   const date::time_zone* zone = zone_name.empty() ? nullptr : find_zone(zone_name);
   if (!zone_name.empty() && !zone)
     return api_error{400, "invalid", "Invalid time zone definition for " + name + " time."};
   point result;
   result.has_zone = zone != nullptr;
-  const std::string date_time = string_field(*p, "dateTime");
-  const std::string day = string_field(*p, "date");
+  const std::string date_time = net::string_at(*p, "dateTime");
+  const std::string day = net::string_at(*p, "date");
   if (!date_time.empty()) {
     if (auto instant = parse_rfc3339(date_time)) {
       result.at = *instant;
@@ -146,7 +142,7 @@ store_result calendar_store::insert(const std::string& calendar_id, boost::json:
                                     std::chrono::sys_seconds now) {
   calendar* cal = find(calendar_id);
   if (!cal) return not_found();
-  std::string id = string_field(event, "id");
+  std::string id = net::string_at(event, "id");
   if (event.contains("id") && !valid_event_id(id)) return bad_request("invalid", "Invalid resource id value.");
   if (id.empty()) id = new_event_id();
   if (cal->events.contains(id))  // deleted events keep their id, as at Google
@@ -163,7 +159,7 @@ store_result calendar_store::insert(const std::string& calendar_id, boost::json:
         attendee.as_object()["responseStatus"] = "needsAction";
   }
   for (auto key : server_fields) event.erase(key);
-  const std::string status = string_field(event, "status");
+  const std::string status = net::string_at(event, "status");
   if (status != "tentative" && status != "cancelled") event["status"] = "confirmed";
   const std::string stamp = format_utc_millis(now);
   boost::json::object resource{{"kind", "calendar#event"},
@@ -232,7 +228,7 @@ std::optional<api_error> calendar_store::remove(const std::string& calendar_id, 
   auto it = cal->events.find(event_id);
   if (it == cal->events.end()) return not_found();
   auto& resource = it->second.resource;
-  if (string_field(resource, "status") == "cancelled")
+  if (net::string_at(resource, "status") == "cancelled")
     return api_error{410, "deleted", "Resource has been deleted"};
   resource["status"] = "cancelled";
   resource["etag"] = next_etag();
@@ -250,7 +246,7 @@ store_result calendar_store::list(const std::string& calendar_id, const list_que
   boost::json::array items;
   for (const auto* stored : events) {
     const auto& resource = stored->resource;
-    if (!query.show_deleted && string_field(resource, "status") == "cancelled") continue;
+    if (!query.show_deleted && net::string_at(resource, "status") == "cancelled") continue;
     auto timing = timing_of(resource, nullptr);
     if (std::holds_alternative<api_error>(timing)) continue;
     const auto& t = std::get<event_timing>(timing);
@@ -271,8 +267,8 @@ store_result calendar_store::list(const std::string& calendar_id, const list_que
       boost::json::object instance = resource;
       const std::string stamp = date::format("%Y%m%dT%H%M%SZ", start);
       const std::string zone_name = std::string(t.zone->name());
-      instance["id"] = string_field(resource, "id") + "_" + stamp;
-      instance["recurringEventId"] = string_field(resource, "id");
+      instance["id"] = net::string_at(resource, "id") + "_" + stamp;
+      instance["recurringEventId"] = net::string_at(resource, "id");
       instance.erase("recurrence");
       if (t.all_day) {
         const auto day = date::format("%Y-%m-%d", date::floor<date::days>(t.zone->to_local(start)));
@@ -309,7 +305,7 @@ std::vector<std::string> calendar_store::event_ids(const std::string& calendar_i
   const calendar* cal = find(calendar_id);
   if (!cal) return ids;
   for (const auto& [id, stored] : cal->events)
-    if (string_field(stored.resource, "status") != "cancelled") ids.push_back(id);
+    if (net::string_at(stored.resource, "status") != "cancelled") ids.push_back(id);
   return ids;
 }
 

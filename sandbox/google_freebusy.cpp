@@ -4,6 +4,7 @@
 
 #include <boost/json/array.hpp>
 
+#include "net/json_fields.hpp"
 #include "sandbox/google_store.hpp"
 
 namespace tutorbot::sandbox::google {
@@ -13,14 +14,9 @@ constexpr std::size_t max_calendars = 50;
 
 using interval = std::pair<std::chrono::sys_seconds, std::chrono::sys_seconds>;
 
-std::string string_field(const boost::json::object& o, std::string_view key) {
-  auto it = o.find(key);
-  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string{};
-}
-
 // An event that blocks time: not cancelled, not marked "available" (transparent).
 bool blocks_time(const boost::json::object& event) {
-  return string_field(event, "status") != "cancelled" && string_field(event, "transparency") != "transparent";
+  return net::string_at(event, "status") != "cancelled" && net::string_at(event, "transparency") != "transparent";
 }
 
 api_error parameter_error(std::string reason, std::string message, std::string location) {
@@ -31,8 +27,8 @@ api_error parameter_error(std::string reason, std::string message, std::string l
 }  // namespace
 
 store_result calendar_store::free_busy(const boost::json::object& request) const {
-  const std::string min_text = string_field(request, "timeMin");
-  const std::string max_text = string_field(request, "timeMax");
+  const std::string min_text = net::string_at(request, "timeMin");
+  const std::string max_text = net::string_at(request, "timeMax");
   if (min_text.empty()) return parameter_error("required", "Missing timeMin parameter.", "timeMin");
   if (max_text.empty()) return parameter_error("required", "Missing timeMax parameter.", "timeMax");
   const auto time_min = parse_rfc3339(min_text);
@@ -43,7 +39,7 @@ store_result calendar_store::free_busy(const boost::json::object& request) const
     api_error e{400, "timeRangeEmpty", "The specified time range is empty.", "calendar", "parameter", "timeMax"};
     return e;
   }
-  const std::string zone_name = string_field(request, "timeZone");
+  const std::string zone_name = net::string_at(request, "timeZone");
   const date::time_zone* zone = zone_name.empty() ? nullptr : find_zone(zone_name);
   if (!zone_name.empty() && !zone)
     return parameter_error("invalid", "Invalid time zone: " + zone_name, "timeZone");
@@ -52,7 +48,7 @@ store_result calendar_store::free_busy(const boost::json::object& request) const
   if (auto it = request.find("items"); it != request.end() && it->value().is_array()) {
     for (const auto& item : it->value().as_array()) {
       if (!item.is_object()) continue;
-      const std::string id = string_field(item.as_object(), "id");
+      const std::string id = net::string_at(item.as_object(), "id");
       if (!id.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
     }
   }

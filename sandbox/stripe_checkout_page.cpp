@@ -1,5 +1,6 @@
 #include "sandbox/stripe_checkout_page.hpp"
 
+#include "net/json_fields.hpp"
 #include "sandbox/stripe_protocol.hpp"
 
 namespace tutorbot::sandbox::stripe {
@@ -22,11 +23,6 @@ std::string escape(std::string_view text) {
     }
   }
   return out;
-}
-
-std::string text_of(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string{};
 }
 
 const char* style = R"(<style>
@@ -52,27 +48,27 @@ std::string button(const std::string& action, std::string_view label, const std:
 }  // namespace
 
 std::string success_redirect(const json::object& session) {
-  std::string url = text_of(session, "success_url");
+  std::string url = net::string_at(session, "success_url");
   const std::string marker = "{CHECKOUT_SESSION_ID}";
   for (auto pos = url.find(marker); pos != std::string::npos; pos = url.find(marker, pos))
-    url.replace(pos, marker.size(), text_of(session, "id"));
+    url.replace(pos, marker.size(), net::string_at(session, "id"));
   return url;
 }
 
 std::string checkout_page_html(const json::object& session, const json::array& line_items, std::string_view notice) {
-  const std::string id = text_of(session, "id");
-  const std::string currency = text_of(session, "currency");
-  const std::string status = text_of(session, "status");
+  const std::string id = net::string_at(session, "id");
+  const std::string currency = net::string_at(session, "currency");
+  const std::string status = net::string_at(session, "status");
   std::string body = "<h1>Pay tutorbot sandbox</h1>\n<div class=\"total\">" +
                      escape(format_amount(session.at("amount_total").as_int64(), currency)) + "</div>\n<table>\n";
   for (const auto& value : line_items) {
     const auto& item = value.as_object();
-    body += "<tr><td>" + escape(text_of(item, "description")) + "</td><td class=\"n\">× " +
+    body += "<tr><td>" + escape(net::string_at(item, "description")) + "</td><td class=\"n\">× " +
             std::to_string(item.at("quantity").as_int64()) + "</td><td class=\"n\">" +
             escape(format_amount(item.at("amount_total").as_int64(), currency)) + "</td></tr>\n";
   }
   body += "</table>\n";
-  if (const auto email = text_of(session, "customer_email"); !email.empty())
+  if (const auto email = net::string_at(session, "customer_email"); !email.empty())
     body += "<p class=\"muted\">" + escape(email) + "</p>\n";
   if (!notice.empty()) body += "<p class=\"notice\">" + escape(notice) + "</p>\n";
 
@@ -91,7 +87,7 @@ std::string checkout_page_html(const json::object& session, const json::array& l
     body += button(base + "/pay", "Pay", choose, false);
     body += button(base + "/fail", "Fail (card declined)", "", true);
     body += button(base + "/expire", "Expire", "", true);
-    if (const auto cancel = text_of(session, "cancel_url"); !cancel.empty())
+    if (const auto cancel = net::string_at(session, "cancel_url"); !cancel.empty())
       body += "<p><a href=\"" + escape(cancel) + "\">← Back</a></p>\n";
   } else if (status == "complete") {
     body += "<p><strong>Paid.</strong> Payment received, thank you.</p>\n";
@@ -99,7 +95,7 @@ std::string checkout_page_html(const json::object& session, const json::array& l
       body += "<p><a href=\"" + escape(back) + "\">Continue</a></p>\n";
   } else {
     body += "<p><strong>This checkout session has expired.</strong> Ask for a new payment link.</p>\n";
-    if (const auto cancel = text_of(session, "cancel_url"); !cancel.empty())
+    if (const auto cancel = net::string_at(session, "cancel_url"); !cancel.empty())
       body += "<p><a href=\"" + escape(cancel) + "\">← Back</a></p>\n";
   }
   return page("Checkout " + id, body);

@@ -6,6 +6,7 @@
 #include <functional>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,9 +36,15 @@ std::string index(const std::string& path, std::size_t i);
 // Calls fn for each known key of a mapping and reports unknown or repeated keys and
 // missing required ones. A null node counts as an empty mapping. False if not a mapping.
 bool each_entry(const YAML::Node& map, const sink& s, const std::string& path,
-                std::initializer_list<std::string_view> known,
+                std::span<const std::string_view> known,
                 std::initializer_list<std::string_view> required,
                 const std::function<void(const std::string& key, const YAML::Node& value)>& fn);
+inline bool each_entry(const YAML::Node& map, const sink& s, const std::string& path,
+                       std::initializer_list<std::string_view> known,
+                       std::initializer_list<std::string_view> required,
+                       const std::function<void(const std::string& key, const YAML::Node& value)>& fn) {
+  return each_entry(map, s, path, std::span<const std::string_view>(known.begin(), known.size()), required, fn);
+}
 // Calls fn for each item of a sequence; a null node counts as empty. False if not a list.
 bool each_item(const YAML::Node& list, const sink& s, const std::string& path,
                const std::function<void(std::size_t i, const YAML::Node& item)>& fn);

@@ -47,7 +47,7 @@ std::string kind_name(const YAML::Node& n) {
 }  // namespace
 
 bool each_entry(const YAML::Node& map, const sink& s, const std::string& path,
-                std::initializer_list<std::string_view> known,
+                std::span<const std::string_view> known,
                 std::initializer_list<std::string_view> required,
                 const std::function<void(const std::string&, const YAML::Node&)>& fn) {
   if (map.IsNull()) {

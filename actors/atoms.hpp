@@ -14,10 +14,18 @@ using changed_atom = caf::atom_constant<caf::atom("changed")>;
 using reload_atom = caf::atom_constant<caf::atom("reload")>;
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using listen_atom = caf::atom_constant<caf::atom("listen")>;
-using idle_atom = caf::atom_constant<caf::atom("idle")>;
+// A conversation actor's idle timer: stop when nothing happened since it was set.
+using passivate_atom = caf::atom_constant<caf::atom("passivate")>;
+// A tutor calendar's busy_wait has passed: holds still waiting for a busy read are released.
+using awaiting_due_atom = caf::atom_constant<caf::atom("awaitdue")>;
+// A database worker is free for the next job (worker → pool).
+using worker_idle_atom = caf::atom_constant<caf::atom("workeridle")>;
 using busy_atom = caf::atom_constant<caf::atom("busy")>;
 using refresh_atom = caf::atom_constant<caf::atom("refresh")>;
+// "Look for the work you have" (outbox, payment supervisor, a conversation actor).
 using nudge_atom = caf::atom_constant<caf::atom("nudge")>;
+// (news_atom, conversation id): that conversation has new events (to the registry).
+using news_atom = caf::atom_constant<caf::atom("news")>;
 using reschedule_atom = caf::atom_constant<caf::atom("reschedule")>;
 using checkout_atom = caf::atom_constant<caf::atom("checkout")>;
 using reconcile_atom = caf::atom_constant<caf::atom("reconcile")>;

@@ -52,7 +52,7 @@ void recover_messages(const catchup_settings& settings, db::connection& conn, lo
   if (found == 0) return;
   obs::log_warn("chatwoot_messages_recovered", {{"conversation_id", static_cast<std::int64_t>(conversation)},
                                                 {"count", found}});
-  caf::anon_send(settings.conversations, nudge_atom::value, conversation);
+  caf::anon_send(settings.conversations, news_atom::value, conversation);
 }
 
 // The bot's conversations (pending in Chatwoot) active in the window that tutorbot never

@@ -451,7 +451,7 @@ void on_facts(conversation_actor* self, const db::student_facts& facts) {
 caf::behavior conversation(conversation_actor* self, long long id, conversation_settings settings) {
   self->state.id = id;
   self->state.settings = std::move(settings);
-  self->delayed_send(self, self->state.settings.idle_passivation, idle_atom::value);
+  self->delayed_send(self, self->state.settings.idle_passivation, passivate_atom::value);
   return {
       [=](nudge_atom) {
         auto& s = self->state;
@@ -490,13 +490,13 @@ caf::behavior conversation(conversation_actor* self, long long id, conversation_
                 [](caf::error&) {});
         self->delayed_send(self, s.settings.renew_every, tick_atom::value, serial);
       },
-      [=](idle_atom) {
+      [=](passivate_atom) {
         auto& s = self->state;
         if (s.phase == step_phase::idle && std::chrono::steady_clock::now() - s.last_active >= s.settings.idle_passivation) {
           self->quit();  // its state is in the database; the next event brings it back
           return;
         }
-        self->delayed_send(self, s.settings.idle_passivation, idle_atom::value);
+        self->delayed_send(self, s.settings.idle_passivation, passivate_atom::value);
       },
   };
 }

@@ -50,7 +50,7 @@ struct conversation_settings {
   obs::metrics* metrics = nullptr;  // tutorbot_conversation_steps_total{outcome}
 };
 
-// Takes (nudge_atom, int64 conversation id): that conversation has new events. It spawns a
+// Takes (news_atom, int64 conversation id): that conversation has new events. It spawns a
 // conversation's actor on its first event and forgets it once it stopped (passivated).
 caf::actor spawn_conversation_registry(caf::actor_system& system, conversation_settings settings);
 

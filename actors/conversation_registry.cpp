@@ -40,7 +40,7 @@ caf::behavior conversation_registry(caf::stateful_actor<registry_state>* self, c
   };
   self->send(self, tick_atom::value);
   return {
-      [=](nudge_atom, long long id) { deliver(id); },
+      [=](news_atom, long long id) { deliver(id); },
       // Events stored by another instance, or left over from before a restart.
       [=](tick_atom) {
         auto job = make_db_job([](db::connection& conn) { return db::conversations_with_pending_events(conn, 100); });

@@ -95,7 +95,7 @@ caf::behavior db_worker(caf::stateful_actor<worker_state>* self, std::string url
         m->jobs.Add({{"outcome", outcome}}).Increment();
         m->busy.Decrement();
         track(self->state, *m);
-        self->send(dispatcher, idle_atom::value, caf::actor_cast<caf::actor>(self));
+        self->send(dispatcher, worker_idle_atom::value, caf::actor_cast<caf::actor>(self));
         return result;
       },
   };
@@ -140,7 +140,7 @@ caf::behavior db_dispatcher(caf::stateful_actor<dispatcher_state>* self, db_pool
         }
         return rp;
       },
-      [=](idle_atom, caf::actor& worker) {
+      [=](worker_idle_atom, caf::actor& worker) {
         auto& s = self->state;
         if (s.queue.empty()) {
           s.idle.push_back(std::move(worker));

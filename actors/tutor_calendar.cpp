@@ -322,7 +322,7 @@ caf::behavior tutor_calendar(caf::stateful_actor<tutor_calendar_state>* self, tu
           return rp;
         }
         st.awaiting_busy.push_back({std::move(req), rp, std::chrono::steady_clock::now() + st.settings.busy_wait});
-        self->delayed_send(self, st.settings.busy_wait, idle_atom::value);
+        self->delayed_send(self, st.settings.busy_wait, awaiting_due_atom::value);
         refresh_busy(self);  // unless one is under way already
         return rp;
       },
@@ -363,7 +363,7 @@ caf::behavior tutor_calendar(caf::stateful_actor<tutor_calendar_state>* self, tu
       },
       // Google is slow to answer: holds that waited busy_wait go ahead on the cache rather
       // than time out, even while the refresh they wait for is still under way.
-      [=](idle_atom) { release_awaiting_holds(self, std::chrono::steady_clock::now()); },
+      [=](awaiting_due_atom) { release_awaiting_holds(self, std::chrono::steady_clock::now()); },
       [=](refresh_atom) {
         refresh_busy(self);
         self->delayed_send(self, self->state.settings.busy_refresh, refresh_atom::value);

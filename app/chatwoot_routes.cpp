@@ -95,7 +95,7 @@ void add_chatwoot_routes(net::router& routes, const chatwoot_routes_context& ctx
           if (!stored)
             return respond(server_response::error(500, "not_stored", "the event could not be stored yet; retry"));
           respond(server_response::json(200, *stored ? R"({"received":true})" : R"({"received":true,"duplicate":true})"));
-          if (*stored && conversations) caf::anon_send(conversations, actors::nudge_atom::value, conversation);
+          if (*stored && conversations) caf::anon_send(conversations, actors::news_atom::value, conversation);
         },
         actors::run_atom::value, job);
   });

@@ -9,6 +9,7 @@
 
 #include <caf/allowed_unsafe_message_type.hpp>
 
+#include "actors/db_messages.hpp"
 #include "db/bookings.hpp"
 #include "domain/availability.hpp"
 #include "domain/booking.hpp"
@@ -82,6 +83,4 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::transition_answer)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::booking_change)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<tutorbot::actors::busy_update>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<tutorbot::domain::booking>)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::hold_result)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::transition_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<tutorbot::domain::booking>)

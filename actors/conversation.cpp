@@ -10,6 +10,7 @@
 #include "actors/calendar_messages.hpp"
 #include "actors/clock.hpp"
 #include "actors/conversation_codec.hpp"
+#include "actors/db_messages.hpp"
 #include "actors/db_pool.hpp"
 #include "actors/payment_messages.hpp"
 #include "db/conversations.hpp"
@@ -19,10 +20,6 @@
 #include "obs/log.hpp"
 #include "obs/metrics.hpp"
 
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::conversation_row)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::student_facts)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::claim_result)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::free_confirm_result)
 
 namespace tutorbot::actors {
 

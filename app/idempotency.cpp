@@ -3,12 +3,12 @@
 #include <algorithm>
 
 #include "actors/ask.hpp"
+#include "actors/db_messages.hpp"
 #include "actors/db_pool.hpp"
 #include "app/api_routes.hpp"
 #include "db/idempotency.hpp"
 #include "net/crypto.hpp"
 
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::idempotency_claim)
 
 namespace tutorbot::app {
 

@@ -5,6 +5,7 @@
 #include "actors/ask.hpp"
 #include "actors/atoms.hpp"
 #include "actors/clock.hpp"
+#include "actors/db_messages.hpp"
 #include "actors/db_pool.hpp"
 #include "actors/payment_messages.hpp"
 #include "app/api_routes.hpp"
@@ -17,8 +18,6 @@
 #include "net/stripe_signature.hpp"
 #include "obs/log.hpp"
 
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::free_confirm_result)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<tutorbot::db::order_view>)
 
 namespace tutorbot::app {
 

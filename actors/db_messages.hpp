@@ -1,0 +1,20 @@
+#pragma once
+// The database's answers that travel in actor messages (a db_job's result, a calendar's
+// answer), allowed as CAF message types here, once each: db/ knows nothing of CAF.
+#include <optional>
+
+#include <caf/allowed_unsafe_message_type.hpp>
+
+#include "db/bookings.hpp"
+#include "db/conversations.hpp"
+#include "db/idempotency.hpp"
+#include "db/payments.hpp"
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::hold_result)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::transition_result)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::conversation_row)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::student_facts)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::claim_result)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::free_confirm_result)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::idempotency_claim)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<tutorbot::db::order_view>)

@@ -6,6 +6,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "sandbox/chatwoot_sandbox_impl.hpp"
+#include "sandbox/control_routes.hpp"
 
 namespace tutorbot::sandbox {
 
@@ -14,13 +15,8 @@ using chatwoot::sender_kind;
 
 namespace {
 
-std::optional<json::object> body_object(const std::string& body) {
-  if (body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object{};
-  boost::system::error_code ec;
-  auto value = json::parse(body, ec);
-  if (ec || !value.is_object()) return std::nullopt;
-  return std::move(value.as_object());
-}
+using control::bad_request;
+using control::body_object;
 
 std::optional<std::string> string_field(const json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
@@ -33,10 +29,6 @@ std::optional<std::int64_t> conversation_of(const net::server_request& request) 
   if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos)
     return std::nullopt;
   return std::stoll(text);
-}
-
-net::server_response bad_request(std::string_view expected) {
-  return net::server_response::error(400, "bad_request", std::string("expected ") + std::string(expected));
 }
 
 net::server_response no_conversation(const net::server_request& request) {

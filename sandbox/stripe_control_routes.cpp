@@ -1,8 +1,8 @@
 // Knobs and inspection under /sandbox/stripe/ for tests and demos; not Stripe's, and without auth
 // like the rest of the sandbox's extras. Bodies and answers are JSON.
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "sandbox/control_routes.hpp"
 #include "sandbox/stripe_objects.hpp"
 #include "sandbox/stripe_sandbox_impl.hpp"
 
@@ -12,22 +12,13 @@ namespace json = boost::json;
 
 namespace {
 
-std::optional<json::object> body_object(const std::string& body) {
-  if (body.find_first_not_of(" \t\r\n") == std::string::npos) return json::object{};
-  boost::system::error_code ec;
-  auto value = json::parse(body, ec);
-  if (ec || !value.is_object()) return std::nullopt;
-  return std::move(value.as_object());
-}
+using control::bad_request;
+using control::body_object;
 
 std::optional<std::int64_t> int_field(const json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
   if (!v || !v->is_int64()) return std::nullopt;
   return v->as_int64();
-}
-
-net::server_response bad_request(std::string_view expected) {
-  return net::server_response::error(400, "bad_request", std::string("expected ") + std::string(expected));
 }
 
 net::server_response ok(const json::object& body) { return net::server_response::json(200, json::serialize(body)); }

@@ -1,11 +1,13 @@
 #include "net/http_server.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <mutex>
 #include <random>
 #include <set>
 #include <stdexcept>
+#include <vector>
 
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -73,7 +75,10 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
         connections(m.gauge("tutorbot_http_open_connections", "Open HTTP connections").Add({})),
         accept_failures(m.counter("tutorbot_http_accept_failures_total",
                                   "Accepts that failed (out of descriptors); the next try waits 100 ms")
-                            .Add({})) {}
+                            .Add({})),
+        evictions(m.counter("tutorbot_http_connections_evicted_total",
+                            "Connections closed at the cap because they had sent no request header yet")
+                      .Add({})) {}
 
   asio::io_context& io;
   server_options options;
@@ -84,6 +89,7 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
   prometheus::Family<prometheus::Histogram>& latency;
   prometheus::Gauge& connections;
   prometheus::Counter& accept_failures;
+  prometheus::Counter& evictions;
   unsigned short bound_port = 0;
 
   std::mutex mutex;
@@ -97,6 +103,7 @@ struct http_server::impl : std::enable_shared_from_this<http_server::impl> {
 
   void accept();
   void on_accept(beast::error_code ec, tcp::socket socket);
+  bool evict_oldest_waiting();  // true when a connection waiting for its first header was told to close
   void release_address(const std::string& address);
   void session_closed(const std::weak_ptr<session>& s);
   void finish_shutdown();
@@ -151,6 +158,17 @@ class session : public std::enable_shared_from_this<session> {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->close(); });
   }
 
+  // Still waiting for its first request header: what a slowloris connection is forever.
+  bool waiting_for_first_header() const { return !greeted_.load(); }
+  std::chrono::steady_clock::time_point accepted_at() const { return accepted_at_; }
+
+  // Closes the connection unless its first header arrived meanwhile.
+  void evict_if_still_waiting() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->waiting_for_first_header()) self->close();
+    });
+  }
+
  private:
   void read_header() {
     if (server_->stopping) return close();
@@ -179,6 +197,7 @@ class session : public std::enable_shared_from_this<session> {
       return fail_and_close(400, "bad_request", "malformed HTTP request");
     }
     started_ = std::chrono::steady_clock::now();
+    greeted_ = true;
     const auto& header = parser_->get();
     stream_.expires_after(server_->options.read_timeout);
     auto expect = header[http::field::expect];
@@ -374,6 +393,8 @@ class session : public std::enable_shared_from_this<session> {
   std::weak_ptr<session> self_;
   std::shared_ptr<std::array<char, 16384>> drain_;
   std::chrono::steady_clock::time_point started_{};
+  const std::chrono::steady_clock::time_point accepted_at_ = std::chrono::steady_clock::now();
+  std::atomic<bool> greeted_{false};  // a first request header arrived
   std::string request_id_, method_, path_, route_;
   int status_ = 0;
   std::size_t served_ = 0;
@@ -410,7 +431,11 @@ void http_server::impl::on_accept(beast::error_code ec, tcp::socket socket) {
   beast::error_code ignored;
   auto address = socket.remote_endpoint(ignored).address().to_string();
   auto admitted = session::admission::welcome;
-  if (open.fetch_add(1) >= options.max_connections) admitted = session::admission::overloaded;
+  // At the cap, the connection that has waited longest without sending its first header
+  // makes room: connections that send nothing (slowloris from many addresses) cannot hold
+  // every slot while a client with a request is turned away.
+  if (open.fetch_add(1) >= options.max_connections && !evict_oldest_waiting())
+    admitted = session::admission::overloaded;
   connections.Increment();
   {
     std::lock_guard lock(mutex);
@@ -427,6 +452,23 @@ void http_server::impl::on_accept(beast::error_code ec, tcp::socket socket) {
   }
   s->start(admitted);
   accept();
+}
+
+bool http_server::impl::evict_oldest_waiting() {
+  // Held outside the lock: the last reference to a session may drop here, and its destructor
+  // takes the lock.
+  std::vector<std::shared_ptr<session>> waiting;
+  {
+    std::lock_guard lock(mutex);
+    for (const auto& weak : sessions)
+      if (auto s = weak.lock(); s && s->waiting_for_first_header()) waiting.push_back(std::move(s));
+  }
+  if (waiting.empty()) return false;
+  const auto oldest = std::min_element(waiting.begin(), waiting.end(),
+                                       [](const auto& a, const auto& b) { return a->accepted_at() < b->accepted_at(); });
+  evictions.Increment();
+  (*oldest)->evict_if_still_waiting();
+  return true;
 }
 
 void http_server::impl::release_address(const std::string& address) {

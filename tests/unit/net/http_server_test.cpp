@@ -214,10 +214,16 @@ BOOST_AUTO_TEST_CASE(keep_alive_serves_several_requests_on_one_connection) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(connections_over_the_cap_get_503) {
-  running_server s;
+BOOST_AUTO_TEST_CASE(connections_over_the_cap_get_503_when_every_open_one_has_sent_a_request) {
+  net::server_options options = running_server::small_limits();
+  options.idle_timeout = std::chrono::seconds(30);  // the kept-alive connections stay
+  running_server s(options);
   std::vector<std::unique_ptr<raw_connection>> held;
-  for (int i = 0; i < 8; ++i) held.push_back(std::make_unique<raw_connection>(s.port()));
+  for (int i = 0; i < 8; ++i) {
+    held.push_back(std::make_unique<raw_connection>(s.port()));
+    held.back()->send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+    BOOST_REQUIRE(held.back()->read_response());
+  }
   BOOST_REQUIRE(eventually([&] { return s.server->open_connections() == 8; }));
   raw_connection extra(s.port());
   auto r = extra.read_response();
@@ -305,6 +311,25 @@ BOOST_AUTO_TEST_CASE(one_address_gets_its_share_of_connections_and_no_more) {
   held.pop_back();  // a slot is free again, once the server has seen it closed and the refused one gone
   BOOST_REQUIRE(eventually([&] { return s.server->open_connections() <= 2; }));
   BOOST_TEST(http_request(s.port(), "GET", "/hello").status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(at_the_cap_a_connection_that_never_sent_a_header_makes_room_for_a_request) {
+  net::server_options options = running_server::small_limits();
+  options.header_timeout = std::chrono::seconds(30);  // the slowloris connections stay
+  options.read_timeout = std::chrono::seconds(30);
+  options.max_connections_per_address = 0;  // all of them come from 127.0.0.1
+  running_server s(options);
+  std::vector<std::unique_ptr<raw_connection>> silent;
+  for (std::size_t i = 0; i < options.max_connections; ++i) {
+    silent.push_back(std::make_unique<raw_connection>(s.port()));
+    silent.back()->send("GET /hel");  // and then nothing, as slowloris does
+  }
+  BOOST_REQUIRE(eventually([&] { return s.server->open_connections() == options.max_connections; }));
+  auto r = http_request(s.port(), "GET", "/hello?name=legit");
+  BOOST_TEST(r.status == 200);
+  BOOST_TEST(s.metrics.render().find("tutorbot_http_connections_evicted_total 1") != std::string::npos);
+  // The one that waited longest went.
+  BOOST_TEST(silent.front()->closed_by_peer(std::chrono::seconds(5)));
 }
 
 BOOST_AUTO_TEST_CASE(a_new_connection_must_send_its_header_within_the_header_timeout) {

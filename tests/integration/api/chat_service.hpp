@@ -86,9 +86,22 @@ struct chat_service {
     return out;
   }
 
+  // The conversation's labels once its side calls due so far have gone out: they travel in
+  // their own lane beside the messages (db::outbox_lane), so a message can arrive first.
   bool has_label(std::int64_t conversation, const std::string& label) {
+    side_calls_sent(conversation);
     auto t = transcript(conversation);
     return std::find(t.labels.begin(), t.labels.end(), label) != t.labels.end();
+  }
+
+  void side_calls_sent(std::int64_t conversation) {
+    const auto lane = "conversation:" + std::to_string(conversation) + ":side";
+    payments.wait_until(
+        [&] {
+          return payments.scalar("SELECT count(*) FROM outbox WHERE ordering_key = '" + lane +
+                                 "' AND done_at IS NULL AND gave_up_at IS NULL AND due_at <= now()") == 0;
+        },
+        "the conversation's side calls have gone out");
   }
 
   // Waits until a bot message after the first `after` contains `expect`; answers the bot's

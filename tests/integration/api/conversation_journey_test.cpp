@@ -48,9 +48,8 @@ BOOST_AUTO_TEST_CASE(a_student_books_and_pays_a_lesson_over_whatsapp) {
         return false;
       },
       30s));
-  auto t = s.transcript(conversation);
-  BOOST_TEST((std::find(t.labels.begin(), t.labels.end(), "booked") != t.labels.end()));
-  BOOST_TEST((std::find(t.labels.begin(), t.labels.end(), "paid") != t.labels.end()));
+  BOOST_TEST(s.has_label(conversation, "booked"));
+  BOOST_TEST(s.has_label(conversation, "paid"));
   BOOST_TEST(s.payments.scalar("SELECT count(*) FROM bookings WHERE status = 'confirmed' AND paid_with = 'stripe'") == 1);
   BOOST_TEST(s.payments.scalar("SELECT count(*) FROM orders WHERE status = 'paid' AND conversation_id IS NOT NULL") == 1);
   // Any tutor's: the first free time can be Joost's or Sanne's at some hours of the day.

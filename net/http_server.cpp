@@ -264,12 +264,18 @@ class session : public std::enable_shared_from_this<session> {
       return write(server_response::error(404, "not_found", "no route for " + request.path));
     }
     route_ = *match->pattern;
-    respond_fn respond = [unanswered = std::make_shared<pending_answer>(shared_from_this())](server_response response) {
+    // Posted through the io_context, whose executor is a plain pointer, and only then onto the
+    // connection's strand: a strand executor copied on the handler's thread would be
+    // destroyed there after the post, possibly once the server and its io_context are gone.
+    respond_fn respond = [unanswered = std::make_shared<pending_answer>(shared_from_this()),
+                          io = server_->io.get_executor()](server_response response) {
       auto self = unanswered->take();
       if (!self) return;  // a handler answers once; a second call is ignored
-      auto executor = self->stream_.get_executor();
-      asio::post(executor, [self = std::move(self), response = std::move(response)]() mutable {
-        self->write(std::move(response));
+      asio::post(io, [self = std::move(self), response = std::move(response)]() mutable {
+        auto strand = self->stream_.get_executor();
+        asio::dispatch(strand, [self = std::move(self), response = std::move(response)]() mutable {
+          self->write(std::move(response));
+        });
       });
     };
     try {

@@ -54,7 +54,7 @@ outbox_outcome failed(const char* what, const net::chatwoot_error& e) {
 net::chatwoot_outgoing_message render(const json::object& p) {
   net::chatwoot_outgoing_message message;
   message.content = net::string_at(p, "content");
-  if (const auto* v = p.if_contains("private"); v && v->is_bool()) message.private_note = v->as_bool();
+  message.private_note = net::bool_at(p, "private");
   auto options = strings_at(p, "options");
   if (!options.empty()) {
     auto reply = domain::make_quick_reply(message.content, options);
@@ -80,8 +80,7 @@ class chatwoot_effects {
     auto message = render(*p);
     // As the template when WhatsApp refused the plain message already (the window closed
     // while tutorbot thought it open), or when tutorbot's own record says it has closed.
-    const auto* forced = p->if_contains("template");
-    const bool as_template = forced && forced->is_bool() && forced->as_bool();
+    const bool as_template = net::bool_at(*p, "template");
     if (!message.private_note && (as_template || outside_window(conn, conversation))) {
       // Buttons are not allowed in a template: the numbered text carries the choices.
       if (message.content_type == net::chatwoot_content_type::input_select) {

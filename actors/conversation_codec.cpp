@@ -113,9 +113,7 @@ decoded_event decode(const db::conversation_event& stored) {
     return d;
   }
   if (stored.kind == db::conversation_event_kind::delivery_failed) {
-    const auto* was_template = o.if_contains("template");
-    d.event = domain::message_refused{net::string_at(o, "content"), net::string_at(o, "error"),
-                                      was_template && was_template->is_bool() && was_template->as_bool()};
+    d.event = domain::message_refused{net::string_at(o, "content"), net::string_at(o, "error"), net::bool_at(o, "template")};
     return d;
   }
   if (stored.kind == db::conversation_event_kind::status) {

@@ -1,5 +1,7 @@
 #include "db/conversations.hpp"
 
+#include <optional>
+
 #include "db/fence_tx.hpp"
 #include "db/pq.hpp"
 #include "db/rows.hpp"
@@ -121,16 +123,31 @@ std::vector<long long> conversations_with_pending_events(connection& conn, int l
 claim_result claim_next_event(connection& conn, long long conversation_id, const std::string& holder,
                               std::chrono::seconds lease) {
   prepare_statements(conn);
-  return transact(conn, [&](pqxx::work& tx) -> claim_result {
+  auto first_due = [conversation_id](pqxx::work& tx) -> std::optional<pqxx::row> {
     auto rows = tx.exec_prepared("first_pending_event", conversation_id);
-    if (rows.empty() || !rows[0][5].as<bool>()) return nothing_due{};
-    const auto& r = rows[0];
-    conversation_event event{r[0].as<long long>(), r[1].as<long long>(), r[2].as<std::string>(), r[3].as<std::string>(),
-                             r[4].as<int>()};
-    tx.exec_prepared("ensure_conversation_row", conversation_id, r[6].as<long long>());
+    if (rows.empty() || !rows[0][5].as<bool>()) return std::nullopt;
+    return rows[0];
+  };
+  return transact(conn, [&](pqxx::work& tx) -> claim_result {
+    auto seen = first_due(tx);
+    if (!seen) return nothing_due{};
+    tx.exec_prepared("ensure_conversation_row", conversation_id, (*seen)[6].as<long long>());
     auto claimed = tx.exec_prepared("claim_conversation", conversation_id, holder, static_cast<double>(lease.count()));
     if (claimed.empty()) return claimed_elsewhere{};
-    return claimed_event{std::move(event), conversation_fence{conversation_id, claimed[0][0].as<long long>()}};
+    const conversation_fence fence{conversation_id, claimed[0][0].as<long long>()};
+    // Read again under the claim. The first read may predate the last holder's save: that
+    // holder saved, then let the claim go, and the claim above went through only after the
+    // release, so this statement (READ COMMITTED: it sees what was committed before it
+    // began) sees the save. Stepping the first read's event would step it twice.
+    auto due = first_due(tx);
+    if (!due) {
+      tx.exec_prepared("release_claim", fence.conversation_id, fence.generation);
+      return nothing_due{};
+    }
+    const auto& r = *due;
+    return claimed_event{conversation_event{r[0].as<long long>(), r[1].as<long long>(), r[2].as<std::string>(),
+                                            r[3].as<std::string>(), r[4].as<int>()},
+                         fence};
   });
 }
 

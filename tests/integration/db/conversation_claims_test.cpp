@@ -1,6 +1,8 @@
 // One instance at a time works on a conversation (issue 12.3): a claim per step, taken over
 // only once its lease has run out, and every effect and save of a step fenced by the claim's
 // generation. Failed events back off and are parked, never dropped (issue 12.6).
+#include <future>
+
 #include <boost/test/unit_test.hpp>
 
 #include "db/conversations.hpp"
@@ -81,6 +83,29 @@ BOOST_AUTO_TEST_CASE(a_claim_whose_lease_ran_out_is_taken_over_and_its_holder_is
   BOOST_TEST(db::save_step(other, save_of(fresh, {{"chatwoot.message", R"({"content":"once"})"}})));
   BOOST_TEST(scalar("SELECT count(*) FROM outbox") == 1);
   BOOST_TEST(scalar("SELECT count(*) FROM conversation_events WHERE processed_at IS NOT NULL") == 1);
+}
+
+// Found by the fault campaign (seed 4108327093: "Je les staat vast" said twice). The next
+// holder read the event as pending, the holder then saved its step and released the claim,
+// and the next holder's claim went through with the event the save had just processed: the
+// step ran twice. Here the save and the release land in one transaction while the next
+// holder waits between reading and claiming; apart, they leave the same window.
+BOOST_AUTO_TEST_CASE(an_event_processed_while_the_next_holder_claims_is_not_handed_out_again) {
+  auto holder = claim(conn, "instance-a");
+  pqxx::connection saving_connection(url);
+  pqxx::work saving(saving_connection);
+  const auto where = " WHERE chatwoot_conversation_id = " + std::to_string(conversation);
+  saving.exec("UPDATE conversations SET version = version + 1" + where);  // holds the row until it commits
+  saving.exec("UPDATE conversation_events SET processed_at = now() WHERE id = " + std::to_string(holder.event.id));
+  saving.exec("UPDATE conversations SET leased_until = NULL, lease_holder = NULL" + where);
+
+  db::connection other(url);
+  auto next = std::async(std::launch::async, [&] { return db::claim_next_event(other, conversation, "instance-b", 60s); });
+  BOOST_REQUIRE(testing::eventually([&] { return scalar("SELECT count(*) FROM pg_locks WHERE NOT granted") > 0; }, 10s));
+  saving.commit();
+  auto claimed = next.get();
+  BOOST_TEST(std::holds_alternative<db::nothing_due>(claimed));
+  BOOST_TEST(scalar("SELECT count(*) FROM conversations WHERE leased_until IS NOT NULL") == 0);
 }
 
 BOOST_AUTO_TEST_CASE(the_same_student_asking_again_for_a_lesson_it_holds_gets_that_hold) {

@@ -424,8 +424,25 @@ void check_database(pqxx::connection& db, campaign_report& report) {
 // Every student message answered, and no answer said twice: per turn (the bot's messages
 // after a student message, up to the next), no message twice; a student message with no bot
 // message after it at all is lost, unless staff have the conversation.
-void check_transcripts(chatwoot_sandbox_server& chatwoot, const std::vector<std::int64_t>& conversations,
-                       campaign_report& report) {
+// What tutorbot stored for a conversation, for the report on a problem found in its
+// transcript: its events in order and the outbox work each step wrote.
+std::string stored_history(pqxx::connection& db, std::int64_t conversation) {
+  std::string out;
+  const auto id = std::to_string(conversation);
+  for (const auto& r : pqxx::nontransaction(db).exec(
+           "SELECT 'event ' || id || ' ' || dedupe_key || ' attempts=' || attempts || "
+           "CASE WHEN processed_at IS NULL THEN ' pending' ELSE ' processed' END FROM conversation_events "
+           "WHERE conversation_id = " + id + " ORDER BY id"))
+    out += "\n    " + r[0].as<std::string>();
+  for (const auto& r : pqxx::nontransaction(db).exec(
+           "SELECT 'outbox ' || idempotency_key || ' ' || kind || ' attempts=' || attempts FROM outbox "
+           "WHERE ordering_key LIKE 'conversation:" + id + "%' ORDER BY id"))
+    out += "\n    " + r[0].as<std::string>();
+  return out;
+}
+
+void check_transcripts(pqxx::connection& db, chatwoot_sandbox_server& chatwoot,
+                       const std::vector<std::int64_t>& conversations, campaign_report& report) {
   for (auto c : conversations) {
     auto t = chatwoot.sandbox().transcript(c);
     if (!t) continue;
@@ -444,7 +461,8 @@ void check_transcripts(chatwoot_sandbox_server& chatwoot, const std::vector<std:
       if (l.content.find(handoff_text) != std::string::npos) handed_off = true;
       if (std::find(turn.begin(), turn.end(), l.content) != turn.end()) {
         ++report.duplicates;
-        report.problems.push_back("conversation " + std::to_string(c) + ": said twice: " + l.content.substr(0, 80));
+        report.problems.push_back("conversation " + std::to_string(c) + ": said twice: " + l.content.substr(0, 80) +
+                                  stored_history(db, c));
       }
       turn.push_back(l.content);
     }
@@ -602,7 +620,7 @@ campaign_report run_fault_campaign(const campaign_options& options) {
     std::lock_guard lock(record.mutex);
     report.journeys = record.journeys;
     report.booked = record.booked;
-    check_transcripts(chatwoot, record.conversations, report);
+    check_transcripts(db, chatwoot, record.conversations, report);
   }
   for (auto& in : instances) {
     in.process->signal(SIGTERM);

@@ -5,7 +5,6 @@
 #include "actors/chatwoot_catchup.hpp"
 #include "actors/conversation_codec.hpp"
 #include "actors/db_pool.hpp"
-#include "app/api_routes.hpp"
 #include "db/conversations.hpp"
 #include "net/chatwoot_json.hpp"
 #include "net/constant_time.hpp"

@@ -5,7 +5,7 @@
 #include "actors/ask.hpp"
 #include "actors/db_messages.hpp"
 #include "actors/db_pool.hpp"
-#include "app/api_routes.hpp"
+#include "app/api_http.hpp"
 #include "db/idempotency.hpp"
 #include "net/crypto.hpp"
 

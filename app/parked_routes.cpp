@@ -4,7 +4,7 @@
 
 #include "actors/ask.hpp"
 #include "actors/db_pool.hpp"
-#include "app/api_routes.hpp"
+#include "app/api_http.hpp"
 #include "db/conversations.hpp"
 #include "db/inbox.hpp"
 #include "db/outbox.hpp"

@@ -8,8 +8,7 @@
 #include "actors/db_messages.hpp"
 #include "actors/db_pool.hpp"
 #include "actors/payment_messages.hpp"
-#include "app/api_routes.hpp"
-#include "app/idempotency.hpp"
+#include "app/api_http.hpp"
 #include "db/inbox.hpp"
 #include "db/payments.hpp"
 #include "domain/instant.hpp"
@@ -124,7 +123,7 @@ void add_payment_routes(net::router& routes, const payment_routes_context& ctx) 
   auto guarded = [ctx](net::handler_fn handler) { return bearer_guarded(ctx.api_token, std::move(handler)); };
   // A route that changes something: a retry with the same Idempotency-Key gets the first reply.
   auto mutating = [ctx](net::handler_fn handler) {
-    return bearer_guarded(ctx.api_token, idempotent(ctx.system, ctx.db_pool, std::move(handler)));
+    return guarded_idempotent(ctx.system, ctx.db_pool, ctx.api_token, std::move(handler));
   };
   auto stripe_off = [] {
     return server_response::error(503, "payments_disabled", "Stripe is not enabled in tutorbot.yaml");

@@ -30,6 +30,7 @@ struct conversation_settings {
   caf::actor db_pool;
   caf::actor tutors;    // the tutor registry
   caf::actor payments;  // the payment supervisor; null without Stripe
+  std::chrono::milliseconds checkout_timeout{0};  // with `payments`: checkout_ask_timeout(…)
   caf::actor outbox;    // nudged after every saved step
   const domain::calendar_rules* calendar = nullptr;
   const domain::payment_catalog* catalog = nullptr;

@@ -18,8 +18,6 @@ namespace tutorbot::actors::conversation_step {
 
 namespace {
 
-constexpr auto checkout_timeout = std::chrono::seconds(80);
-
 // query_slots: every matching tutor's calendar answers from memory; merged by start.
 void run_query(conversation_actor* self, const domain::query_slots& q) {
   auto& s = self->state;
@@ -87,11 +85,11 @@ void run_payment(conversation_actor* self, const domain::request_payment& p) {
   auto on_error = [self, serial](caf::error& e) { failed_answer(self, serial, e); };
   if (!p.bookings.empty()) {
     lesson_checkout_request req{p.bookings.front(), p.customer_email, p.locale, s.id, s.fence};
-    self->request(s.settings.payments, caf::duration{checkout_timeout}, checkout_atom::value, std::move(req))
+    self->request(s.settings.payments, caf::duration{s.settings.checkout_timeout}, checkout_atom::value, std::move(req))
         .then(on_answer, on_error);
   } else {
     package_checkout_request req{student_ref(s.id), p.product_id, p.customer_email, p.locale, s.id, s.fence};
-    self->request(s.settings.payments, caf::duration{checkout_timeout}, checkout_atom::value, std::move(req))
+    self->request(s.settings.payments, caf::duration{s.settings.checkout_timeout}, checkout_atom::value, std::move(req))
         .then(on_answer, on_error);
   }
 }

@@ -1,5 +1,6 @@
 #pragma once
 // What the payment supervisor is asked and answers (in-process only: unsafe message types).
+#include <chrono>
 #include <optional>
 #include <string>
 #include <variant>
@@ -10,6 +11,12 @@
 #include "domain/language.hpp"
 
 namespace tutorbot::actors {
+
+// How long to ask the supervisor for a checkout: past its own wait on Stripe (the client's
+// longest_wait), so the supervisor always answers first.
+inline std::chrono::milliseconds checkout_ask_timeout(std::chrono::milliseconds stripe_wait) {
+  return stripe_wait + std::chrono::seconds(5);
+}
 
 // A Checkout Session for a held booking (the same one when asked again).
 struct lesson_checkout_request {

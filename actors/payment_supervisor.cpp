@@ -53,7 +53,7 @@ struct context {
 
   template <class Result, class Call>
   std::optional<Result> call_stripe(Call&& call) const {
-    return wait_for_result<Result>(settings.stripe_timeout, std::forward<Call>(call));
+    return wait_for_result<Result>(settings.stripe->longest_wait(), std::forward<Call>(call));
   }
 };
 

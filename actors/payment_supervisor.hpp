@@ -37,7 +37,6 @@ struct payment_settings {
   std::chrono::seconds reconcile_interval{60};
   // Events created this long ago or less are listed from Stripe by the reconciler.
   std::chrono::seconds event_lookback{std::chrono::hours{3}};
-  std::chrono::seconds stripe_timeout{70};  // past the client's own deadline
   std::chrono::seconds checkout_expiry_margin{120};  // as the Stripe client's expiry_margin
 };
 

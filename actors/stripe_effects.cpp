@@ -40,8 +40,8 @@ outbox_outcome failed(const char* what, const net::stripe_error& e) {
 
 }  // namespace
 
-outbox_handler make_stripe_refund(net::stripe_client& stripe, std::chrono::seconds timeout) {
-  return [&stripe, timeout](const db::outbox_item& item, db::connection& conn) {
+outbox_handler make_stripe_refund(net::stripe_client& stripe) {
+  return [&stripe](const db::outbox_item& item, db::connection& conn) {
     auto payload = payload_of(item);
     if (!payload) return outbox_outcome::give_up("payload is not a JSON object");
     auto order = db::find_order(conn, net::string_at(*payload, "order_id"));
@@ -60,7 +60,7 @@ outbox_handler make_stripe_refund(net::stripe_client& stripe, std::chrono::secon
     // The outbox key is unique per refund we decided on: Stripe refunds it once, however often asked.
     request.idempotency_key = "refund-" + item.idempotency_key;
     auto answer = wait_for_result<net::refund_result>(
-        timeout, [&](auto done) { stripe.create_refund(std::move(request), std::move(done)); });
+        stripe.longest_wait(), [&](auto done) { stripe.create_refund(std::move(request), std::move(done)); });
     if (!answer) return outbox_outcome::retry("refund: Stripe did not answer in time");
     if (auto* e = std::get_if<net::stripe_error>(&*answer)) return failed("refund", *e);
     const auto& refund = std::get<net::refund>(*answer);
@@ -74,12 +74,12 @@ outbox_handler make_stripe_refund(net::stripe_client& stripe, std::chrono::secon
   };
 }
 
-outbox_handler make_session_expiry(net::stripe_client& stripe, std::chrono::seconds timeout) {
-  return [&stripe, timeout](const db::outbox_item& item, db::connection&) {
+outbox_handler make_session_expiry(net::stripe_client& stripe) {
+  return [&stripe](const db::outbox_item& item, db::connection&) {
     auto payload = payload_of(item);
     if (!payload) return outbox_outcome::give_up("payload is not a JSON object");
     auto session = net::string_at(*payload, "session_id");
-    auto answer = wait_for_result<net::checkout_result>(timeout, [&](auto done) {
+    auto answer = wait_for_result<net::checkout_result>(stripe.longest_wait(), [&](auto done) {
       // Keyed by the session: an order may have two to end (a duplicate and its own).
       stripe.expire_checkout_session(session, "expire-" + session, std::move(done));
     });

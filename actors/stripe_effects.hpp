@@ -12,7 +12,7 @@ class stripe_client;
 
 namespace tutorbot::actors {
 
-outbox_handler make_stripe_refund(net::stripe_client& stripe, std::chrono::seconds timeout);
-outbox_handler make_session_expiry(net::stripe_client& stripe, std::chrono::seconds timeout);
+outbox_handler make_stripe_refund(net::stripe_client& stripe);
+outbox_handler make_session_expiry(net::stripe_client& stripe);
 
 }  // namespace tutorbot::actors

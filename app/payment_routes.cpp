@@ -28,8 +28,6 @@ namespace {
 using actors::now_seconds;
 
 constexpr auto actor_timeout = std::chrono::seconds(10);
-// A checkout waits on Stripe, whose client gives up after its own deadline.
-constexpr auto checkout_timeout = std::chrono::seconds(75);
 
 json::object order_json(const db::order_view& o) {
   json::object out{{"order_id", o.id},
@@ -139,7 +137,7 @@ void add_payment_routes(net::router& routes, const payment_routes_context& ctx) 
                actors::lesson_checkout_request r{domain::booking_id{req.path_params.at("id")}, text(*body, "email"), *locale,
                                                  std::nullopt, std::nullopt};
                actors::ask<actors::checkout_answer>(
-                   ctx.system, ctx.payments, caf::duration{checkout_timeout},
+                   ctx.system, ctx.payments, caf::duration{ctx.checkout_timeout},
                    [respond](caf::expected<actors::checkout_answer> a) {
                      if (!a) return respond(unavailable(a.error()));
                      respond(checkout_response(*a));
@@ -159,7 +157,7 @@ void add_payment_routes(net::router& routes, const payment_routes_context& ctx) 
                actors::package_checkout_request r{text(*body, "student_ref"), text(*body, "product_id"),
                                                   text(*body, "email"), *locale, std::nullopt, std::nullopt};
                actors::ask<actors::checkout_answer>(
-                   ctx.system, ctx.payments, caf::duration{checkout_timeout},
+                   ctx.system, ctx.payments, caf::duration{ctx.checkout_timeout},
                    [respond](caf::expected<actors::checkout_answer> a) {
                      if (!a) return respond(unavailable(a.error()));
                      respond(checkout_response(*a));

@@ -22,6 +22,7 @@
 #include "actors/chatwoot_effects.hpp"
 #include "actors/conversation.hpp"
 #include "actors/outbox_dispatcher.hpp"
+#include "actors/payment_messages.hpp"
 #include "actors/payment_supervisor.hpp"
 #include "actors/stripe_effects.hpp"
 #include "actors/tutor_registry.hpp"
@@ -188,10 +189,8 @@ void service::start() {
     };
   }
   if (s.stripe) {
-    // Past the client's own deadline (60 s) so the client always answers first.
-    constexpr std::chrono::seconds stripe_wait{70};
-    outbox.handlers[db::outbox_kind::stripe_refund] = actors::make_stripe_refund(*s.stripe, stripe_wait);
-    outbox.handlers[db::outbox_kind::stripe_expire_session] = actors::make_session_expiry(*s.stripe, stripe_wait);
+    outbox.handlers[db::outbox_kind::stripe_refund] = actors::make_stripe_refund(*s.stripe);
+    outbox.handlers[db::outbox_kind::stripe_expire_session] = actors::make_session_expiry(*s.stripe);
   }
   if (s.chatwoot) {
     actors::whatsapp_template_settings outside_window;
@@ -236,6 +235,7 @@ void service::start() {
     conversations.db_pool = s.db_pool;
     conversations.tutors = s.registry;
     conversations.payments = s.payments;
+    if (s.stripe) conversations.checkout_timeout = actors::checkout_ask_timeout(s.stripe->longest_wait());
     conversations.outbox = s.outbox;
     conversations.calendar = &s.cfg.calendar;
     conversations.catalog = &s.cfg.payments;
@@ -257,9 +257,10 @@ void service::start() {
   for (const auto& secret : stripe.webhook_secrets) webhook_secrets.push_back(secret.reveal());
   add_chatwoot_routes(routes, chatwoot_routes_context{s.system, s.db_pool, s.conversations, chatwoot.webhook_token.reveal(),
                                                       chatwoot.signing_secret.reveal(), chatwoot.account_id});
-  add_payment_routes(routes, payment_routes_context{s.system, s.db_pool, s.payments, s.outbox, std::move(webhook_secrets),
-                                                    net::is_live_key(stripe.secret_key.reveal()),
-                                                    s.cfg.service.api_token.reveal()});
+  payment_routes_context payment_routes{s.system, s.db_pool, s.payments, {}, s.outbox, std::move(webhook_secrets),
+                                        net::is_live_key(stripe.secret_key.reveal()), s.cfg.service.api_token.reveal()};
+  if (s.stripe) payment_routes.checkout_timeout = actors::checkout_ask_timeout(s.stripe->longest_wait());
+  add_payment_routes(routes, payment_routes);
 
   s.server = std::make_unique<net::http_server>(s.io, http_server_options(s.cfg.service),
                                                 std::move(routes), s.metrics);

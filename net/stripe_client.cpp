@@ -238,6 +238,8 @@ stripe_client::stripe_client(boost::asio::io_context& io, http_client& http, str
 
 stripe_client::~stripe_client() = default;
 
+std::chrono::milliseconds stripe_client::longest_wait() const { return impl_->options.deadline + std::chrono::seconds(10); }
+
 void stripe_client::create_checkout_session(checkout_request request, std::function<void(checkout_result)> done) {
   if (auto problem = idempotency_key_problem(request.idempotency_key); !problem.empty())
     return impl_->refuse<checkout_session>("create checkout session: " + problem, std::move(done));

@@ -243,6 +243,10 @@ class stripe_client {
   stripe_client(const stripe_client&) = delete;
   stripe_client& operator=(const stripe_client&) = delete;
 
+  // How long a caller waits on one call: past the call's deadline (retries and backoff
+  // included), so the client always answers first, with the error that ended the call.
+  std::chrono::milliseconds longest_wait() const;
+
   // All calls are thread-safe; each callback runs exactly once, on an io_context thread,
   // never inside the call. A request we refuse before sending (no line items, a bad
   // idempotency key) answers invalid_request with http_status 0.

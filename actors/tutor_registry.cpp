@@ -25,19 +25,10 @@ std::optional<caf::actor> calendar_of(registry_actor* self, const std::string& t
   if (auto it = s.calendars.find(tutor); it != s.calendars.end()) return it->second;
   const auto* rules = s.settings.calendar.find_tutor(tutor);
   if (!rules) return std::nullopt;
-  tutor_calendar_settings cs;
+  auto cs = s.settings.each_calendar;
   cs.rules = *rules;
-  cs.zone = s.settings.zone;
-  cs.school_holidays = s.settings.calendar.school_holidays;
-  cs.db_pool = s.settings.db_pool;
-  cs.hold_duration = s.settings.hold_duration;
-  cs.reload_interval = s.settings.reload_interval;
-  cs.google = s.settings.google;
   cs.calendar_id = rules->calendar_id.empty() ? s.settings.default_calendar_id : rules->calendar_id;
-  cs.busy_refresh = s.settings.busy_refresh;
-  cs.busy_max_age_for_hold = s.settings.busy_max_age_for_hold;
-  cs.outbox = s.settings.outbox;
-  cs.cancellation = s.settings.cancellation;
+  cs.school_holidays = s.settings.calendar.school_holidays;
   auto calendar = spawn_tutor_calendar(self, std::move(cs));
   s.calendars.emplace(tutor, calendar);
   return calendar;
@@ -66,7 +57,7 @@ caf::response_promise route_by_booking(registry_actor* self, Atom atom, transiti
   auto rp = self->make_response_promise();
   auto id = req.id;
   auto job = make_db_job([id](db::connection& conn) { return db::find_booking(conn, id); });
-  self->request(self->state.settings.db_pool, caf::duration{std::chrono::seconds(5)}, run_atom::value, job)
+  self->request(self->state.settings.each_calendar.db_pool, caf::duration{std::chrono::seconds(5)}, run_atom::value, job)
       .then(
           [=](std::optional<domain::booking>& found) mutable {
             if (!found) return rp.deliver(transition_answer{db::not_found{}});

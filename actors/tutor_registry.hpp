@@ -7,31 +7,17 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include "actors/tutor_calendar.hpp"
 #include "domain/calendar_rules.hpp"
-#include "domain/catalog.hpp"
-
-namespace date {
-class time_zone;
-}
-
-namespace tutorbot::net {
-class google_calendar_client;
-}
 
 namespace tutorbot::actors {
 
 struct tutor_registry_settings {
-  domain::calendar_rules calendar;
-  const date::time_zone* zone = nullptr;
-  caf::actor db_pool;
-  std::chrono::seconds hold_duration{20 * 60};
-  std::chrono::seconds reload_interval{60};
-  net::google_calendar_client* google = nullptr;  // null: Google Calendar is not enabled
-  std::string default_calendar_id;                 // for tutors without a calendar_id of their own
-  std::chrono::seconds busy_refresh{60};
-  std::chrono::seconds busy_max_age_for_hold{30};
-  caf::actor outbox;  // nudged after confirm, cancel and reschedule
-  const domain::cancellation_policy* cancellation = nullptr;  // refunds on cancel; must outlive the registry
+  domain::calendar_rules calendar;  // the tutors, and the school holidays every calendar keeps
+  std::string default_calendar_id;  // for tutors without a calendar_id of their own
+  // What every tutor's calendar starts from; the registry adds the tutor's rules, its
+  // calendar id and the school holidays.
+  tutor_calendar_settings each_calendar;
 };
 
 // Answers (slots_atom, slots_request), (hold_atom, hold_request), and (confirm_atom |

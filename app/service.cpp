@@ -213,15 +213,16 @@ void service::start() {
   }
   actors::tutor_registry_settings registry;
   registry.calendar = s.cfg.calendar;
-  registry.zone = zone;
-  registry.db_pool = s.db_pool;
-  registry.hold_duration = std::chrono::duration_cast<std::chrono::seconds>(s.cfg.payments.hold);
-  registry.google = s.google_calendar.get();
   registry.default_calendar_id = google.default_calendar_id;
-  registry.busy_refresh = google.busy_refresh;
-  registry.busy_max_age_for_hold = google.busy_max_age_for_hold;
-  registry.outbox = s.outbox;
-  registry.cancellation = &s.cfg.payments.cancellation;
+  auto& each = registry.each_calendar;
+  each.zone = zone;
+  each.db_pool = s.db_pool;
+  each.hold_duration = std::chrono::duration_cast<std::chrono::seconds>(s.cfg.payments.hold);
+  each.google = s.google_calendar.get();
+  each.busy_refresh = google.busy_refresh;
+  each.busy_max_age_for_hold = google.busy_max_age_for_hold;
+  each.outbox = s.outbox;
+  each.cancellation = &s.cfg.payments.cancellation;
   s.registry = actors::spawn_tutor_registry(s.system, std::move(registry));
   s.listener = actors::spawn_booking_listener(s.system, pool.url, s.registry);
   if (s.chatwoot && chatwoot.signing_secret.empty())

@@ -7,6 +7,7 @@
 #include "actors/db_pool.hpp"
 #include "db/conversations.hpp"
 #include "net/chatwoot_json.hpp"
+#include "net/chatwoot_signature.hpp"
 #include "net/constant_time.hpp"
 #include "obs/log.hpp"
 

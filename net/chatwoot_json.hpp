@@ -1,6 +1,6 @@
 #pragma once
 // Chatwoot JSON into plain values: webhook bodies (message and conversation events), the
-// answers of the conversation API, error bodies, and X-Chatwoot-Signature verification.
+// answers of the conversation API and error bodies (signatures: net/chatwoot_signature.hpp).
 // Tolerant: unknown fields are ignored and null or missing fields keep their defaults,
 // because Chatwoot's payloads differ between versions (see chatwoot_sender) and between
 // the webhook and the API (message_type as a word or a number, times as ISO text or unix
@@ -131,34 +131,6 @@ bool is_student_message(const chatwoot_message& message);
 // A message the agent bot sent that WhatsApp refused: Chatwoot's message_updated for an
 // outgoing, public message of the bot with content_attributes.external_error.
 bool is_refused_bot_message(const chatwoot_event& event);
-
-// ---- X-Chatwoot-Signature -------------------------------------------------------------
-
-enum class chatwoot_signature_verdict {
-  valid,
-  no_secret,            // we have no secret to check with
-  missing_signature,    // no X-Chatwoot-Signature
-  missing_timestamp,    // no X-Chatwoot-Timestamp
-  malformed_signature,  // not "sha256=" followed by 64 hex digits
-  malformed_timestamp,  // not unix seconds
-  mismatch,             // the HMAC is not ours: wrong secret or altered body
-  timestamp_too_old,
-  timestamp_in_future
-};
-std::string_view to_string(chatwoot_signature_verdict verdict);
-
-inline constexpr std::chrono::seconds chatwoot_signature_tolerance{300};
-
-// X-Chatwoot-Signature: sha256=<hex HMAC-SHA256(secret, "<X-Chatwoot-Timestamp>.<raw body>")>,
-// compared in constant time on the raw bytes, before any parsing.
-chatwoot_signature_verdict verify_chatwoot_signature(std::string_view signature_header,
-                                                     std::string_view timestamp_header, std::string_view body,
-                                                     std::string_view secret, std::chrono::sys_seconds now,
-                                                     std::chrono::seconds tolerance = chatwoot_signature_tolerance);
-
-// The X-Chatwoot-Signature value for `body` at `timestamp` (what the sandbox sends).
-std::string chatwoot_signature_header(std::string_view body, std::string_view secret,
-                                      std::chrono::sys_seconds timestamp);
 
 // ---- API answers (used by chatwoot_client; public for tests) -----------------------------
 

@@ -3,7 +3,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "net/crypto.hpp"
+#include "net/chatwoot_signature.hpp"
 #include "net/form.hpp"
 #include "sandbox/chatwoot_protocol.hpp"
 
@@ -92,7 +92,8 @@ void webhook_dispatcher::send_next() {
     if (!settings_.secret.empty()) {
       const auto timestamp = std::to_string(r.at);
       request.headers.push_back(
-          {"X-Chatwoot-Signature", "sha256=" + net::hmac_sha256_hex(settings_.secret, timestamp + "." + r.payload)});
+          {"X-Chatwoot-Signature",
+           net::chatwoot_signature_header(r.payload, settings_.secret, std::chrono::sys_seconds{std::chrono::seconds{r.at}})});
       request.headers.push_back({"X-Chatwoot-Timestamp", timestamp});
       request.headers.push_back({"X-Chatwoot-Delivery", r.delivery_id});
     }

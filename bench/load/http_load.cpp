@@ -16,6 +16,7 @@
 #include "bench/load/load_stats.hpp"
 #include "bench/load/request_source.hpp"
 #include "net/chatwoot_json.hpp"
+#include "net/chatwoot_signature.hpp"
 #include "net/stripe_signature.hpp"
 
 #include <boost/asio/connect.hpp>

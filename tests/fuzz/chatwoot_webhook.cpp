@@ -7,6 +7,7 @@
 
 #include "actors/conversation_codec.hpp"
 #include "net/chatwoot_json.hpp"
+#include "net/chatwoot_signature.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
 using namespace tutorbot;

@@ -14,6 +14,7 @@
 
 #include "net/chatwoot_client.hpp"
 #include "net/chatwoot_json.hpp"
+#include "net/chatwoot_signature.hpp"
 #include "net/http_client.hpp"
 #include "tests/support/chatwoot/fixture.hpp"
 

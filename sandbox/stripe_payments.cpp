@@ -90,7 +90,9 @@ json::object& stripe_store::payment_intent_for(session_record& session, sys_seco
   return intent;
 }
 
-result stripe_store::pay(const std::string& id, const std::string& method_type, sys_seconds now) {
+std::variant<stripe_store::payment_attempt, api_error> stripe_store::begin_attempt(const std::string& id,
+                                                                                  const std::string& method_type,
+                                                                                  sys_seconds now) {
   auto it = sessions_.find(id);
   if (it == sessions_.end()) return no_such("checkout.session", id, "session", 404);
   auto& session = it->second;
@@ -99,7 +101,6 @@ result stripe_store::pay(const std::string& id, const std::string& method_type, 
   if (auto* error = std::get_if<api_error>(&method)) return *error;
   auto& s = session.resource;
   auto& intent = payment_intent_for(session, now);
-
   charge_fields c;
   c.id = ids_.make("ch_");
   c.payment_intent = std::string(intent.at("id").as_string());
@@ -108,6 +109,13 @@ result stripe_store::pay(const std::string& id, const std::string& method_type, 
   c.currency = std::string(s.at("currency").as_string());
   c.amount = intent.at("amount").as_int64();
   c.created = now;
+  return payment_attempt{s, intent, std::move(c)};
+}
+
+result stripe_store::pay(const std::string& id, const std::string& method_type, sys_seconds now) {
+  auto begun = begin_attempt(id, method_type, now);
+  if (auto* error = std::get_if<api_error>(&begun)) return *error;
+  auto& [s, intent, c] = std::get<payment_attempt>(begun);
   c.balance_transaction = ids_.make("txn_");
   c.customer_email = s.at("customer_email").is_string() ? std::string(s.at("customer_email").as_string()) : "";
   const auto& charge = charges_[c.id] = make_charge(c);
@@ -136,23 +144,9 @@ result stripe_store::pay(const std::string& id, const std::string& method_type, 
 }
 
 result stripe_store::decline(const std::string& id, const std::string& method_type, sys_seconds now) {
-  auto it = sessions_.find(id);
-  if (it == sessions_.end()) return no_such("checkout.session", id, "session", 404);
-  auto& session = it->second;
-  if (auto error = check_payable(session, now)) return *error;
-  auto method = checked_method(session, method_type);
-  if (auto* error = std::get_if<api_error>(&method)) return *error;
-  auto& s = session.resource;
-  auto& intent = payment_intent_for(session, now);
-
-  charge_fields c;
-  c.id = ids_.make("ch_");
-  c.payment_intent = std::string(intent.at("id").as_string());
-  c.payment_method = ids_.make("pm_");
-  c.method_type = std::get<std::string>(method);
-  c.currency = std::string(s.at("currency").as_string());
-  c.amount = intent.at("amount").as_int64();
-  c.created = now;
+  auto begun = begin_attempt(id, method_type, now);
+  if (auto* error = std::get_if<api_error>(&begun)) return *error;
+  auto& [s, intent, c] = std::get<payment_attempt>(begun);
   c.succeeded = false;
   c.failure_code = "card_declined";
   c.failure_message = "Your card was declined.";

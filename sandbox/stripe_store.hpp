@@ -25,6 +25,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "sandbox/stripe_objects.hpp"
 #include "sandbox/stripe_params.hpp"
 #include "sandbox/stripe_protocol.hpp"
 
@@ -103,6 +104,15 @@ class stripe_store {
   boost::json::object& payment_intent_for(session_record& session, sys_seconds now);
   // Refuses a session that is not open (expiring it first when its time has passed).
   std::optional<api_error> check_payable(session_record& session, sys_seconds now);
+  // One attempt on the hosted page of an open session, with one of its payment method types:
+  // the session, its PaymentIntent, and the attempt's charge (its outcome still to be set).
+  struct payment_attempt {
+    boost::json::object& session;
+    boost::json::object& intent;
+    charge_fields charge;
+  };
+  std::variant<payment_attempt, api_error> begin_attempt(const std::string& id, const std::string& method_type,
+                                                         sys_seconds now);
   void expire(session_record& session, const request_origin& origin, sys_seconds now);
   std::variant<std::string, api_error> checked_method(const session_record& session, const std::string& method) const;
   result create_session_checked(const params& p, const std::string& page_base, sys_seconds now);

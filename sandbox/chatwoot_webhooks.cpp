@@ -19,10 +19,6 @@ net::client_options client_options() {
   return o;
 }
 
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 std::string with_token(const std::string& url, const std::string& token) {
   if (token.empty()) return url;
   const auto fragment = url.find('#');
@@ -35,11 +31,9 @@ std::string with_token(const std::string& url, const std::string& token) {
 webhook_dispatcher::webhook_dispatcher(boost::asio::io_context& io, webhook_settings settings,
                                        std::chrono::milliseconds timeout, std::optional<std::uint64_t> seed,
                                        std::function<void(const delivery_record&)> on_failed)
-    : io_(io),
-      client_(std::make_unique<net::http_client>(io, client_options())),
+    : webhook_sender(io, client_options(), std::move(settings)),
       timeout_(timeout),
       on_failed_(std::move(on_failed)),
-      settings_(std::move(settings)),
       random_(seed ? *seed : std::random_device{}()) {}
 
 void webhook_dispatcher::enqueue(const std::vector<outgoing_webhook>& webhooks) {
@@ -152,34 +146,6 @@ void webhook_dispatcher::set_endpoint(std::string url, std::string token, std::s
   settings_.url = std::move(url);
   settings_.token = std::move(token);
   settings_.secret = std::move(secret);
-}
-
-void webhook_dispatcher::drop_next(int count) {
-  std::lock_guard lock(mutex_);
-  settings_.drop_next = std::max(count, 0);
-}
-
-webhook_settings webhook_dispatcher::settings() const {
-  std::lock_guard lock(mutex_);
-  return settings_;
-}
-
-std::vector<delivery_record> webhook_dispatcher::deliveries() const {
-  std::lock_guard lock(mutex_);
-  return {records_.begin(), records_.end()};
-}
-
-void webhook_dispatcher::shutdown() {
-  {
-    std::lock_guard lock(mutex_);
-    stopped_ = true;
-  }
-  client_->shutdown();
-}
-
-void webhook_dispatcher::release_client() {
-  std::lock_guard lock(mutex_);
-  client_.reset();
 }
 
 }  // namespace tutorbot::sandbox::chatwoot

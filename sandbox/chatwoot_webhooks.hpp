@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "net/http_client.hpp"
+#include "sandbox/webhook_sender.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -61,7 +62,8 @@ struct webhook_settings {
   std::chrono::milliseconds retry_delay{3000};
 };
 
-class webhook_dispatcher : public std::enable_shared_from_this<webhook_dispatcher> {
+class webhook_dispatcher : public webhook_sender<webhook_settings, delivery_record>,
+                           public std::enable_shared_from_this<webhook_dispatcher> {
  public:
   // `on_failed` runs on `io`, without the dispatcher's lock, after a delivery failed.
   webhook_dispatcher(boost::asio::io_context& io, webhook_settings settings, std::chrono::milliseconds timeout,
@@ -70,30 +72,17 @@ class webhook_dispatcher : public std::enable_shared_from_this<webhook_dispatche
   // Thread-safe.
   void enqueue(const std::vector<outgoing_webhook>& webhooks);
   void set_endpoint(std::string url, std::string token, std::string secret);
-  void drop_next(int count);
-  webhook_settings settings() const;
-  std::vector<delivery_record> deliveries() const;
-  // No new attempts after this; one in flight ends with `closed`.
-  void shutdown();
-  // Once `io` no longer runs: drops the HTTP client while `io` still exists.
-  void release_client();
 
  private:
   void send_next();
   void finish(std::size_t record, int status, std::string error);
 
-  boost::asio::io_context& io_;
-  std::unique_ptr<net::http_client> client_;
   std::chrono::milliseconds timeout_;
   std::function<void(const delivery_record&)> on_failed_;
 
-  mutable std::mutex mutex_;
-  webhook_settings settings_;
   std::mt19937_64 random_;
-  std::deque<delivery_record> records_;
   std::deque<std::size_t> queue_;
   bool sending_ = false;
-  bool stopped_ = false;
 };
 
 }  // namespace tutorbot::sandbox::chatwoot

@@ -18,22 +18,16 @@ net::client_options client_options() {
   return o;
 }
 
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 }  // namespace
 
 webhook_dispatcher::webhook_dispatcher(boost::asio::io_context& io, webhook_settings settings,
                                        net::backoff_policy retry, std::chrono::milliseconds attempt_timeout,
                                        std::optional<std::uint64_t> seed,
                                        std::function<void(const std::string&)> on_delivered)
-    : io_(io),
-      client_(std::make_unique<net::http_client>(io, client_options())),
+    : webhook_sender(io, client_options(), std::move(settings)),
       retry_(retry),
       attempt_timeout_(attempt_timeout),
       on_delivered_(std::move(on_delivered)),
-      settings_(std::move(settings)),
       random_(seed ? *seed : std::random_device{}()) {}
 
 void webhook_dispatcher::add(const webhook_event& event, bool duplicate, std::vector<pending>& start_now) {
@@ -191,11 +185,6 @@ void webhook_dispatcher::set_out_of_order(int batch) {
   start(std::move(start_now));
 }
 
-void webhook_dispatcher::drop_next(int count) {
-  std::lock_guard lock(mutex_);
-  settings_.drop_next = std::max(count, 0);
-}
-
 void webhook_dispatcher::flush() {
   std::vector<pending> start_now;
   {
@@ -203,29 +192,6 @@ void webhook_dispatcher::flush() {
     release_held(start_now);
   }
   start(std::move(start_now));
-}
-
-webhook_settings webhook_dispatcher::settings() const {
-  std::lock_guard lock(mutex_);
-  return settings_;
-}
-
-std::vector<delivery_record> webhook_dispatcher::deliveries() const {
-  std::lock_guard lock(mutex_);
-  return {records_.begin(), records_.end()};
-}
-
-void webhook_dispatcher::shutdown() {
-  {
-    std::lock_guard lock(mutex_);
-    stopped_ = true;
-  }
-  client_->shutdown();
-}
-
-void webhook_dispatcher::release_client() {
-  std::lock_guard lock(mutex_);
-  client_.reset();
 }
 
 }  // namespace tutorbot::sandbox::stripe

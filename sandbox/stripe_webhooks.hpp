@@ -18,6 +18,7 @@
 
 #include "net/http_client.hpp"
 #include "net/retry.hpp"
+#include "sandbox/webhook_sender.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -54,7 +55,8 @@ struct webhook_settings {
   int drop_next = 0;           // the next N deliveries are lost
 };
 
-class webhook_dispatcher : public std::enable_shared_from_this<webhook_dispatcher> {
+class webhook_dispatcher : public webhook_sender<webhook_settings, delivery_record>,
+                           public std::enable_shared_from_this<webhook_dispatcher> {
  public:
   // `on_delivered` runs (on `io`, without the dispatcher's lock) once an event got a 2xx.
   webhook_dispatcher(boost::asio::io_context& io, webhook_settings settings, net::backoff_policy retry,
@@ -69,16 +71,10 @@ class webhook_dispatcher : public std::enable_shared_from_this<webhook_dispatche
   void set_duplicate(bool on);
   // 0 or 1 turns it off and releases what was held.
   void set_out_of_order(int batch);
-  void drop_next(int count);
   // Releases held deliveries now (shuffled).
   void flush();
-  webhook_settings settings() const;
-  std::vector<delivery_record> deliveries() const;
-  // No new attempts after this; attempts in flight end with `closed`.
-  void shutdown();
-  // Once `io` no longer runs: drops the HTTP client while `io` still exists (handlers left
-  // in its queue may keep this dispatcher alive until `io` is destroyed).
-  void release_client();
+  // After release_client(), handlers left in the io_context's queue may keep this
+  // dispatcher alive until the io_context is destroyed.
 
  private:
   struct pending {
@@ -92,19 +88,13 @@ class webhook_dispatcher : public std::enable_shared_from_this<webhook_dispatche
   void attempt(const pending& delivery, net::attempt_report report);
   void finish(std::size_t record, bool delivered);
 
-  boost::asio::io_context& io_;
-  std::unique_ptr<net::http_client> client_;
   net::backoff_policy retry_;
   std::chrono::milliseconds attempt_timeout_;
   std::function<void(const std::string&)> on_delivered_;
 
-  mutable std::mutex mutex_;
-  webhook_settings settings_;
   std::mt19937_64 random_;
-  std::deque<delivery_record> records_;
   std::vector<pending> held_;
   std::uint64_t sent_ = 0;
-  bool stopped_ = false;
 };
 
 }  // namespace tutorbot::sandbox::stripe

@@ -13,14 +13,12 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include "net/chatwoot_client.hpp"
 #include "net/http_client.hpp"
-#include "net/http_server.hpp"
-#include "obs/metrics.hpp"
+#include "tests/support/scripted_server.hpp"
 
 using namespace tutorbot;
 using namespace std::chrono;
@@ -37,77 +35,23 @@ const std::string created_json = R"({"id": 88200, "content": "Welkom!", "inbox_i
   "conversation_id": 4417, "message_type": 1, "content_type": "text", "content_attributes": {},
   "created_at": 1772702110, "private": false, "sender": {"id": 2, "name": "tutorbot", "avatar_url": "", "type": "agent_bot"}})";
 
-struct scripted_answer {
-  net::server_response response;
-  milliseconds delay{0};  // answer this much later (a slow Chatwoot)
-};
+using testing::scripted_answer;
 
 scripted_answer answer(int status, std::string body) { return {net::server_response::json(status, std::move(body))}; }
 
-// Answers every Chatwoot route tutorbot uses from a script: the n-th request (0-based)
-// gets script(request, n).
-class scripted_chatwoot {
+// Answers every Chatwoot route tutorbot uses from a script.
+class scripted_chatwoot : public testing::scripted_server {
  public:
-  using script_fn = std::function<scripted_answer(const net::server_request&, int)>;
-
-  explicit scripted_chatwoot(script_fn script) : script_(std::move(script)), work_(io_.get_executor()) {
-    net::router routes;
-    const std::string c = "/api/v1/accounts/{account}/conversations/{id}";
-    for (const auto& [method, pattern] : std::vector<std::pair<std::string, std::string>>{
-             {"POST", c + "/messages"},
-             {"GET", c + "/messages"},
-             {"GET", c + "/labels"},
-             {"POST", c + "/labels"},
-             {"POST", c + "/toggle_status"},
-             {"POST", c + "/custom_attributes"},
-             {"GET", c},
-             {"PUT", "/api/v1/accounts/{account}/contacts/{id}"}})
-      routes.add(method, pattern, [this](net::server_request&& request, net::respond_fn respond) {
-        int n;
-        {
-          std::lock_guard lock(mutex_);
-          n = static_cast<int>(requests_.size());
-          requests_.push_back(request);
-        }
-        auto a = script_(request, n);
-        if (a.delay <= milliseconds{0}) return respond(std::move(a.response));
-        auto timer = std::make_shared<boost::asio::steady_timer>(io_, a.delay);
-        timer->async_wait([timer, respond, response = std::move(a.response)](boost::system::error_code ec) mutable {
-          if (!ec) respond(std::move(response));
-        });
-      });
-    net::server_options options;
-    options.port = 0;
-    options.shutdown_grace = seconds{1};
-    server_ = std::make_unique<net::http_server>(io_, options, std::move(routes), metrics_);
-    server_->start();
-    thread_ = std::thread([this] { io_.run(); });
-  }
-
-  ~scripted_chatwoot() {
-    auto drained = std::make_shared<std::promise<void>>();
-    server_->shutdown([drained] { drained->set_value(); });
-    drained->get_future().wait_for(seconds{5});
-    work_.reset();
-    io_.stop();
-    thread_.join();
-  }
-
-  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
-  std::vector<net::server_request> requests() const {
-    std::lock_guard lock(mutex_);
-    return requests_;
-  }
+  explicit scripted_chatwoot(script_fn script) : scripted_server(routes(), std::move(script)) {}
 
  private:
-  script_fn script_;
-  boost::asio::io_context io_;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
-  obs::metrics metrics_;
-  std::unique_ptr<net::http_server> server_;
-  std::thread thread_;
-  mutable std::mutex mutex_;
-  std::vector<net::server_request> requests_;
+  static std::vector<route> routes() {
+    const std::string c = "/api/v1/accounts/{account}/conversations/{id}";
+    return {{"POST", c + "/messages"},      {"GET", c + "/messages"},
+            {"GET", c + "/labels"},         {"POST", c + "/labels"},
+            {"POST", c + "/toggle_status"}, {"POST", c + "/custom_attributes"},
+            {"GET", c},                     {"PUT", "/api/v1/accounts/{account}/contacts/{id}"}};
+  }
 };
 
 struct env_settings {

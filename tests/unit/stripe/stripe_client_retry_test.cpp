@@ -16,9 +16,8 @@
 
 #include "net/form.hpp"
 #include "net/http_client.hpp"
-#include "net/http_server.hpp"
 #include "net/stripe_client.hpp"
-#include "obs/metrics.hpp"
+#include "tests/support/scripted_server.hpp"
 
 using namespace tutorbot;
 using namespace std::chrono;
@@ -41,59 +40,18 @@ net::server_response stripe_error_response(int status, std::string type, std::st
 }
 
 // Answers every Stripe route from a script: the n-th request (0-based) gets script(request, n).
-class scripted_stripe {
+class scripted_stripe : public testing::scripted_server {
  public:
-  using script_fn = std::function<net::server_response(const net::server_request&, int)>;
-
-  explicit scripted_stripe(script_fn script) : script_(std::move(script)), work_(io_.get_executor()) {
-    net::router routes;
-    for (const auto& [method, pattern] : std::vector<std::pair<std::string, std::string>>{
-             {"POST", "/v1/checkout/sessions"},
-             {"GET", "/v1/checkout/sessions/{id}"},
-             {"POST", "/v1/checkout/sessions/{id}/expire"},
-             {"POST", "/v1/refunds"},
-             {"GET", "/v1/events"}})
-      routes.add(method, pattern, [this](net::server_request&& request, net::respond_fn respond) {
-        int n;
-        {
-          std::lock_guard lock(mutex_);
-          n = static_cast<int>(requests_.size());
-          requests_.push_back(request);
-        }
-        respond(script_(request, n));
-      });
-    net::server_options options;
-    options.port = 0;
-    options.shutdown_grace = seconds{2};
-    server_ = std::make_unique<net::http_server>(io_, options, std::move(routes), metrics_);
-    server_->start();
-    thread_ = std::thread([this] { io_.run(); });
-  }
-
-  ~scripted_stripe() {
-    auto drained = std::make_shared<std::promise<void>>();
-    server_->shutdown([drained] { drained->set_value(); });
-    drained->get_future().wait_for(seconds{5});
-    work_.reset();
-    io_.stop();
-    thread_.join();
-  }
-
-  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
-  std::vector<net::server_request> requests() const {
-    std::lock_guard lock(mutex_);
-    return requests_;
-  }
-
- private:
-  script_fn script_;
-  boost::asio::io_context io_;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
-  obs::metrics metrics_;
-  std::unique_ptr<net::http_server> server_;
-  std::thread thread_;
-  mutable std::mutex mutex_;
-  std::vector<net::server_request> requests_;
+  using answer_fn = std::function<net::server_response(const net::server_request&, int)>;
+  explicit scripted_stripe(answer_fn script)
+      : scripted_server({{"POST", "/v1/checkout/sessions"},
+                         {"GET", "/v1/checkout/sessions/{id}"},
+                         {"POST", "/v1/checkout/sessions/{id}/expire"},
+                         {"POST", "/v1/refunds"},
+                         {"GET", "/v1/events"}},
+                        [script = std::move(script)](const net::server_request& request, int n) {
+                          return testing::scripted_answer{script(request, n)};
+                        }) {}
 };
 
 // Our client on its own io_context thread, with fast retries.

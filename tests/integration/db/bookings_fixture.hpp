@@ -16,17 +16,20 @@ using std::chrono::sys_seconds;
 
 inline sys_seconds at(const char* utc) { return domain::parse_rfc3339(utc).value(); }
 
+// The schema, and two tutors (anouk, daan) to book with.
+inline void migrate_with_two_tutors(db::connection& conn) {
+  db::migrate(conn, db::bundled_migrations());
+  domain::tutor_rules anouk;
+  anouk.id = "anouk";
+  anouk.name = "Anouk";
+  domain::tutor_rules daan;
+  daan.id = "daan";
+  daan.name = "Daan";
+  db::upsert_tutors(conn, {anouk, daan});
+}
+
 struct bookings_db {
-  bookings_db() : url(fresh_database("bookings")), conn(url) {
-    db::migrate(conn, db::bundled_migrations());
-    domain::tutor_rules anouk;
-    anouk.id = "anouk";
-    anouk.name = "Anouk";
-    domain::tutor_rules daan;
-    daan.id = "daan";
-    daan.name = "Daan";
-    db::upsert_tutors(conn, {anouk, daan});
-  }
+  bookings_db() : url(fresh_database("bookings")), conn(url) { migrate_with_two_tutors(conn); }
 
   // A hold with buffers of 10 min before and 5 after, as the sample configuration has.
   db::new_hold hold(const char* tutor, const char* start_utc, int duration = 60, const char* expires = "2030-01-01T00:00:00Z") {

@@ -205,6 +205,61 @@ void machine::on_text(const std::string& text) {
   miss();
 }
 
+// What a typed answer means in the phase the dialogue is in; false: nothing it knows.
+bool machine::on_phase_text(const std::string& text, const std::string& folded) {
+  switch (s.phase) {
+    case dialogue_phase::menu:
+      return on_menu_text(text);
+    case dialogue_phase::human_or_menu:
+      return on_human_or_menu_text(text);
+    case dialogue_phase::intake_confirm:
+    case dialogue_phase::intake_pick:
+    case dialogue_phase::intake_ask:
+      return on_intake_text(text, folded);
+    case dialogue_phase::choose_duration:
+      return on_duration_text(text, folded);
+    case dialogue_phase::choose_tutor:
+      return on_tutor_text(text, folded);
+    case dialogue_phase::choose_slot:
+      return on_slot_text(text, folded);
+    case dialogue_phase::choose_payment:
+    case dialogue_phase::payment_failed:
+    case dialogue_phase::payment_expired:
+    case dialogue_phase::package_paid:
+      return on_payment_text(text);
+    case dialogue_phase::my_lessons:
+    case dialogue_phase::lesson_actions:
+    case dialogue_phase::confirm_cancel:
+    case dialogue_phase::prices:
+      return on_lessons_text(text, folded);
+    default:
+      return false;
+  }
+}
+
+// The menu, and "a person or the menu?".
+bool machine::on_menu_text(const std::string& text) {
+  const auto i = choice(menu_options(), text);
+  if (!i) return false;
+  switch (*i) {
+    case 0: start_trial(); break;
+    case 1: start_booking(); break;
+    case 2: show_my_lessons(); break;
+    case 3: show_prices(); break;
+    default: handoff("student_request"); break;
+  }
+  return true;
+}
+
+// After a miss too many: a person, or the menu.
+bool machine::on_human_or_menu_text(const std::string& text) {
+  const auto i = choice({t(msg::menu_human), t(msg::opt_menu)}, text);
+  if (!i) return false;
+  if (*i == 0) handoff("student_request");
+  else show_menu(false);
+  return true;
+}
+
 }  // namespace detail
 
 // ---- step ------------------------------------------------------------------------------------

@@ -142,6 +142,47 @@ void machine::query() {
   out.emplace_back(std::move(q));
 }
 
+// ---- length and tutor ------------------------------------------------------------------------
+
+// A lesson length: a choice, or "60", "90 min".
+bool machine::on_duration_text(const std::string& text, const std::string& folded) {
+  const auto ds = durations();
+  std::vector<std::string> options;
+  for (int d : ds)
+    options.push_back(t(msg::opt_duration, {{"minutes", std::to_string(d)},
+                                            {"price", format_money(s.lang, ctx.catalog->lesson_of(d)->price)}}));
+  auto i = choice(options, text);
+  if (!i)  // "60", "90 min"
+    for (std::size_t k = 0; k < ds.size(); ++k)
+      if (folded == std::to_string(ds[k]) || folded == std::to_string(ds[k]) + " min" ||
+          folded == std::to_string(ds[k]) + " minuten" || folded == std::to_string(ds[k]) + " minutes")
+        i = k;
+  if (!i) return false;
+  s.duration_minutes = ds[*i];
+  s.product_id = ctx.catalog->lesson_of(ds[*i])->id;
+  ask_tutor();
+  return true;
+}
+
+// A tutor: a choice, "any", or a first name.
+bool machine::on_tutor_text(const std::string& text, const std::string& folded) {
+  const auto tutors = tutors_for_duration();
+  std::vector<std::string> options;
+  for (const auto* tutor : tutors) options.push_back(tutor->name);
+  options.push_back(t(msg::opt_any_tutor));
+  auto i = choice(options, text);
+  if (!i && is_word(msg::words_any, folded)) i = tutors.size();
+  if (!i)  // a first name: "anouk"
+    for (std::size_t k = 0; k < tutors.size(); ++k)
+      if (fold_for_matching(tutors[k]->name.substr(0, tutors[k]->name.find(' '))) == folded) i = k;
+  if (!i) return false;
+  if (*i < tutors.size()) s.tutor = tutors[*i]->id;
+  else s.tutor.reset();
+  s.offset = 0;
+  query();
+  return true;
+}
+
 // ---- slots ---------------------------------------------------------------------------------
 
 std::vector<std::string> machine::slot_options() const {

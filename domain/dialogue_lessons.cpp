@@ -166,4 +166,61 @@ void machine::show_prices() {
   ask(std::move(text), prices_options());
 }
 
+// ---- answers in my lessons and the prices --------------------------------------------------
+
+// My lessons, a lesson's actions, a cancellation to confirm, and the prices.
+bool machine::on_lessons_text(const std::string& text, const std::string& folded) {
+  switch (s.phase) {
+    case dialogue_phase::my_lessons: {
+      const auto options = lesson_options();
+      const auto i = choice(options, text);
+      if (!i) return false;
+      if (*i + 1 == options.size()) { show_menu(false); return true; }
+      s.selected = ctx.upcoming[*i].id;
+      show_lesson_actions();
+      return true;
+    }
+    case dialogue_phase::lesson_actions: {
+      const auto i = choice({t(msg::opt_reschedule), t(msg::opt_cancel), t(msg::opt_back)}, text);
+      if (!i) return false;
+      if (*i == 0) start_reschedule();
+      else if (*i == 1) confirm_cancel();
+      else show_my_lessons();
+      return true;
+    }
+    case dialogue_phase::confirm_cancel: {
+      auto i = choice({t(msg::opt_cancel_yes), t(msg::opt_cancel_no)}, text);
+      if (!i && is_word(msg::words_yes, folded)) i = 0;
+      if (!i && is_word(msg::words_no, folded)) i = 1;
+      if (!i) return false;
+      if (*i == 0) {
+        out.emplace_back(cancel_booking{*s.selected, s.refund_amount, s.restore_credit});
+        s.phase = dialogue_phase::awaiting_cancel;
+      } else {
+        show_menu(false, t(msg::kept));
+      }
+      return true;
+    }
+    case dialogue_phase::prices: {
+      const auto options = prices_options();
+      const auto i = choice(options, text);
+      if (!i) return false;
+      const auto ps = packages();
+      if (*i < ps.size()) {
+        reset_draft();
+        s.flow = dialogue_flow::package;
+        s.product_id = ps[*i]->id;
+        begin_intake();
+      } else if (*i == ps.size()) {
+        start_booking();
+      } else {
+        show_menu(false);
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
 }  // namespace tutorbot::domain::detail

@@ -135,4 +135,63 @@ void machine::on_confirmed(const booking_confirmed& e) {
   say(std::move(text));
 }
 
+// ---- answers after a link, a failure, an expiry or a package -------------------------------
+
+// How to pay, and what next after a failed or expired payment or a bought package.
+bool machine::on_payment_text(const std::string& text) {
+  switch (s.phase) {
+    case dialogue_phase::choose_payment: {
+      const auto i = choice({t(msg::opt_pay_credit), t(msg::opt_pay_online)}, text);
+      if (!i) return false;
+      if (*i == 0) {
+        s.pay_with_credit = true;
+        out.emplace_back(use_credit{*s.hold});
+        s.phase = dialogue_phase::awaiting_confirmation;
+      } else {
+        request_lesson_payment();
+      }
+      return true;
+    }
+    case dialogue_phase::payment_failed: {
+      const auto i = choice({t(msg::opt_retry), t(msg::opt_other_time), t(msg::menu_human)}, text);
+      if (!i) return false;
+      if (*i == 0) {
+        out.emplace_back(remove_labels{{std::string{labels::payment_failed}}});
+        if (s.flow == dialogue_flow::package) request_package_payment();
+        else request_lesson_payment();
+      } else if (*i == 1) {
+        if (s.flow == dialogue_flow::package) { show_prices(); return true; }
+        leave_hold();
+        s.chosen.reset();
+        s.offset = 0;
+        s.offered.clear();
+        query();
+      } else {
+        handoff("payment_failed");
+      }
+      return true;
+    }
+    case dialogue_phase::payment_expired: {
+      const auto i = choice({t(msg::opt_new_times), t(msg::opt_menu)}, text);
+      if (!i) return false;
+      if (*i == 1) { show_menu(false); return true; }
+      if (s.flow == dialogue_flow::package) { show_prices(); return true; }
+      s.chosen.reset();
+      s.offset = 0;
+      s.offered.clear();
+      query();
+      return true;
+    }
+    case dialogue_phase::package_paid: {
+      const auto i = choice({t(msg::opt_book_now), t(msg::opt_later)}, text);
+      if (!i) return false;
+      if (*i == 0) start_booking();
+      else show_menu(false);
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
 }  // namespace tutorbot::domain::detail

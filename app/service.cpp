@@ -32,6 +32,7 @@
 #include "app/parked_routes.hpp"
 #include "app/payment_routes.hpp"
 #include "app/readiness.hpp"
+#include "app/room_settings.hpp"
 #include "app/server_options.hpp"
 #include "db/connection.hpp"
 #include "net/chatwoot_client.hpp"
@@ -129,59 +130,30 @@ void service::start() {
   // that failed half-way (the port taken, a bad key file) finds every call able to end.
   s.work.emplace(s.io.get_executor());
   for (int i = 0; i < io_threads; ++i) s.threads.emplace_back([&io = s.io] { run_guarded(io); });
-  actors::db_pool_options pool;
-  const auto& database = s.cfg.service.database;
-  pool.url = db::url_with_limits(s.cfg.service.database_url.reveal(),
-                                 {database.connect_timeout, database.statement_timeout, database.lock_timeout});
-  pool.size = static_cast<std::size_t>(s.cfg.service.database.pool_size);
+  const auto pool = make_db_pool_settings(s.cfg.service);
   s.db_pool = actors::spawn_db_pool(s.system, pool, s.metrics);
 
   const auto& google = s.cfg.service.providers.google;
   const auto& stripe = s.cfg.service.providers.stripe;
   const auto& chatwoot = s.cfg.service.providers.chatwoot;
   if (google.enabled || stripe.enabled || chatwoot.enabled) s.http_client = std::make_unique<net::http_client>(s.io);
-  if (chatwoot.enabled) {
-    net::chatwoot_options options;
-    options.base_url = chatwoot.base_url;
-    options.account_id = chatwoot.account_id;
-    options.api_token = chatwoot.api_token.reveal();
-    options.user_token = chatwoot.user_token.reveal();
-    s.chatwoot = std::make_unique<net::chatwoot_client>(s.io, *s.http_client, options);
-  }
-  if (stripe.enabled) {
-    net::stripe_options options;
-    options.api_base = stripe.api_base;
-    options.api_version = stripe.api_version;
-    options.secret_key = stripe.secret_key.reveal();
-    options.success_url = stripe.success_url;
-    options.cancel_url = stripe.cancel_url;
-    s.stripe = std::make_unique<net::stripe_client>(s.io, *s.http_client, options);
-  }
+  if (chatwoot.enabled)
+    s.chatwoot = std::make_unique<net::chatwoot_client>(s.io, *s.http_client, make_chatwoot_settings(chatwoot));
+  if (stripe.enabled) s.stripe = std::make_unique<net::stripe_client>(s.io, *s.http_client, make_stripe_settings(stripe));
+  const auto google_calendar = make_google_calendar_settings(google);
   if (google.enabled) {
     auto key = net::load_service_account(google.service_account_json_path);
     if (auto* bad = std::get_if<net::key_file_error>(&key)) throw std::runtime_error(bad->message);
-    net::google_auth_options auth;
-    auth.scope = "https://www.googleapis.com/auth/calendar";
-    if (!google.delegated_subject.empty()) auth.subject = google.delegated_subject;
-    s.google_auth = std::make_unique<net::google_auth>(*s.http_client, std::get<net::service_account_key>(key), auth);
-    net::google_calendar_options calendar;
-    calendar.base_url = google.api_base;
-    calendar.attempt_timeout = google.request_timeout;
-    calendar.deadline = 3 * google.request_timeout;
-    s.google_calendar = std::make_unique<net::google_calendar_client>(s.io, *s.http_client, *s.google_auth, calendar);
+    s.google_auth = std::make_unique<net::google_auth>(*s.http_client, std::get<net::service_account_key>(key),
+                                                       make_google_auth_settings(google));
+    s.google_calendar = std::make_unique<net::google_calendar_client>(s.io, *s.http_client, *s.google_auth, google_calendar);
   }
 
   actors::outbox_settings outbox;
   outbox.database_url = pool.url;
   if (s.google_calendar) {
-    actors::calendar_sync_settings sync;
-    sync.calendar = &s.cfg.calendar;
-    sync.catalog = &s.cfg.payments;
-    sync.default_calendar_id = google.default_calendar_id;
-    sync.call_timeout = 3 * google.request_timeout + std::chrono::seconds(5);  // past the client's deadline
-    // Attendees and Google's invitation e-mails need domain-wide delegation (reference: google).
-    sync.send_invites = google.send_invites && !google.delegated_subject.empty();
-    outbox.handlers[db::outbox_kind::calendar_sync] = actors::make_calendar_sync(*s.google_calendar, sync);
+    outbox.handlers[db::outbox_kind::calendar_sync] =
+        actors::make_calendar_sync(*s.google_calendar, make_calendar_sync_settings(s.cfg, google_calendar));
   } else {
     // Without Google Calendar there is no event to keep in step.
     outbox.handlers[db::outbox_kind::calendar_sync] = [](const db::outbox_item&, db::connection&) {
@@ -202,27 +174,16 @@ void service::start() {
 
   const auto* zone = date::locate_zone(s.cfg.calendar.timezone);  // validated by the config loader
   if (s.stripe) {
-    actors::payment_settings payments;
+    auto payments = make_payment_settings(s.cfg, zone);
     payments.database_url = pool.url;
     payments.stripe = s.stripe.get();
-    payments.catalog = &s.cfg.payments;
-    payments.zone = zone;
     payments.outbox = s.outbox;
-    payments.reconcile_interval = stripe.reconcile;
     s.payments = actors::spawn_payment_supervisor(s.system, std::move(payments), s.metrics);
   }
-  actors::tutor_registry_settings registry;
-  registry.calendar = s.cfg.calendar;
-  registry.default_calendar_id = google.default_calendar_id;
-  auto& each = registry.each_calendar;
-  each.zone = zone;
-  each.db_pool = s.db_pool;
-  each.hold_duration = std::chrono::duration_cast<std::chrono::seconds>(s.cfg.payments.hold);
-  each.google = s.google_calendar.get();
-  each.busy_refresh = google.busy_refresh;
-  each.busy_max_age_for_hold = google.busy_max_age_for_hold;
-  each.outbox = s.outbox;
-  each.cancellation = &s.cfg.payments.cancellation;
+  auto registry = make_registry_settings(s.cfg, zone);
+  registry.each_calendar.db_pool = s.db_pool;
+  registry.each_calendar.google = s.google_calendar.get();
+  registry.each_calendar.outbox = s.outbox;
   s.registry = actors::spawn_tutor_registry(s.system, std::move(registry));
   s.listener = actors::spawn_booking_listener(s.system, pool.url, s.registry);
   if (s.chatwoot && chatwoot.signing_secret.empty())
@@ -230,7 +191,7 @@ void service::start() {
                   {{"warning", "allow_unsigned_webhooks is on: anyone who has seen the webhook URL can write as any "
                                "student; set CHATWOOT_SIGNING_SECRET as soon as Chatwoot signs its webhooks"}});
   if (s.chatwoot) {
-    actors::conversation_settings conversations;
+    auto conversations = make_conversation_settings(s.cfg, zone);
     conversations.instance = instance_name();
     conversations.metrics = &s.metrics;
     conversations.db_pool = s.db_pool;
@@ -238,9 +199,6 @@ void service::start() {
     conversations.payments = s.payments;
     if (s.stripe) conversations.checkout_timeout = actors::checkout_ask_timeout(s.stripe->longest_wait());
     conversations.outbox = s.outbox;
-    conversations.calendar = &s.cfg.calendar;
-    conversations.catalog = &s.cfg.payments;
-    conversations.zone = zone;
     s.conversations = actors::spawn_conversation_registry(s.system, std::move(conversations));
     s.catchup = actors::spawn_chatwoot_catchup(
         s.system, actors::catchup_settings{pool.url, s.chatwoot.get(), s.conversations, chatwoot.catchup});

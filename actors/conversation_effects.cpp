@@ -11,6 +11,7 @@
 #include "actors/db_messages.hpp"
 #include "actors/db_pool.hpp"
 #include "actors/payment_messages.hpp"
+#include "db/credit.hpp"
 #include "db/payments.hpp"
 #include "obs/log.hpp"
 

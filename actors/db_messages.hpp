@@ -7,6 +7,7 @@
 
 #include "db/bookings.hpp"
 #include "db/conversations.hpp"
+#include "db/credit.hpp"
 #include "db/idempotency.hpp"
 #include "db/payments.hpp"
 

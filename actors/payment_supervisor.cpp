@@ -14,6 +14,7 @@
 #include "actors/worker_group.hpp"
 #include "db/conversations.hpp"
 #include "db/inbox.hpp"
+#include "db/credit.hpp"
 #include "db/payments.hpp"
 #include "domain/pricing.hpp"
 #include "net/retry.hpp"

@@ -10,6 +10,7 @@
 #include "actors/payment_messages.hpp"
 #include "app/api_http.hpp"
 #include "db/inbox.hpp"
+#include "db/credit.hpp"
 #include "db/payments.hpp"
 #include "domain/instant.hpp"
 #include "net/stripe_client.hpp"

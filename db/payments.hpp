@@ -104,21 +104,4 @@ enum class refund_outcome { booking_cancelled, recorded, already_recorded, unkno
 std::string_view to_string(refund_outcome outcome);
 refund_outcome record_refund(connection& conn, const refund_facts& refund, std::chrono::sys_seconds now);
 
-// Students named by an API caller's reference; created on first use.
-std::string ensure_student(connection& conn, const std::string& external_ref, const std::string& email);
-long long credit_balance(connection& conn, const std::string& student_id);
-// The same by the caller's reference; 0 for a student we do not know.
-long long credit_balance_of(connection& conn, const std::string& external_ref);
-
-// Confirms a held booking without Stripe: the free trial (once per student, by the database)
-// or one lesson from package credit (never below zero, by the database).
-enum class free_kind { trial, credit };
-struct trial_already_used {};
-struct no_credit {};
-using free_confirm_result =
-    std::variant<domain::booking, not_found, hold_expired, wrong_status, trial_already_used, no_credit>;
-free_confirm_result confirm_without_payment(connection& conn, const domain::booking_id& booking,
-                                            const std::string& student_id, free_kind kind, std::chrono::sys_seconds now,
-                                            const std::optional<conversation_fence>& fence = {});
-
 }  // namespace tutorbot::db

@@ -14,6 +14,7 @@
 
 #include "app/service.hpp"
 #include "db/connection.hpp"
+#include "db/credit.hpp"
 #include "db/payments.hpp"
 #include "domain/texts.hpp"
 #include "tests/integration/api/chat_journeys.hpp"

@@ -11,6 +11,7 @@
 #include "actors/payment_events.hpp"
 #include "db/bookings.hpp"
 #include "db/inbox.hpp"
+#include "db/credit.hpp"
 #include "db/payments.hpp"
 #include "net/stripe_json.hpp"
 #include "tests/integration/db/bookings_fixture.hpp"

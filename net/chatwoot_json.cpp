@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include "domain/instant.hpp"
+#include "net/chatwoot_readers.hpp"
 #include "net/json_fields.hpp"
 
 namespace tutorbot::net {
@@ -61,6 +62,8 @@ std::string_view to_string(chatwoot_event_kind kind) {
   return "other";
 }
 
+namespace chatwoot_readers {
+
 namespace {
 
 std::optional<std::int64_t> integer_text(std::string_view text) {
@@ -81,6 +84,8 @@ std::optional<std::int64_t> as_int(const json::value& v) {
   if (v.is_string()) return integer_text(v.as_string());  // ids relayed as text by a proxy
   return std::nullopt;
 }
+
+}  // namespace
 
 std::int64_t int_at(const json::object& o, std::string_view name) {
   const json::value* v = o.if_contains(name);
@@ -104,6 +109,8 @@ std::vector<std::string> strings_of(const json::value* v) {
       if (item.is_string()) out.emplace_back(item.as_string());
   return out;
 }
+
+namespace {
 
 // Unix seconds (the API, conversation.messages[]) or ISO 8601 with milliseconds (the
 // webhook's top-level created_at, "2021-07-23T18:02:48.000Z"); epoch when neither.
@@ -138,6 +145,8 @@ chatwoot_sender_type sender_type_of(std::string_view text) {
   return chatwoot_sender_type::unknown;
 }
 
+}  // namespace
+
 chatwoot_sender sender_from(const json::object& o) {
   chatwoot_sender s;
   s.id = int_at(o, "id");
@@ -156,6 +165,8 @@ chatwoot_sender sender_from(const json::object& o) {
   return s;
 }
 
+namespace {
+
 // The old webhook sender {id, name, avatar, type} lacks the contact's details; the
 // conversation's meta.sender has them when it is the same contact.
 void complete_from(chatwoot_sender& sender, const chatwoot_sender& contact) {
@@ -169,6 +180,8 @@ void complete_from(chatwoot_sender& sender, const chatwoot_sender& contact) {
   sender.custom_attributes.insert(contact.custom_attributes.begin(), contact.custom_attributes.end());
   sender.additional_attributes.insert(contact.additional_attributes.begin(), contact.additional_attributes.end());
 }
+
+}  // namespace
 
 chatwoot_conversation conversation_from(const json::object& o) {
   chatwoot_conversation c;
@@ -235,6 +248,10 @@ std::variant<json::object, chatwoot_parse_error> parse_object(std::string_view b
   return std::move(doc.as_object());
 }
 
+}  // namespace chatwoot_readers
+
+namespace {
+
 chatwoot_event_kind kind_of(std::string_view name) {
   for (auto kind : {chatwoot_event_kind::message_created, chatwoot_event_kind::message_updated,
                     chatwoot_event_kind::conversation_created, chatwoot_event_kind::conversation_status_changed,
@@ -249,6 +266,8 @@ bool is_message_event(chatwoot_event_kind kind) {
 }
 
 }  // namespace
+
+using namespace chatwoot_readers;
 
 chatwoot_message_type parse_chatwoot_message_type(std::string_view text) {
   if (text == "incoming" || text == "0") return chatwoot_message_type::incoming;
@@ -337,120 +356,4 @@ bool is_from_student(const chatwoot_event& event) {
   return event.kind == chatwoot_event_kind::message_created && event.message && is_student_message(*event.message);
 }
 
-// ---- API answers ---------------------------------------------------------------------------
-
-namespace chatwoot_json {
-
-std::variant<chatwoot_message_page, chatwoot_parse_error> parse_message_page(std::string_view body) {
-  auto doc = parse_object(body, "message list");
-  if (auto* error = std::get_if<chatwoot_parse_error>(&doc)) return std::move(*error);
-  const auto& o = std::get<json::object>(doc);
-  const json::value* payload = o.if_contains("payload");
-  if (!payload || !payload->is_array()) return chatwoot_parse_error{"message list without a payload array"};
-  chatwoot_message_page page;
-  if (const auto* meta = object_at(o, "meta")) {
-    page.labels = strings_of(meta->if_contains("labels"));
-    page.contact_id = int_at(*meta, "contact_id");
-    if (const auto* contact = object_at(*meta, "contact"); contact && page.contact_id == 0)
-      page.contact_id = int_at(*contact, "id");
-  }
-  for (const auto& item : payload->as_array()) {
-    if (!item.is_object()) return chatwoot_parse_error{"message list item is not an object"};
-    chatwoot_message m = message_from(item.as_object());
-    if (m.id == 0) return chatwoot_parse_error{"message list item without an id"};
-    page.messages.push_back(std::move(m));
-  }
-  return page;
-}
-
-std::variant<chatwoot_message, chatwoot_parse_error> parse_message(std::string_view body) {
-  auto doc = parse_object(body, "message");
-  if (auto* error = std::get_if<chatwoot_parse_error>(&doc)) return std::move(*error);
-  chatwoot_message m = message_from(std::get<json::object>(doc));
-  if (m.id == 0) return chatwoot_parse_error{"message without an id"};
-  return m;
-}
-
-std::variant<chatwoot_conversation, chatwoot_parse_error> parse_conversation(std::string_view body) {
-  auto doc = parse_object(body, "conversation");
-  if (auto* error = std::get_if<chatwoot_parse_error>(&doc)) return std::move(*error);
-  chatwoot_conversation c = conversation_from(std::get<json::object>(doc));
-  if (c.id.value == 0) return chatwoot_parse_error{"conversation without an id"};
-  return c;
-}
-
-std::variant<std::vector<chatwoot_conversation>, chatwoot_parse_error> parse_conversation_list(std::string_view body) {
-  auto doc = parse_object(body, "conversation list");
-  if (auto* error = std::get_if<chatwoot_parse_error>(&doc)) return std::move(*error);
-  const auto* data = object_at(std::get<json::object>(doc), "data");
-  const auto* payload = data ? data->if_contains("payload") : nullptr;
-  if (!payload || !payload->is_array()) return chatwoot_parse_error{"conversation list without data.payload"};
-  std::vector<chatwoot_conversation> out;
-  for (const auto& item : payload->as_array()) {
-    if (!item.is_object()) return chatwoot_parse_error{"conversation list item is not an object"};
-    auto c = conversation_from(item.as_object());
-    if (c.id.value == 0) return chatwoot_parse_error{"conversation list item without an id"};
-    out.push_back(std::move(c));
-  }
-  return out;
-}
-
-std::variant<std::vector<std::string>, chatwoot_parse_error> parse_labels(std::string_view body) {
-  boost::system::error_code ec;
-  json::value doc = json::parse(body, ec);
-  if (ec) return chatwoot_parse_error{"labels answer is not JSON: " + ec.message()};
-  const json::value* list = doc.is_object() ? doc.as_object().if_contains("payload") : &doc;
-  if (!list || !list->is_array()) return chatwoot_parse_error{"labels answer without a payload array"};
-  return strings_of(list);
-}
-
-std::variant<chatwoot_status, chatwoot_parse_error> parse_toggle_status(std::string_view body) {
-  auto doc = parse_object(body, "toggle_status answer");
-  if (auto* error = std::get_if<chatwoot_parse_error>(&doc)) return std::move(*error);
-  const auto* payload = object_at(std::get<json::object>(doc), "payload");
-  if (!payload) return chatwoot_parse_error{"toggle_status answer without a payload"};
-  return parse_chatwoot_status(string_at(*payload, "current_status"));
-}
-
-std::variant<chatwoot_attributes, chatwoot_parse_error> parse_custom_attributes(std::string_view body) {
-  auto doc = parse_object(body, "custom_attributes answer");
-  if (auto* error = std::get_if<chatwoot_parse_error>(&doc)) return std::move(*error);
-  return attributes_at(std::get<json::object>(doc), "custom_attributes");
-}
-
-std::variant<chatwoot_sender, chatwoot_parse_error> parse_contact(std::string_view body) {
-  auto doc = parse_object(body, "contact");
-  if (auto* error = std::get_if<chatwoot_parse_error>(&doc)) return std::move(*error);
-  const auto& o = std::get<json::object>(doc);
-  const json::object* contact = object_at(o, "payload");
-  if (!contact) contact = &o;
-  chatwoot_sender s = sender_from(*contact);
-  if (s.id == 0) return chatwoot_parse_error{"contact without an id"};
-  s.type = chatwoot_sender_type::contact;
-  return s;
-}
-
-std::string error_message(std::string_view body) {
-  boost::system::error_code ec;
-  json::value doc = json::parse(body, ec);
-  if (ec || !doc.is_object()) return {};
-  const auto& o = doc.as_object();
-  if (auto text = string_at(o, "error"); !text.empty()) return text;
-  if (const auto* error = object_at(o, "error"))
-    if (auto text = string_at(*error, "message"); !text.empty()) return text;
-  if (auto text = string_at(o, "message"); !text.empty()) return text;
-  std::string joined;
-  if (const auto* errors = o.if_contains("errors"); errors && errors->is_array())
-    for (const auto& item : errors->as_array()) {
-      std::string text = item.is_string()   ? std::string(item.as_string())
-                         : item.is_object() ? string_at(item.as_object(), "message")
-                                            : std::string{};
-      if (text.empty()) continue;
-      if (!joined.empty()) joined += "; ";
-      joined += text;
-    }
-  return joined;
-}
-
-}  // namespace chatwoot_json
 }  // namespace tutorbot::net

@@ -1,6 +1,5 @@
 #include "net/chatwoot_json.hpp"
 
-#include <charconv>
 #include <cmath>
 #include <limits>
 
@@ -8,6 +7,7 @@
 
 #include "domain/instant.hpp"
 #include "net/chatwoot_readers.hpp"
+#include "net/integer_text.hpp"
 #include "net/json_fields.hpp"
 
 namespace tutorbot::net {
@@ -65,13 +65,6 @@ std::string_view to_string(chatwoot_event_kind kind) {
 namespace chatwoot_readers {
 
 namespace {
-
-std::optional<std::int64_t> integer_text(std::string_view text) {
-  std::int64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
 
 std::optional<std::int64_t> as_int(const json::value& v) {
   if (v.is_int64()) return v.as_int64();

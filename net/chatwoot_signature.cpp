@@ -1,12 +1,11 @@
 #include "net/chatwoot_signature.hpp"
 
-#include <charconv>
 #include <cstdint>
-#include <optional>
 
 #include "net/constant_time.hpp"
 #include "net/crypto.hpp"
 #include "net/hex.hpp"
+#include "net/integer_text.hpp"
 
 namespace tutorbot::net {
 
@@ -27,17 +26,6 @@ std::string_view to_string(chatwoot_signature_verdict verdict) {
   }
   return "mismatch";
 }
-
-namespace {
-
-std::optional<std::int64_t> unix_seconds(std::string_view text) {
-  std::int64_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
-}  // namespace
 
 std::string chatwoot_signature_header(std::string_view body, std::string_view secret, sys_seconds timestamp) {
   std::string payload = std::to_string(timestamp.time_since_epoch().count());
@@ -60,7 +48,7 @@ chatwoot_signature_verdict verify_chatwoot_signature(std::string_view signature_
     if (hex_digit_value(c) < 0) return chatwoot_signature_verdict::malformed_signature;
     if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
   }
-  auto t = unix_seconds(timestamp_header);
+  auto t = integer_text(timestamp_header);
   if (!t) return chatwoot_signature_verdict::malformed_timestamp;
 
   std::string payload(timestamp_header);

@@ -1,10 +1,10 @@
 #include "net/stripe_signature.hpp"
 
-#include <charconv>
 #include <cstdint>
 
 #include "net/constant_time.hpp"
 #include "net/crypto.hpp"
+#include "net/integer_text.hpp"
 
 namespace tutorbot::net {
 
@@ -46,10 +46,10 @@ signature_verdict verify_stripe_signature(std::string_view header, std::string_v
     if (name == "t") timestamp = value;
     else if (name == "v1") candidates.push_back(value);  // v0 and other schemes are ignored, as Stripe's libraries do
   }
-  std::int64_t t = 0;
-  if (timestamp.empty() || candidates.empty()) return signature_verdict::malformed_header;
-  auto [end, ec] = std::from_chars(timestamp.data(), timestamp.data() + timestamp.size(), t);
-  if (ec != std::errc{} || end != timestamp.data() + timestamp.size()) return signature_verdict::malformed_header;
+  if (candidates.empty()) return signature_verdict::malformed_header;
+  const auto parsed = integer_text(timestamp);
+  if (!parsed) return signature_verdict::malformed_header;
+  const std::int64_t t = *parsed;
 
   std::string signed_payload(timestamp);
   signed_payload += '.';

@@ -10,13 +10,13 @@
 
 namespace tutorbot::actors {
 
-template <class Result, class... Ts>
-void ask(caf::actor_system& system, const caf::actor& target, caf::duration timeout,
+template <class Result, class Handle, class... Ts>
+void ask(caf::actor_system& system, const Handle& target, caf::duration timeout,
          std::function<void(caf::expected<Result>)> done, Ts... xs) {
   // Everything goes in as spawn arguments, none captured: CAF 0.17 dereferences a null
   // argument tuple when a function actor takes no arguments (UBSan reports it).
   system.spawn(
-      [](caf::event_based_actor* self, caf::actor to, caf::duration within,
+      [](caf::event_based_actor* self, Handle to, caf::duration within,
          std::function<void(caf::expected<Result>)> reply, Ts... args) {
         self->request(to, within, args...)
             .then([reply](Result& value) { reply(std::move(value)); },

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include <caf/event_based_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
 
 #include "actors/atoms.hpp"
@@ -347,7 +348,8 @@ struct supervisor_state {
   static inline const char* name = "payment_supervisor";
 };
 
-caf::behavior payment_supervisor(caf::stateful_actor<supervisor_state>* self, std::shared_ptr<const context> ctx) {
+payment_supervisor_actor::behavior_type payment_supervisor(
+    payment_supervisor_actor::stateful_pointer<supervisor_state> self, std::shared_ptr<const context> ctx) {
   auto& g = self->state.group;
   self->state.events = self->spawn<caf::detached + caf::monitored>(
       events_worker, ctx, std::shared_ptr<const std::atomic<bool>>(g.stopping));
@@ -360,23 +362,24 @@ caf::behavior payment_supervisor(caf::stateful_actor<supervisor_state>* self, st
     return s.group.workers[1 + s.next++ % (s.group.workers.size() - 1)];
   };
   return {
-      [=](checkout_atom a, lesson_checkout_request& r) {
-        auto rp = self->make_response_promise();
+      [=](checkout_atom a, lesson_checkout_request& r) -> caf::result<checkout_answer> {
+        auto rp = self->template make_response_promise<checkout_answer>();
         rp.delegate(next_checkout_worker(), a, std::move(r));
         return rp;
       },
-      [=](checkout_atom a, package_checkout_request& r) {
-        auto rp = self->make_response_promise();
+      [=](checkout_atom a, package_checkout_request& r) -> caf::result<checkout_answer> {
+        auto rp = self->template make_response_promise<checkout_answer>();
         rp.delegate(next_checkout_worker(), a, std::move(r));
         return rp;
       },
-      [=](nudge_atom n) { self->send(self->state.events, n); },
+      [=](nudge_atom n) { caf::anon_send(self->state.events, n); },
   };
 }
 
 }  // namespace
 
-caf::actor spawn_payment_supervisor(caf::actor_system& system, payment_settings settings, obs::metrics& metrics) {
+payment_supervisor_actor spawn_payment_supervisor(caf::actor_system& system, payment_settings settings,
+                                                  obs::metrics& metrics) {
   return system.spawn(payment_supervisor, std::make_shared<const context>(std::move(settings), metrics));
 }
 

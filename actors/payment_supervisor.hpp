@@ -7,8 +7,12 @@
 // on Stripe calls (answered on Asio threads), never on CAF's scheduler.
 #include <chrono>
 
-#include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "actors/atoms.hpp"
+#include "actors/payment_messages.hpp"
 
 #include "domain/catalog.hpp"
 
@@ -40,9 +44,15 @@ struct payment_settings {
   std::chrono::seconds checkout_expiry_margin{120};  // as the Stripe client's expiry_margin
 };
 
-// Answers (checkout_atom, lesson_checkout_request) and (checkout_atom,
-// package_checkout_request) with checkout_answer; takes (nudge_atom) after a webhook was
-// stored. An exit message stops it once every worker has finished what it was doing.
-caf::actor spawn_payment_supervisor(caf::actor_system& system, payment_settings settings, obs::metrics& metrics);
+// Answers a checkout for a held lesson or a package with a checkout_answer; takes a nudge
+// after a webhook was stored. An exit message stops it once every worker has finished what
+// it was doing. Typed: the compiler checks every message sent to it and every answer awaited.
+using payment_supervisor_actor =
+    caf::typed_actor<caf::replies_to<checkout_atom, lesson_checkout_request>::with<checkout_answer>,
+                     caf::replies_to<checkout_atom, package_checkout_request>::with<checkout_answer>,
+                     caf::reacts_to<nudge_atom>>;
+
+payment_supervisor_actor spawn_payment_supervisor(caf::actor_system& system, payment_settings settings,
+                                                  obs::metrics& metrics);
 
 }  // namespace tutorbot::actors

@@ -19,8 +19,8 @@ struct worker_group {
   std::shared_ptr<std::atomic<bool>> stopping = std::make_shared<std::atomic<bool>>(false);
 };
 
-template <class State>
-void stop_with_workers(caf::stateful_actor<State>* self, worker_group State::*group) {
+template <class Self, class State>
+void stop_with_workers(Self* self, worker_group State::*group) {
   self->set_exit_handler([self, group](caf::exit_msg& msg) {
     auto& g = self->state.*group;
     *g.stopping = true;

@@ -9,6 +9,7 @@
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 
+#include "actors/payment_supervisor.hpp"
 #include "net/router.hpp"
 
 namespace tutorbot::app {
@@ -16,7 +17,7 @@ namespace tutorbot::app {
 struct payment_routes_context {
   caf::actor_system& system;
   caf::actor db_pool;
-  caf::actor payments;  // the payment supervisor; null when Stripe is not enabled
+  actors::payment_supervisor_actor payments;  // null when Stripe is not enabled
   std::chrono::milliseconds checkout_timeout{0};  // with `payments`: checkout_ask_timeout(…)
   caf::actor outbox;
   std::vector<std::string> webhook_secrets;  // STRIPE_WEBHOOK_SECRET, several while rotating

@@ -102,7 +102,7 @@ struct service::impl {
   caf::actor listener;
   caf::actor sweeper;
   caf::actor outbox;
-  caf::actor payments;
+  actors::payment_supervisor_actor payments;
   caf::actor conversations;
   caf::actor catchup;
   caf::actor prober;
@@ -250,10 +250,11 @@ void service::stop() {
   if (s.http_client) s.http_client->shutdown();
   {
     caf::scoped_actor waiter{s.system};
-    for (auto* a : {&s.catchup, &s.payments, &s.outbox})
-      if (*a) waiter->send_exit(*a, caf::exit_reason::user_shutdown);
-    for (auto* a : {&s.catchup, &s.payments, &s.outbox})
-      if (*a) waiter->wait_for(*a);
+    const std::vector<caf::actor> workers{s.catchup, caf::actor_cast<caf::actor>(s.payments), s.outbox};
+    for (const auto& a : workers)
+      if (a) waiter->send_exit(a, caf::exit_reason::user_shutdown);
+    for (const auto& a : workers)
+      if (a) waiter->wait_for(a);
   }
   s.work.reset();
   s.io.stop();

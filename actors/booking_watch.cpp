@@ -22,7 +22,7 @@ struct listener_state {
 constexpr auto listen_wait = std::chrono::milliseconds(200);
 constexpr auto reconnect_pause = std::chrono::seconds(1);
 
-caf::behavior booking_listener(caf::stateful_actor<listener_state>* self, std::string url, caf::actor registry) {
+caf::behavior booking_listener(caf::stateful_actor<listener_state>* self, std::string url, tutor_registry_actor registry) {
   self->state.listener = std::make_unique<db::booking_listener>(std::move(url));
   self->send(self, listen_atom::value);
   return {
@@ -43,7 +43,7 @@ caf::behavior booking_listener(caf::stateful_actor<listener_state>* self, std::s
   };
 }
 
-caf::behavior hold_sweeper(caf::event_based_actor* self, caf::actor db_pool, caf::actor registry,
+caf::behavior hold_sweeper(caf::event_based_actor* self, caf::actor db_pool, tutor_registry_actor registry,
                            std::chrono::milliseconds interval) {
   self->send(self, tick_atom::value);
   return {
@@ -68,11 +68,11 @@ caf::behavior hold_sweeper(caf::event_based_actor* self, caf::actor db_pool, caf
 
 }  // namespace
 
-caf::actor spawn_booking_listener(caf::actor_system& system, std::string database_url, caf::actor registry) {
+caf::actor spawn_booking_listener(caf::actor_system& system, std::string database_url, tutor_registry_actor registry) {
   return system.spawn<caf::detached>(booking_listener, std::move(database_url), std::move(registry));
 }
 
-caf::actor spawn_hold_sweeper(caf::actor_system& system, caf::actor db_pool, caf::actor registry,
+caf::actor spawn_hold_sweeper(caf::actor_system& system, caf::actor db_pool, tutor_registry_actor registry,
                               std::chrono::milliseconds interval) {
   return system.spawn(hold_sweeper, std::move(db_pool), std::move(registry), interval);
 }

@@ -9,11 +9,13 @@
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 
+#include "actors/tutor_registry.hpp"
+
 namespace tutorbot::actors {
 
-caf::actor spawn_booking_listener(caf::actor_system& system, std::string database_url, caf::actor registry);
+caf::actor spawn_booking_listener(caf::actor_system& system, std::string database_url, tutor_registry_actor registry);
 
-caf::actor spawn_hold_sweeper(caf::actor_system& system, caf::actor db_pool, caf::actor registry,
+caf::actor spawn_hold_sweeper(caf::actor_system& system, caf::actor db_pool, tutor_registry_actor registry,
                               std::chrono::milliseconds interval);
 
 }  // namespace tutorbot::actors

@@ -14,6 +14,7 @@
 #include <caf/event_based_actor.hpp>
 
 #include "actors/payment_supervisor.hpp"
+#include "actors/tutor_registry.hpp"
 #include "domain/calendar_rules.hpp"
 #include "domain/catalog.hpp"
 
@@ -29,7 +30,7 @@ namespace tutorbot::actors {
 
 struct conversation_settings {
   caf::actor db_pool;
-  caf::actor tutors;    // the tutor registry
+  tutor_registry_actor tutors;
   payment_supervisor_actor payments;  // null without Stripe
   std::chrono::milliseconds checkout_timeout{0};  // with `payments`: checkout_ask_timeout(…)
   caf::actor outbox;    // nudged after every saved step

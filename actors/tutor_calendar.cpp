@@ -378,7 +378,7 @@ caf::behavior tutor_calendar(caf::stateful_actor<tutor_calendar_state>* self, tu
 
 }  // namespace
 
-caf::actor spawn_tutor_calendar(caf::event_based_actor* parent, tutor_calendar_settings settings) {
+caf::actor spawn_tutor_calendar(caf::local_actor* parent, tutor_calendar_settings settings) {
   // Linked: the calendars stop with their registry (its shutdown), and it learns when one stops.
   return parent->spawn<caf::linked>(tutor_calendar, std::move(settings));
 }

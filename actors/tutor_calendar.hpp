@@ -48,6 +48,6 @@ struct tutor_calendar_settings {
 };
 
 // Spawned by the registry, linked to it.
-caf::actor spawn_tutor_calendar(caf::event_based_actor* parent, tutor_calendar_settings settings);
+caf::actor spawn_tutor_calendar(caf::local_actor* parent, tutor_calendar_settings settings);
 
 }  // namespace tutorbot::actors

@@ -2,6 +2,9 @@
 
 #include <map>
 
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
 #include "actors/atoms.hpp"
 #include "actors/calendar_messages.hpp"
 #include "actors/db_pool.hpp"
@@ -17,7 +20,7 @@ struct tutor_registry_state {
 
 namespace {
 
-using registry_actor = caf::stateful_actor<tutor_registry_state>;
+using registry_actor = caf::stateful_actor<tutor_registry_state, tutor_registry_actor::base>;
 
 // The calendar of a configured tutor, spawned now if needed; nullopt for an unknown tutor.
 std::optional<caf::actor> calendar_of(registry_actor* self, const std::string& tutor) {
@@ -39,9 +42,9 @@ caf::error unknown_tutor(const std::string& tutor) {
 }
 
 // Slot queries and holds name their tutor: hand them to that calendar as they are.
-template <class Atom, class Request>
-caf::response_promise route_by_tutor(registry_actor* self, Atom atom, Request req) {
-  auto rp = self->make_response_promise();
+template <class Answer, class Atom, class Request>
+caf::typed_response_promise<Answer> route_by_tutor(registry_actor* self, Atom atom, Request req) {
+  auto rp = self->template make_response_promise<Answer>();
   auto calendar = calendar_of(self, req.tutor.value);
   if (!calendar) {
     rp.deliver(unknown_tutor(req.tutor.value));
@@ -53,16 +56,19 @@ caf::response_promise route_by_tutor(registry_actor* self, Atom atom, Request re
 
 // Confirm and cancel name only the booking: find its tutor first, then ask that calendar.
 template <class Atom>
-caf::response_promise route_by_booking(registry_actor* self, Atom atom, transition_request req) {
-  auto rp = self->make_response_promise();
+caf::typed_response_promise<transition_answer> route_by_booking(registry_actor* self, Atom atom,
+                                                                transition_request req) {
+  auto rp = self->template make_response_promise<transition_answer>();
   auto id = req.id;
   auto job = make_db_job([id](db::connection& conn) { return db::find_booking(conn, id); });
   self->request(self->state.settings.each_calendar.db_pool, caf::duration{std::chrono::seconds(5)}, run_atom::value, job)
       .then(
           [=](std::optional<domain::booking>& found) mutable {
-            if (!found) return rp.deliver(transition_answer{db::not_found{}});
-            auto calendar = calendar_of(self, found->tutor.value);
-            if (!calendar) return rp.deliver(transition_answer{db::not_found{}});
+            auto calendar = found ? calendar_of(self, found->tutor.value) : std::nullopt;
+            if (!calendar) {
+              rp.deliver(transition_answer{db::not_found{}});
+              return;
+            }
             self->request(*calendar, caf::duration{std::chrono::seconds(10)}, atom, req)
                 .then([=](transition_answer& answer) mutable { rp.deliver(std::move(answer)); },
                       [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
@@ -71,7 +77,7 @@ caf::response_promise route_by_booking(registry_actor* self, Atom atom, transiti
   return rp;
 }
 
-caf::behavior tutor_registry(caf::stateful_actor<tutor_registry_state>* self, tutor_registry_settings settings) {
+tutor_registry_actor::behavior_type tutor_registry(registry_actor* self, tutor_registry_settings settings) {
   self->state.settings = std::move(settings);
   self->set_exit_handler([self](caf::exit_msg& exit) {
     auto& calendars = self->state.calendars;
@@ -84,24 +90,24 @@ caf::behavior tutor_registry(caf::stateful_actor<tutor_registry_state>* self, tu
     self->quit(exit.reason);  // not a calendar: the service is stopping us
   });
   return {
-      [=](slots_atom a, slots_request& req) { return route_by_tutor(self, a, std::move(req)); },
-      [=](hold_atom a, hold_request& req) { return route_by_tutor(self, a, std::move(req)); },
+      [=](slots_atom a, slots_request& req) { return route_by_tutor<slots_answer>(self, a, std::move(req)); },
+      [=](hold_atom a, hold_request& req) { return route_by_tutor<hold_answer>(self, a, std::move(req)); },
       [=](confirm_atom a, transition_request& req) { return route_by_booking(self, a, std::move(req)); },
       [=](cancel_atom a, transition_request& req) { return route_by_booking(self, a, std::move(req)); },
       [=](reschedule_atom a, transition_request& req) { return route_by_booking(self, a, std::move(req)); },
       [=](changed_atom a, booking_change& change) {
         auto it = self->state.calendars.find(change.booking.tutor.value);
-        if (it != self->state.calendars.end()) self->send(it->second, a, std::move(change));
+        if (it != self->state.calendars.end()) caf::anon_send(it->second, a, std::move(change));
       },
       [=](reload_atom a) {
-        for (auto& [tutor, calendar] : self->state.calendars) self->send(calendar, a);
+        for (auto& [tutor, calendar] : self->state.calendars) caf::anon_send(calendar, a);
       },
   };
 }
 
 }  // namespace
 
-caf::actor spawn_tutor_registry(caf::actor_system& system, tutor_registry_settings settings) {
+tutor_registry_actor spawn_tutor_registry(caf::actor_system& system, tutor_registry_settings settings) {
   return system.spawn(tutor_registry, std::move(settings));
 }
 

@@ -3,10 +3,12 @@
 // (reloading from the database) after it went down.
 #include <chrono>
 
-#include <caf/actor.hpp>
-#include <caf/event_based_actor.hpp>
-#include <caf/stateful_actor.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
 
+#include "actors/atoms.hpp"
+#include "actors/calendar_messages.hpp"
 #include "actors/tutor_calendar.hpp"
 #include "domain/calendar_rules.hpp"
 
@@ -20,9 +22,17 @@ struct tutor_registry_settings {
   tutor_calendar_settings each_calendar;
 };
 
-// Answers (slots_atom, slots_request), (hold_atom, hold_request), and (confirm_atom |
-// cancel_atom | reschedule_atom, transition_request); takes (changed_atom,
-// booking_change) and (reload_atom) for every calendar.
-caf::actor spawn_tutor_registry(caf::actor_system& system, tutor_registry_settings settings);
+// Answers slot queries and holds (routed by tutor) and confirm, cancel and reschedule
+// (routed by the booking's tutor); takes booking changes and reloads for every calendar.
+// Typed: the compiler checks every message sent to it and every answer awaited.
+using tutor_registry_actor =
+    caf::typed_actor<caf::replies_to<slots_atom, slots_request>::with<slots_answer>,
+                     caf::replies_to<hold_atom, hold_request>::with<hold_answer>,
+                     caf::replies_to<confirm_atom, transition_request>::with<transition_answer>,
+                     caf::replies_to<cancel_atom, transition_request>::with<transition_answer>,
+                     caf::replies_to<reschedule_atom, transition_request>::with<transition_answer>,
+                     caf::reacts_to<changed_atom, booking_change>, caf::reacts_to<reload_atom>>;
+
+tutor_registry_actor spawn_tutor_registry(caf::actor_system& system, tutor_registry_settings settings);
 
 }  // namespace tutorbot::actors

@@ -5,6 +5,7 @@
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 
+#include "actors/tutor_registry.hpp"
 #include "domain/calendar_rules.hpp"
 #include "domain/catalog.hpp"
 #include "net/router.hpp"
@@ -17,7 +18,7 @@ namespace tutorbot::app {
 
 struct api_context {
   caf::actor_system& system;
-  caf::actor registry;
+  actors::tutor_registry_actor registry;
   caf::actor db_pool;
   const domain::calendar_rules* calendar;
   const domain::payment_catalog* payments;

@@ -98,7 +98,7 @@ struct service::impl {
   caf::actor_system_config actor_config;
   caf::actor_system system;
   caf::actor db_pool;
-  caf::actor registry;
+  actors::tutor_registry_actor registry;
   caf::actor listener;
   caf::actor sweeper;
   caf::actor outbox;
@@ -261,9 +261,8 @@ void service::stop() {
   for (auto& t : s.threads) t.join();
   s.threads.clear();
   s.server.reset();
-  for (auto* a : {&s.prober, &s.conversations, &s.sweeper, &s.listener, &s.registry, &s.db_pool}) {
-    if (*a) caf::anon_send_exit(*a, caf::exit_reason::user_shutdown);
-  }
+  for (const auto& a : {s.prober, s.conversations, s.sweeper, s.listener, caf::actor_cast<caf::actor>(s.registry), s.db_pool})
+    if (a) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   // The calendars use the Google client and the routes' state: none may outlive this call.
   s.system.await_all_actors_done();
   obs::log_info("service_stopped");

@@ -34,7 +34,6 @@ net::stripe_options make_stripe_settings(const config::stripe_settings& stripe) 
 
 net::google_auth_options make_google_auth_settings(const config::google_settings& google) {
   net::google_auth_options auth;
-  auth.scope = "https://www.googleapis.com/auth/calendar";
   if (!google.delegated_subject.empty()) auth.subject = google.delegated_subject;
   return auth;
 }

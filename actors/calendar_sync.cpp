@@ -6,6 +6,7 @@
 #include <boost/json/value.hpp>
 
 #include "actors/blocking_call.hpp"
+#include "db/booking_students.hpp"
 #include "db/bookings.hpp"
 #include "net/base32hex.hpp"
 #include "net/google_calendar.hpp"
@@ -43,8 +44,9 @@ class calendar_sync {
   outbox_outcome operator()(const db::outbox_item& item, db::connection& conn) {
     auto id = booking_id_of(item.payload);
     if (!id) return outbox_outcome::give_up("payload has no booking_id");
-    auto booking = db::find_booking(conn, domain::booking_id{*id});
-    if (!booking) return outbox_outcome::give_up("booking " + *id + " does not exist");
+    auto found = db::find_booking_with_student(conn, domain::booking_id{*id});
+    if (!found) return outbox_outcome::give_up("booking " + *id + " does not exist");
+    const auto* booking = &found->booking;
     auto event_id = net::event_id_for_booking(*id);
     if (!event_id) return outbox_outcome::give_up("booking id " + *id + " is not a uuid");
     const std::string calendar = calendar_of(booking->tutor);
@@ -56,7 +58,7 @@ class calendar_sync {
     }
 
     auto inserted = wait_for_result<net::event_result>(settings_.call_timeout, [&](auto done) {
-      google_.insert_event(calendar, spec_for(*booking, *event_id), updates(), std::move(done));
+      google_.insert_event(calendar, spec_for(*found, *event_id), updates(), std::move(done));
     });
     if (!inserted) return outbox_outcome::retry("insert: no answer in time");
     if (auto* e = std::get_if<net::google_error>(&*inserted)) return failed("insert", *e);
@@ -100,18 +102,23 @@ class calendar_sync {
 
   net::send_updates updates() const { return settings_.send_invites ? net::send_updates::all : net::send_updates::none; }
 
-  net::calendar_event_spec spec_for(const domain::booking& b, const std::string& event_id) const {
+  // A chat booking's student_ref is "chatwoot:<conversation id>".
+  std::string conversation_link(const domain::booking& b) const {
+    constexpr std::string_view chat = "chatwoot:";
+    if (settings_.conversation_link_base.empty() || !b.student_ref.starts_with(chat)) return {};
+    return settings_.conversation_link_base + b.student_ref.substr(chat.size());
+  }
+
+  net::calendar_event_spec spec_for(const db::booking_with_student& found, const std::string& event_id) const {
+    const auto& b = found.booking;
     net::calendar_event_spec spec;
     spec.id = event_id;
-    std::string product = b.product_id;
-    if (settings_.catalog)
-      if (const auto* p = settings_.catalog->find_product(b.product_id)) product = p->name_nl;
-    std::string tutor = b.tutor.value;
-    if (settings_.calendar)
-      if (const auto* rules = settings_.calendar->find_tutor(b.tutor.value)) tutor = rules->name;
-    spec.summary = product + " — " + (b.student_ref.empty() ? std::string("leerling") : b.student_ref);
-    spec.description = "Geboekt via tutorbot.\nDocent: " + tutor + "\nLeerling: " + b.student_ref +
-                       "\nProduct: " + product + "\nBoeking: " + b.id.value;
+    domain::invite_sources sources;
+    if (settings_.catalog) sources.lesson_product = settings_.catalog->find_product(b.product_id);
+    if (settings_.calendar) sources.tutor = settings_.calendar->find_tutor(b.tutor.value);
+    auto text = domain::tutor_event_for(b, found.student, sources, conversation_link(b));
+    spec.summary = std::move(text.summary);
+    spec.description = std::move(text.description);
     spec.start = b.lesson_start;
     spec.end = b.lesson_end;
     if (settings_.calendar && !settings_.calendar->timezone.empty()) spec.time_zone = settings_.calendar->timezone;

@@ -20,6 +20,9 @@ struct calendar_sync_settings {
   const domain::calendar_rules* calendar = nullptr;  // tutors' calendar ids, time zone
   const domain::payment_catalog* catalog = nullptr;  // product names for the event title
   std::string default_calendar_id;
+  // "https://chat.example.nl/app/accounts/1/conversations/": a chat booking's event links its
+  // conversation for the tutor; empty: no link.
+  std::string conversation_link_base;
   bool send_invites = false;  // attendees and Google's e-mails; needs domain-wide delegation
   std::chrono::seconds call_timeout{40};  // longer than the client's own deadline per call
 };

@@ -81,6 +81,7 @@ void finish(conversation_actor* self, const std::string& error = {}) {
   s.parking_because.reset();
   s.events.clear();
   s.work.clear();
+  s.student.reset();
   s.answers_pending = 0;
   s.row.reset();  // read again next time: another instance may have moved on
   if (error.empty()) self->send(self, nudge_atom::value);
@@ -97,8 +98,10 @@ void save(conversation_actor* self) {
                      s.decoded.message_id,
                      s.dialogue.phase == domain::dialogue_phase::handoff,
                      std::move(s.work),
-                     s.parking_because};
+                     s.parking_because,
+                     std::move(s.student)};
   s.work.clear();
+  s.student.reset();
   auto job = make_db_job([step](db::connection& conn) { return db::save_step(conn, step); });
   self->request(s.settings.db_pool, caf::duration{ask_timeout}, run_atom::value, job)
       .then(
@@ -148,6 +151,8 @@ void drain(conversation_actor* self) {
     auto result = domain::step(s.dialogue, event, s.context);
     s.dialogue = std::move(result.state);
     for (const auto& effect : result.effects) {
+      if (const auto* learned = std::get_if<domain::set_contact_attributes>(&effect))
+        s.student = student_details_of(*learned, s.dialogue.lang);
       if (is_outward(effect))
         append_outbox_work(s.work, s.id, s.contact_id, effect);
       else

@@ -126,6 +126,15 @@ decoded_event decode(const db::conversation_event& stored) {
   return d;
 }
 
+db::student_details student_details_of(const domain::set_contact_attributes& learned, domain::language lang) {
+  auto field = [&](domain::intake_field f) {
+    auto it = learned.attributes.find(std::string{domain::to_string(f)});
+    return it == learned.attributes.end() ? std::string{} : it->second;
+  };
+  return {field(domain::intake_field::student_name), field(domain::intake_field::email),
+          field(domain::intake_field::level), field(domain::intake_field::subject), std::string{domain::to_string(lang)}};
+}
+
 bool is_outward(const domain::effect& e) {
   return std::holds_alternative<domain::send_text>(e) || std::holds_alternative<domain::send_template>(e) ||
          std::holds_alternative<domain::private_note>(e) ||

@@ -33,6 +33,9 @@ struct decoded_event {
 };
 decoded_event decode(const db::conversation_event& stored);
 
+// The intake's answers as the student's row keeps them.
+db::student_details student_details_of(const domain::set_contact_attributes& learned, domain::language lang);
+
 // Whether an effect goes out to Chatwoot (as outbox work) rather than asking the world.
 bool is_outward(const domain::effect& effect);
 

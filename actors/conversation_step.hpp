@@ -51,6 +51,7 @@ struct conversation_state {
   std::deque<domain::dialogue_event> events;
   int answers_pending = 0;  // effects that asked the world and have not been answered
   std::vector<db::outbox_work> work;
+  std::optional<db::student_details> student;  // what the step's intake learned, saved with it
   std::optional<long long> contact_id;
   std::chrono::steady_clock::time_point last_active = std::chrono::steady_clock::now();
   static inline const char* name = "conversation";

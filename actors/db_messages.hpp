@@ -5,6 +5,7 @@
 
 #include <caf/allowed_unsafe_message_type.hpp>
 
+#include "db/booking_students.hpp"
 #include "db/bookings.hpp"
 #include "db/conversations.hpp"
 #include "db/credit.hpp"
@@ -19,3 +20,4 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::claim_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::free_confirm_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::idempotency_claim)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<tutorbot::db::order_view>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<tutorbot::db::booking_with_student>)

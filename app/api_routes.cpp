@@ -6,12 +6,16 @@
 #include "actors/ask.hpp"
 #include "actors/atoms.hpp"
 #include "actors/calendar_messages.hpp"
+#include "actors/clock.hpp"
+#include "actors/db_messages.hpp"
 #include "actors/db_pool.hpp"
 #include "app/api_http.hpp"
 #include "app/api_requests.hpp"
+#include "db/booking_students.hpp"
 #include "db/bookings.hpp"
 #include "domain/instant.hpp"
 #include "domain/pricing.hpp"
+#include "mail/icalendar.hpp"
 
 namespace tutorbot::app {
 
@@ -217,6 +221,30 @@ net::handler_fn list_bookings(const api_context& ctx) {
   };
 }
 
+// GET /api/v1/bookings/{id}/invite.ics: the invite as the student's calendar should have it
+// now (a cancelled lesson's withdraws the event).
+net::handler_fn booking_invite(const api_context& ctx) {
+  return [ctx](net::server_request&& req, net::respond_fn respond) {
+    domain::booking_id id{req.path_params.at("id")};
+    auto job = actors::make_db_job([id](db::connection& conn) { return db::find_booking_with_student(conn, id); });
+    actors::ask<std::optional<db::booking_with_student>>(
+        ctx.system, ctx.db_pool, caf::duration{actor_timeout},
+        [ctx, id, respond](caf::expected<std::optional<db::booking_with_student>> found) {
+          if (!found) return respond(unavailable(found.error()));
+          if (!*found) return respond(server_response::error(404, "unknown_booking", "no booking with id " + id.value));
+          const auto& [booking, student, was_confirmed] = **found;
+          if (!was_confirmed)
+            return respond(server_response::error(409, "not_confirmed", "a hold has no invite until it is confirmed"));
+          const domain::invite_sources sources{ctx.calendar->find_tutor(booking.tutor.value),
+                                               ctx.payments->find_product(booking.product_id), ctx.school,
+                                               ctx.calendar->timezone};
+          const auto invite = domain::invite_for(booking, student, sources, actors::now_seconds());
+          respond(server_response::text(200, mail::to_icalendar(invite), mail::icalendar_content_type(invite)));
+        },
+        actors::run_atom::value, job);
+  };
+}
+
 }  // namespace
 
 void add_api_routes(net::router& routes, const api_context& ctx) {
@@ -231,6 +259,7 @@ void add_api_routes(net::router& routes, const api_context& ctx) {
   routes.add("DELETE", "/api/v1/bookings/{id}", mutating(cancel_booking(ctx)));
   routes.add("POST", "/api/v1/bookings/{id}/reschedule", mutating(reschedule_booking(ctx)));
   routes.add("GET", "/api/v1/bookings", guarded(list_bookings(ctx)));
+  routes.add("GET", "/api/v1/bookings/{id}/invite.ics", guarded(booking_invite(ctx)));
 }
 
 }  // namespace tutorbot::app

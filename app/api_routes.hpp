@@ -8,6 +8,7 @@
 #include "actors/tutor_registry.hpp"
 #include "domain/calendar_rules.hpp"
 #include "domain/catalog.hpp"
+#include "domain/invite.hpp"
 #include "net/router.hpp"
 
 namespace date {
@@ -23,6 +24,7 @@ struct api_context {
   const domain::calendar_rules* calendar;
   const domain::payment_catalog* payments;
   const date::time_zone* zone;
+  domain::school_identity school;  // the organizer of the students' invites
   std::string api_token;  // empty: every /api/ request is refused
 };
 

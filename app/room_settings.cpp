@@ -53,6 +53,9 @@ actors::calendar_sync_settings make_calendar_sync_settings(const config::config&
   sync.calendar = &cfg.calendar;
   sync.catalog = &cfg.payments;
   sync.default_calendar_id = google.default_calendar_id;
+  if (const auto& chatwoot = cfg.service.providers.chatwoot; chatwoot.enabled && !chatwoot.base_url.empty())
+    sync.conversation_link_base = chatwoot.base_url + (chatwoot.base_url.ends_with('/') ? "" : "/") + "app/accounts/" +
+                                  std::to_string(chatwoot.account_id) + "/conversations/";
   sync.call_timeout = std::chrono::ceil<std::chrono::seconds>(client.deadline) + std::chrono::seconds(5);
   // Attendees and Google's invitation e-mails need domain-wide delegation (reference: google).
   sync.send_invites = google.send_invites && !google.delegated_subject.empty();

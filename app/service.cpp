@@ -210,6 +210,7 @@ void service::start() {
   add_ops_routes(routes, ops_context{s.ready, s.metrics, s.stopping});
   add_parked_routes(routes, parked_routes_context{s.system, s.db_pool, s.cfg.service.api_token.reveal()});
   add_api_routes(routes, api_context{s.system, s.registry, s.db_pool, &s.cfg.calendar, &s.cfg.payments, zone,
+                                     {s.cfg.service.mail.school_name, s.cfg.service.mail.from},
                                      s.cfg.service.api_token.reveal()});
 
   std::vector<std::string> webhook_secrets;

@@ -237,6 +237,10 @@ const std::pair<std::string_view, reader<tutor_draft>> tutor_readers[] = {
      [](const YAML::Node& v, const sink& s, const std::string& p, tutor_draft& d) {
        if (auto x = get_string(v, s, p)) d.rules.calendar_id = *x;
      }},
+    {"location",
+     [](const YAML::Node& v, const sink& s, const std::string& p, tutor_draft& d) {
+       if (auto x = get_string(v, s, p)) d.rules.location = *x;
+     }},
     {"hours",
      [](const YAML::Node& v, const sink& s, const std::string& p, tutor_draft& d) {
        read_weekly(v, s, p, d.rules.weekly, false);

@@ -96,6 +96,13 @@ struct chatwoot_settings {
   bool allow_unsigned_webhooks = false;
 };
 
+// Who the school is to the students it writes to: the organizer of their calendar invites.
+struct mail_settings {
+  std::string school_name;  // the organizer's and sender's name
+  std::string from;         // the organizer's address: replies to an invite go here; empty = none
+  std::string reply_to;     // optional: where answers to the school's e-mails go instead
+};
+
 struct provider_settings {
   stripe_settings stripe;
   google_settings google;
@@ -110,6 +117,7 @@ struct service_settings {
   http_limits http;
   database_settings database;
   secret api_token;                         // TUTORBOT_API_TOKEN; empty: /api/ refuses everyone
+  mail_settings mail;
   provider_settings providers;
 };
 

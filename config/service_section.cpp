@@ -45,6 +45,27 @@ bool holds_password(std::string_view url) {
   return rest.substr(0, at).find(':') != std::string_view::npos;
 }
 
+void read_address(const YAML::Node& v, const sink& s, const std::string& path, std::string& out) {
+  if (auto t = get_string(v, s, path)) {
+    const auto at = t->find('@');
+    const bool plausible = t->empty() || (at != std::string::npos && at > 0 && at + 1 < t->size() &&
+                                          t->find_first_of(" <>,;\"") == std::string::npos);
+    if (plausible) out = *t;
+    else s.add(v, path, quote(*t) + " is not an e-mail address (name@example.nl)");
+  }
+}
+
+void read_mail(const YAML::Node& node, const sink& s, const std::string& path, mail_settings& m) {
+  each_entry(node, s, path, {"school_name", "from", "reply_to"}, {}, [&](const std::string& key, const YAML::Node& v) {
+    const auto p = join(path, key);
+    if (key == "school_name") {
+      if (auto t = get_string(v, s, p)) m.school_name = *t;
+    } else {
+      read_address(v, s, p, key == "from" ? m.from : m.reply_to);
+    }
+  });
+}
+
 void read_stripe(const YAML::Node& node, const sink& s, const std::string& path,
                  stripe_settings& st) {
   each_entry(node, s, path,
@@ -142,7 +163,7 @@ void read_chatwoot(const YAML::Node& node, const sink& s, const std::string& pat
 
 void read_service(const YAML::Node& root, const sink& s, service_settings& out,
                   service_marks& marks) {
-  each_entry(root, s, "", {"service", "http", "database", "providers"}, {},
+  each_entry(root, s, "", {"service", "http", "database", "mail", "providers"}, {},
              [&](const std::string& section, const YAML::Node& node) {
     if (section == "service") {
       each_entry(node, s, "service", {"listen", "log_level", "api_token"}, {},
@@ -216,6 +237,8 @@ void read_service(const YAML::Node& root, const sink& s, service_settings& out,
           read_seconds(v, s, p, out.database.lock_timeout, 1, 3600);
         }
       });
+    } else if (section == "mail") {
+      read_mail(node, s, "mail", out.mail);
     } else {
       each_entry(node, s, "providers", {"stripe", "google", "chatwoot"}, {},
                  [&](const std::string& key, const YAML::Node& v) {

@@ -13,12 +13,16 @@ namespace tutorbot::db {
 
 using std::chrono::sys_seconds;
 
-const std::string booking_columns =
-    "id::text, tutor_id, student_ref, extract(epoch FROM lower(lesson))::bigint, "
-    "extract(epoch FROM upper(lesson))::bigint, extract(epoch FROM lower(blocked))::bigint, "
-    "extract(epoch FROM upper(blocked))::bigint, status, "
-    "extract(epoch FROM hold_expires_at)::bigint, product_id, price_cents, "
-    "coalesce(calendar_event_id, '')";
+std::string qualified_booking_columns(const std::string& table) {
+  const std::string t = table.empty() ? "" : table + ".";
+  return t + "id::text, " + t + "tutor_id, " + t + "student_ref, extract(epoch FROM lower(" + t + "lesson))::bigint, " +
+         "extract(epoch FROM upper(" + t + "lesson))::bigint, extract(epoch FROM lower(" + t + "blocked))::bigint, " +
+         "extract(epoch FROM upper(" + t + "blocked))::bigint, " + t + "status, " + "extract(epoch FROM " + t +
+         "hold_expires_at)::bigint, " + t + "product_id, " + t + "price_cents, " + "coalesce(" + t +
+         "calendar_event_id, ''), " + t + "invite_sequence";
+}
+
+const std::string booking_columns = qualified_booking_columns("");
 
 sys_seconds seconds_at(const pqxx::field& f) { return sys_seconds{std::chrono::seconds{f.as<long long>()}}; }
 
@@ -36,6 +40,7 @@ domain::booking to_booking(const pqxx::row& r) {
   b.product_id = r[9].as<std::string>();
   b.price = domain::cents{r[10].as<long long>()};
   b.calendar_event_id = r[11].as<std::string>();
+  b.invite_sequence = r[12].as<int>();
   return b;
 }
 
@@ -104,7 +109,7 @@ void prepare_statements(connection& conn) {
           "WHERE id = $1::uuid AND status = 'held' AND hold_expires_at <= to_timestamp($2)");
   prepare(conn, "cancel_booking",
           "UPDATE bookings SET status = 'cancelled', cancelled_at = to_timestamp($2), cancel_reason = $3, "
-          "updated_at = now() WHERE id = $1::uuid AND status IN ('held', 'confirmed') "
+          "invite_sequence = invite_sequence + 1, updated_at = now() WHERE id = $1::uuid AND status IN ('held', 'confirmed') "
           "RETURNING " + booking_columns);
   prepare(conn, "was_confirmed", "SELECT confirmed_at IS NOT NULL FROM bookings WHERE id = $1::uuid");
   prepare(conn, "lock_booking", "SELECT " + booking_columns + " FROM bookings WHERE id = $1::uuid FOR UPDATE");
@@ -113,7 +118,8 @@ void prepare_statements(connection& conn) {
           "updated_at = now() WHERE id = $1::uuid");
   prepare(conn, "move_booking",
           "UPDATE bookings SET lesson = tstzrange(to_timestamp($2), to_timestamp($3)), "
-          "blocked = tstzrange(to_timestamp($4), to_timestamp($5)), updated_at = now() "
+          "blocked = tstzrange(to_timestamp($4), to_timestamp($5)), invite_sequence = invite_sequence + 1, "
+          "updated_at = now() "
           "WHERE id = $1::uuid RETURNING " + booking_columns);
   prepare(conn, "set_calendar_event",
           "UPDATE bookings SET calendar_event_id = $2, updated_at = now() WHERE id = $1::uuid");

@@ -36,6 +36,13 @@ void prepare_statements(connection& conn) {
   prepare(conn, "release_claim",
           "UPDATE conversations SET leased_until = NULL, lease_holder = NULL "
           "WHERE chatwoot_conversation_id = $1 AND lease_generation = $2");
+  prepare(conn, "insert_student", "INSERT INTO students DEFAULT VALUES RETURNING id::text");
+  prepare(conn, "link_student",
+          "UPDATE conversations SET student_id = $2::uuid WHERE chatwoot_conversation_id = $1");
+  prepare(conn, "update_student",
+          "UPDATE students SET name = coalesce(nullif($2, ''), name), email = coalesce(nullif($3, ''), email), "
+          "level = coalesce(nullif($4, ''), level), subject = coalesce(nullif($5, ''), subject), locale = $6, "
+          "updated_at = now() WHERE id = $1::uuid");
   prepare(conn, "ensure_student_by_contact",
           "INSERT INTO students (chatwoot_contact_id) VALUES ($1) ON CONFLICT (chatwoot_contact_id) "
           "DO UPDATE SET updated_at = students.updated_at RETURNING id::text");
@@ -209,12 +216,25 @@ student_facts facts_of(connection& conn, const std::string& student_id, const st
     for (const auto& r : tx.exec_prepared("student_upcoming", id_param, student_ref, epoch(now))) {
       auto b = to_booking(r);
       // After the booking's 12 columns: what is left of its order, and how it was paid.
-      facts.paid.emplace_back(b.id.value, r[13].as<std::string>() == "stripe" ? r[12].as<long long>() : 0);
+      facts.paid.emplace_back(b.id.value, r[booking_column_count + 1].as<std::string>() == "stripe" ? r[booking_column_count].as<long long>() : 0);
       facts.upcoming.push_back(std::move(b));
     }
     return facts;
   });
 }
+
+namespace {
+
+// A conversation whose contact Chatwoot did not name has no student yet: it gets one here.
+void save_student_in(pqxx::work& tx, long long conversation_id, const student_details& s) {
+  auto linked = tx.exec_prepared("student_of_conversation", conversation_id);
+  std::string student = linked.empty() ? tx.exec_prepared("insert_student")[0][0].as<std::string>()
+                                       : linked[0][0].as<std::string>();
+  if (linked.empty()) tx.exec_prepared("link_student", conversation_id, student);
+  tx.exec_prepared("update_student", student, s.name, s.email, s.level, s.subject, s.locale);
+}
+
+}  // namespace
 
 bool save_step(connection& conn, const step_save& save) {
   prepare_statements(conn);
@@ -231,6 +251,7 @@ bool save_step(connection& conn, const step_save& save) {
       const std::string lane = save.work[i].lane == outbox_lane::side_call ? conversation + ":side" : conversation;
       tx.exec_prepared("enqueue_ordered", save.work[i].kind, key, save.work[i].payload, lane);
     }
+    if (save.student) save_student_in(tx, save.fence.conversation_id, *save.student);
     if (save.parked_because)
       tx.exec_prepared("park_conversation_event", save.event_id, *save.parked_because);
     else

@@ -97,6 +97,12 @@ struct outbox_work {
   std::string payload;  // JSON
   outbox_lane lane = outbox_lane::student_sees;
 };
+// What the intake learned about the student: kept on the conversation's student, for the
+// invites and e-mails that go out later.
+struct student_details {
+  std::string name, email, level, subject;
+  std::string locale;  // "nl" or "en": the language the conversation is held in
+};
 struct step_save {
   conversation_fence fence;  // the claim the step ran under
   long long expected_version = 0;
@@ -109,6 +115,7 @@ struct step_save {
   // The event failed too often: the step told the student and handed over; the event is
   // parked with this error instead of marked processed.
   std::optional<std::string> parked_because;
+  std::optional<student_details> student = std::nullopt;  // the step completed the intake
 };
 // False when another step saved first (version moved on) or the claim was lost; nothing is
 // written then.

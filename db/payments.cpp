@@ -113,7 +113,7 @@ void prepare_statements(connection& conn) {
           "ELSE 'partially_refunded' END, updated_at = now() WHERE id = $1::uuid RETURNING refunded_cents");
   prepare(conn, "cancel_refunded_booking",
           "UPDATE bookings SET status = 'cancelled', cancelled_at = to_timestamp($2), cancel_reason = 'refunded', "
-          "updated_at = now() WHERE id = $1::uuid AND status = 'confirmed'");
+          "invite_sequence = invite_sequence + 1, updated_at = now() WHERE id = $1::uuid AND status = 'confirmed'");
   prepare(conn, "credit_package",
           "INSERT INTO credit_ledger (student_id, delta, reason, order_id) VALUES ($1::uuid, $2, 'package_purchase', $3::uuid) "
           "ON CONFLICT DO NOTHING");

@@ -11,8 +11,12 @@
 
 namespace tutorbot::db {
 
-// The select list that to_booking reads, in its order.
+// The select list that to_booking reads, in its order; a query that selects more reads its
+// own columns from index booking_column_count on.
 extern const std::string booking_columns;
+inline constexpr int booking_column_count = 13;
+// The same list with each column of bookings named through `table` (an alias in a join).
+std::string qualified_booking_columns(const std::string& table);
 
 std::chrono::sys_seconds seconds_at(const pqxx::field& f);
 domain::booking to_booking(const pqxx::row& r);

@@ -33,6 +33,7 @@ struct booking {
   std::string product_id;
   cents price;
   std::string calendar_event_id;
+  int invite_sequence = 0;  // raised on every move and cancellation: the invite's SEQUENCE
 };
 
 }  // namespace tutorbot::domain

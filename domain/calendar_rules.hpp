@@ -59,6 +59,7 @@ struct tutor_rules {
   std::string name;         // shown to students
   std::string calendar_id;  // Google Calendar id; empty = the configured default calendar
   std::string email;
+  std::string location;     // where the lesson takes place, or its meeting link (the invite's LOCATION)
 
   weekly_ranges weekly;     // sorted, non-overlapping working hours per weekday
   weekly_ranges breaks;     // sorted; a break repeats on every such weekday

@@ -110,23 +110,21 @@ void machine::on_confirmed(const booking_confirmed& e) {
     // A late payment confirmed after the student moved on: tell them, change nothing else.
     if (s.phase == dialogue_phase::handoff) return;
     out.emplace_back(add_labels{{std::string{labels::booked}}});
-    say(t(msg::booking_confirmed, {{"when", when}, {"tutor", tutor},
-                                   {"email", email().empty() ? ctx.contact.email.value_or("") : email()}}));
+    say(t(msg::booking_confirmed, {{"when", when}, {"tutor", tutor}}));
     return;
   }
   std::string text;
   switch (s.flow) {
     case dialogue_flow::trial:
-      text = t(msg::trial_confirmed, {{"when", when}, {"tutor", tutor}, {"email", email()}});
+      text = t(msg::trial_confirmed, {{"when", when}, {"tutor", tutor}});
       break;
     case dialogue_flow::reschedule:
       text = t(msg::rescheduled, {{"when", when}, {"tutor", tutor}});
       break;
     default:
       text = s.pay_with_credit
-          ? t(msg::credit_confirmed, {{"when", when}, {"tutor", tutor}, {"email", email()},
-                                      {"credits", std::to_string(ctx.credits)}})
-          : t(msg::booking_confirmed, {{"when", when}, {"tutor", tutor}, {"email", email()}});
+          ? t(msg::credit_confirmed, {{"when", when}, {"tutor", tutor}, {"credits", std::to_string(ctx.credits)}})
+          : t(msg::booking_confirmed, {{"when", when}, {"tutor", tutor}});
   }
   if (s.flow != dialogue_flow::reschedule) out.emplace_back(add_labels{{std::string{labels::booked}}});
   s.hold.reset();  // it is a booking now

@@ -48,6 +48,11 @@ enum class msg : std::size_t {
   please_wait, handoff, handoff_back, help, stopped, not_understood, offer_human, unsupported, idle_released,
   processing_failed,
   idle, language_switched, any_tutor_name,
+  // the calendar invite (in the student's language)
+  invite_summary, invite_summary_no_subject, invite_description,
+  // the tutor's calendar event (in the school's language)
+  tutor_event_summary, tutor_event_tutor, tutor_event_student, tutor_event_level, tutor_event_subject, tutor_event_conversation,
+  tutor_event_booking,
   // staff note (always rendered in the school's language, Dutch)
   note_intake_title, note_processing_failed, note_delivery_failed, note_attachment_with_text,
   // words the student may type

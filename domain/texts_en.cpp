@@ -35,7 +35,7 @@ text_catalog make() {
   set(msg::ask_level, "Which school level and year is the student in? (e.g. _havo 4_)");
   set(msg::ask_subject, "Which subject do you need tutoring in?");
   set(msg::ask_goals, "What would you like to achieve? (e.g. _pass the next test_)");
-  set(msg::ask_email, "Which email address should receive the confirmation and the calendar invite?");
+  set(msg::ask_email, "What is your email address?");
   set(msg::invalid_email, "That doesn't look like a valid email address. Please try again (e.g. name@example.com).");
 
   set(msg::ask_duration, "How long should the lesson be?");
@@ -63,9 +63,9 @@ text_catalog make() {
   set(msg::package_paid, "Payment received, thank you! You now have {credits} lesson credits. Shall we schedule a lesson right away?");
   set(msg::opt_book_now, "Schedule a lesson");
   set(msg::opt_later, "Later");
-  set(msg::booking_confirmed, "Your lesson is booked ✅\n{when} with {tutor}.\n\nYou'll get a calendar invite at {email} and a reminder 24 hours before. Type *menu* if there's anything else.");
-  set(msg::trial_confirmed, "Your trial lesson is booked ✅\n{when} with {tutor}.\n\nYou'll get a calendar invite at {email}. See you then!");
-  set(msg::credit_confirmed, "Your lesson is booked ✅\n{when} with {tutor}.\n\nPaid with credit; you have {credits} lesson(s) left. You'll get a calendar invite at {email}.");
+  set(msg::booking_confirmed, "Your lesson is booked ✅\n{when} with {tutor}.\n\nType *menu* if there's anything else.");
+  set(msg::trial_confirmed, "Your trial lesson is booked ✅\n{when} with {tutor}.\n\nSee you then!");
+  set(msg::credit_confirmed, "Your lesson is booked ✅\n{when} with {tutor}.\n\nPaid with credit; you have {credits} lesson(s) left.");
   set(msg::payment_failed, "The payment didn't go through. Your time is still reserved for a little while. What would you like to do?");
   set(msg::opt_retry, "Pay again");
   set(msg::opt_other_time, "Another time");
@@ -93,7 +93,7 @@ text_catalog make() {
   set(msg::refund_done, "{amount} has been refunded. It will be in your account within 5 to 10 working days.");
   set(msg::reschedule_too_late, "Lessons can be rescheduled up to {hours} hours before they start. Would you like to talk to a person?");
   set(msg::reschedule_pick, "To which time would you like to move your lesson with {tutor}?");
-  set(msg::rescheduled, "Your lesson is rescheduled ✅\nNew time: {when} with {tutor}. You'll get an updated calendar invite.");
+  set(msg::rescheduled, "Your lesson is rescheduled ✅\nNew time: {when} with {tutor}.");
   set(msg::kept, "Fine, your lesson stays as it is.");
 
   set(msg::prices_title, "*Prices* (what you pay, VAT included where due)");
@@ -125,6 +125,16 @@ text_catalog make() {
   set(msg::idle, "I haven't heard from you for a while. Type *menu* whenever you want to continue.");
   set(msg::language_switched, "Sure, let's continue in English.");
   set(msg::any_tutor_name, "one of our tutors");
+  set(msg::invite_summary, "{subject} lesson with {tutor}");
+  set(msg::invite_summary_no_subject, "Lesson with {tutor}");
+  set(msg::invite_description, "{product} with {tutor} for {student}.\nWant to reschedule or cancel? Send us a WhatsApp message and choose *My lessons*.");
+  set(msg::tutor_event_summary, "{product} — {student}");
+  set(msg::tutor_event_tutor, "Tutor: {tutor}");
+  set(msg::tutor_event_student, "Student: {student}");
+  set(msg::tutor_event_level, "Level: {level}");
+  set(msg::tutor_event_subject, "Subject: {subject}");
+  set(msg::tutor_event_conversation, "Conversation: {link}");
+  set(msg::tutor_event_booking, "Booked through tutorbot (booking {booking}).");
   set(msg::note_intake_title, "WhatsApp intake (tutorbot)");
   set(msg::note_processing_failed, "tutorbot could not process a message of this student and handed the conversation "
                                    "over. The message is among the parked events. Error: {error}");

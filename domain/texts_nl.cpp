@@ -36,7 +36,7 @@ text_catalog make() {
   set(msg::ask_level, "Op welk niveau en in welk leerjaar zit de leerling? (bijv. _havo 4_)");
   set(msg::ask_subject, "Voor welk vak zoek je bijles?");
   set(msg::ask_goals, "Wat wil je met de lessen bereiken? (bijv. _een voldoende voor de toets_)");
-  set(msg::ask_email, "Op welk e-mailadres wil je de bevestiging en de agenda-uitnodiging ontvangen?");
+  set(msg::ask_email, "Wat is je e-mailadres?");
   set(msg::invalid_email, "Dat lijkt geen geldig e-mailadres. Probeer het nog eens (bijv. naam@voorbeeld.nl).");
 
   set(msg::ask_duration, "Hoe lang moet de les duren?");
@@ -64,9 +64,9 @@ text_catalog make() {
   set(msg::package_paid, "Betaling ontvangen, dank je wel! Je hebt nu {credits} lessen tegoed. Zullen we meteen een les inplannen?");
   set(msg::opt_book_now, "Les inplannen");
   set(msg::opt_later, "Later");
-  set(msg::booking_confirmed, "Je les staat vast ✅\n{when} met {tutor}.\n\nJe krijgt een agenda-uitnodiging op {email} en 24 uur van tevoren een herinnering. Typ *menu* als je nog iets wilt.");
-  set(msg::trial_confirmed, "Je proefles staat vast ✅\n{when} met {tutor}.\n\nJe krijgt een agenda-uitnodiging op {email}. Tot dan!");
-  set(msg::credit_confirmed, "Je les staat vast ✅\n{when} met {tutor}.\n\nBetaald met tegoed; je hebt nog {credits} les(sen) over. Je krijgt een agenda-uitnodiging op {email}.");
+  set(msg::booking_confirmed, "Je les staat vast ✅\n{when} met {tutor}.\n\nTyp *menu* als je nog iets wilt.");
+  set(msg::trial_confirmed, "Je proefles staat vast ✅\n{when} met {tutor}.\n\nTot dan!");
+  set(msg::credit_confirmed, "Je les staat vast ✅\n{when} met {tutor}.\n\nBetaald met tegoed; je hebt nog {credits} les(sen) over.");
   set(msg::payment_failed, "De betaling is niet gelukt. Je tijd blijft nog even voor je gereserveerd. Wat wil je doen?");
   set(msg::opt_retry, "Opnieuw betalen");
   set(msg::opt_other_time, "Andere tijd");
@@ -94,7 +94,7 @@ text_catalog make() {
   set(msg::refund_done, "{amount} is teruggestort. Het staat binnen 5 tot 10 werkdagen op je rekening.");
   set(msg::reschedule_too_late, "Verzetten kan tot {hours} uur voor de les. Wil je een medewerker spreken?");
   set(msg::reschedule_pick, "Naar welke tijd wil je de les met {tutor} verzetten?");
-  set(msg::rescheduled, "Je les is verzet ✅\nNieuwe tijd: {when} met {tutor}. Je krijgt een aangepaste agenda-uitnodiging.");
+  set(msg::rescheduled, "Je les is verzet ✅\nNieuwe tijd: {when} met {tutor}.");
   set(msg::kept, "Prima, je les blijft staan.");
 
   set(msg::prices_title, "*Prijzen* (wat je betaalt, incl. eventuele btw)");
@@ -126,6 +126,16 @@ text_catalog make() {
   set(msg::idle, "Ik heb een tijdje niets van je gehoord. Typ *menu* als je verder wilt.");
   set(msg::language_switched, "Prima, we gaan verder in het Nederlands.");
   set(msg::any_tutor_name, "een van onze docenten");
+  set(msg::invite_summary, "Bijles {subject} met {tutor}");
+  set(msg::invite_summary_no_subject, "Bijles met {tutor}");
+  set(msg::invite_description, "{product} met {tutor} voor {student}.\nWil je verzetten of annuleren? Stuur ons een WhatsApp-bericht en kies *Mijn lessen*.");
+  set(msg::tutor_event_summary, "{product} — {student}");
+  set(msg::tutor_event_tutor, "Docent: {tutor}");
+  set(msg::tutor_event_student, "Leerling: {student}");
+  set(msg::tutor_event_level, "Niveau: {level}");
+  set(msg::tutor_event_subject, "Vak: {subject}");
+  set(msg::tutor_event_conversation, "Gesprek: {link}");
+  set(msg::tutor_event_booking, "Geboekt via tutorbot (boeking {booking}).");
   set(msg::note_intake_title, "Intake via WhatsApp (tutorbot)");
   set(msg::note_processing_failed, "tutorbot kon een bericht van deze leerling niet verwerken en heeft het gesprek "
                                    "doorgegeven. Het bericht staat bij de geparkeerde gebeurtenissen. Fout: {error}");

@@ -172,6 +172,7 @@ void stripe_sandbox::impl::api_call(const net::server_request& request, const ne
       return stripe::error_response(
           stripe::invalid_param("", "Invalid Stripe API version: " + *version_header + "."));
     const std::string endpoint = request.method + " " + pattern;
+    ++api_calls_by_endpoint[endpoint];
     for (auto& rule : faults) {
       if (rule.remaining > 0 && (rule.endpoint.empty() || rule.endpoint == endpoint || rule.endpoint == pattern)) {
         --rule.remaining;
@@ -290,6 +291,12 @@ std::optional<std::string> stripe_sandbox::object_json(const std::string& id) co
 int stripe_sandbox::api_requests() const {
   std::lock_guard lock(impl_->mutex);
   return impl_->api_calls;
+}
+
+int stripe_sandbox::api_requests(const std::string& endpoint) const {
+  std::lock_guard lock(impl_->mutex);
+  auto found = impl_->api_calls_by_endpoint.find(endpoint);
+  return found == impl_->api_calls_by_endpoint.end() ? 0 : found->second;
 }
 
 }  // namespace tutorbot::sandbox

@@ -76,6 +76,8 @@ class stripe_sandbox {
   // Any object by id (cs_test_…, pi_…, ch_…, re_…, evt_…) as the API shows it.
   std::optional<std::string> object_json(const std::string& id) const;
   int api_requests() const;  // authenticated or not, faults included
+  // Those that came with a key to one endpoint ("POST /v1/checkout/sessions").
+  int api_requests(const std::string& endpoint) const;
 
   struct impl;
 

@@ -3,6 +3,7 @@
 // knobs). Private to sandbox/stripe_*.cpp.
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -52,6 +53,7 @@ struct stripe_sandbox::impl {
   std::chrono::milliseconds latency{0};
   std::chrono::seconds clock_offset{0};
   int api_calls = 0;
+  std::map<std::string, int> api_calls_by_endpoint;  // "POST /v1/checkout/sessions" → calls
   bool stopped = false;
 
   // Timers, delayed answers and webhook deliveries run on a private io_context, so no

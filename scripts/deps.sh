@@ -7,6 +7,8 @@ packages=(
   libcaf-dev libboost1.81-dev libboost-json1.81-dev libboost-test1.81-dev
   libssl-dev libpqxx-dev libpq-dev libyaml-cpp-dev libhowardhinnant-date-dev prometheus-cpp-dev
   libbenchmark-dev tzdata ca-certificates curl faketime
+  libical-dev libcurl4-openssl-dev   # calendar invites (iCalendar) and e-mail (SMTP, MIME)
+  python3 python3-icalendar python3-aiosmtpd   # test-only: an independent invite parser and a real SMTP server
   postgresql-15 postgresql-contrib
   clang-16 libclang-rt-16-dev llvm-16   # the sanitizer and fuzz builds, and their symbolizer (scripts/test-sanitizers.sh)
 )

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 if [ $# -gt 0 ]; then jobs=("$@"); else jobs=(asan tsan); fi
 fuzz_seconds=${FUZZ_SECONDS:-20}
 fuzz_targets=(form_codec rfc3339 stripe_webhook google_json chatwoot_webhook dialogue http_session)
-asan_tests=(unit_domain unit_config unit_net unit_actors unit_google unit_stripe unit_obs unit_chatwoot unit_sandbox unit_chat unit_app
+asan_tests=(unit_domain unit_config unit_net unit_actors unit_google unit_stripe unit_obs unit_chatwoot unit_sandbox unit_chat unit_app unit_mail
             integration_db integration_api)
 tsan_tests=(unit_net unit_actors unit_google unit_stripe unit_chatwoot unit_sandbox)
 

@@ -13,6 +13,7 @@
 #include "domain/instant.hpp"
 #include "tests/support/dates.hpp"
 #include "tests/support/eventually.hpp"
+#include "tests/support/invite_reader.hpp"
 #include "tests/support/pg.hpp"
 #include "tests/support/raw_http.hpp"
 #include "tests/support/service_config.hpp"
@@ -254,4 +255,70 @@ BOOST_AUTO_TEST_CASE(two_instances_racing_for_the_same_slots_never_double_book) 
                     "AND a.blocked && b.blocked WHERE a.status IN ('held','confirmed') AND b.status IN ('held','confirmed')") == 0);
 }
 
+// The invite follows the booking: one UID, a SEQUENCE raised by the move and again by the
+// cancellation, read back by python3-icalendar.
+BOOST_AUTO_TEST_CASE(the_invite_follows_the_booking_through_a_reschedule_and_a_cancellation) {
+  auto c = client(*primary);
+  const auto first = free_start(0);
+  auto held = c.hold("anouk", first, 60, "student-invite");
+  BOOST_REQUIRE_MESSAGE(held.status == 201, held.body);
+  const auto id = std::string(json::parse(held.body).as_object().at("booking_id").as_string());
+  const auto invite_path = "/api/v1/bookings/" + id + "/invite.ics";
+
+  BOOST_TEST(c.get(invite_path).status == 409, "a hold has no invite");
+  BOOST_TEST(testing::http_request(primary->port(), "GET", invite_path, "", "").status == 401);
+  BOOST_TEST(c.get("/api/v1/bookings/00000000-0000-0000-0000-000000000000/invite.ics").status == 404);
+  BOOST_REQUIRE(c.post("/api/v1/bookings/" + id + "/confirm", staff_override).status == 200);
+
+  // Booked through the API for nobody the school knows: a calendar entry to import, no invite.
+  auto published = c.get(invite_path);
+  BOOST_REQUIRE_MESSAGE(published.status == 200, published.body);
+  BOOST_TEST(published.header("Content-Type").find("text/calendar; charset=utf-8; method=PUBLISH") != std::string::npos, published.header("Content-Type"));
+  BOOST_TEST(testing::read_invite(published.body).at("attendees").as_array().empty());
+
+  {
+    pqxx::connection conn(url);
+    pqxx::work tx(conn);
+    const auto student = tx.exec1("INSERT INTO students (name, email, subject, locale) "
+                                  "VALUES ('Sanne', 'sanne@example.nl', 'wiskunde B', 'nl') RETURNING id::text")[0]
+                             .as<std::string>();
+    tx.exec_params("UPDATE bookings SET student_id = $2::uuid WHERE id = $1::uuid", id, student);
+    tx.commit();
+  }
+  auto requested = c.get(invite_path);
+  BOOST_TEST(requested.header("Content-Type").find("method=REQUEST") != std::string::npos, requested.header("Content-Type"));
+  auto invite = testing::read_invite(requested.body);
+  BOOST_TEST(invite.at("method").as_string() == "REQUEST");
+  BOOST_TEST(invite.at("uid").as_string() == id + "@tutorbot");
+  BOOST_TEST(invite.at("sequence").as_int64() == 0);
+  BOOST_TEST(invite.at("dtstart_utc").as_string() == first);
+  BOOST_TEST(invite.at("dtstart_utc_by_vtimezone").as_string() == first);
+  BOOST_TEST(invite.at("dtstart_tzid").as_string() == "Europe/Amsterdam");
+  BOOST_TEST(invite.at("summary").as_string() == "Bijles wiskunde B met Anouk de Vries");
+  BOOST_TEST(invite.at("location").as_string() == "Oudegracht 120, Utrecht");
+  BOOST_TEST(invite.at("organizer").as_string() == "mailto:info@bijlesschool-example.nl");
+  BOOST_TEST(invite.at("attendees").as_array().at(0).as_string() == "mailto:sanne@example.nl");
+
+  const auto second = free_start(1);
+  auto onto = c.hold("anouk", second, 60, "student-invite");
+  BOOST_REQUIRE_MESSAGE(onto.status == 201, onto.body);
+  const auto onto_id = std::string(json::parse(onto.body).as_object().at("booking_id").as_string());
+  auto moved = c.post("/api/v1/bookings/" + id + "/reschedule", json::serialize(json::object{{"hold_id", onto_id}}));
+  BOOST_REQUIRE_MESSAGE(moved.status == 200, moved.body);
+  invite = testing::read_invite(c.get(invite_path).body);
+  BOOST_TEST(invite.at("uid").as_string() == id + "@tutorbot");
+  BOOST_TEST(invite.at("sequence").as_int64() == 1);
+  BOOST_TEST(invite.at("dtstart_utc").as_string() == second);
+
+  BOOST_REQUIRE(c.del("/api/v1/bookings/" + id).status == 200);
+  auto withdrawn = c.get(invite_path);
+  BOOST_TEST(withdrawn.header("Content-Type").find("method=CANCEL") != std::string::npos, withdrawn.header("Content-Type"));
+  invite = testing::read_invite(withdrawn.body);
+  BOOST_TEST(invite.at("method").as_string() == "CANCEL");
+  BOOST_TEST(invite.at("status").as_string() == "CANCELLED");
+  BOOST_TEST(invite.at("uid").as_string() == id + "@tutorbot");
+  BOOST_TEST(invite.at("sequence").as_int64() == 2);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
+

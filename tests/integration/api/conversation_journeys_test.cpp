@@ -21,6 +21,8 @@
 #include "tests/integration/api/chat_service.hpp"
 #include "tests/support/date_free.hpp"
 #include "tests/support/dates.hpp"
+#include "tests/support/invite_reader.hpp"
+#include "tests/support/raw_http.hpp"
 
 using namespace tutorbot;
 using namespace std::chrono_literals;
@@ -90,7 +92,17 @@ BOOST_AUTO_TEST_CASE(a_free_trial_lesson_is_booked_without_payment) {
   times_of_a_fixed_day(s, c);
   auto booked = s.say(c, "1", "Je proefles staat vast ✅");
   BOOST_TEST(contains(booked, "Ik reserveer"));
-  BOOST_TEST(contains(booked, "Je krijgt een agenda-uitnodiging op lotte@example.nl. Tot dan!"));
+  BOOST_TEST(contains(booked, ".\n\nTot dan!"), chat_service::shown(booked));
+
+  // What the intake learned is the student's: the lesson's invite is for them.
+  const auto booking = s.text("SELECT id::text FROM bookings WHERE is_trial");
+  auto ics = testing::http_request(s.payments.port(), "GET", "/api/v1/bookings/" + booking + "/invite.ics", "",
+                                   "Authorization: Bearer test-api-token\r\n");
+  BOOST_REQUIRE_MESSAGE(ics.status == 200, ics.body);
+  const auto invite = testing::read_invite(ics.body);
+  BOOST_TEST(invite.at("method").as_string() == "REQUEST");
+  BOOST_TEST(invite.at("summary").as_string().find("Bijles Wiskunde B met ") == 0u, invite.at("summary").as_string());
+  BOOST_TEST(invite.at("attendees").as_array().at(0).as_string() == "mailto:lotte@example.nl");
 
   BOOST_TEST(s.has_label(c, "trial"));
   BOOST_TEST(s.has_label(c, "booked"));
@@ -98,8 +110,18 @@ BOOST_AUTO_TEST_CASE(a_free_trial_lesson_is_booked_without_payment) {
   BOOST_TEST(s.scalar("SELECT count(*) FROM bookings WHERE status = 'confirmed' AND is_trial AND paid_with = 'trial' "
                       "AND product_id = 'trial-30' AND upper(lesson) - lower(lesson) = interval '30 minutes'") == 1);
   BOOST_TEST(s.scalar("SELECT count(*) FROM orders") == 0);
-  auto booking = s.text("SELECT id::text FROM bookings WHERE is_trial");
   s.payments.wait_until([&] { return s.events_of_booking(booking).size() == 1; }, "the trial's Google event exists");
+
+  // The tutor's event says who is coming and why, and links the conversation; not how to reach them.
+  const auto event = s.events_of_booking(booking).at(0);
+  const std::string summary{event.at("summary").as_string()};
+  const std::string description{event.at("description").as_string()};
+  BOOST_TEST(summary.find("Lotte Jansen") != std::string::npos, summary);
+  BOOST_TEST(description.find("Niveau: havo 4\nVak: Wiskunde B") != std::string::npos, description);
+  BOOST_TEST(description.find("/app/accounts/") != std::string::npos, description);
+  BOOST_TEST(description.find("/conversations/" + std::to_string(c)) != std::string::npos, description);
+  BOOST_TEST(description.find("lotte@example.nl") == std::string::npos, description);
+  BOOST_TEST(description.find("+316") == std::string::npos, description);
 }
 
 BOOST_AUTO_TEST_CASE(a_second_free_trial_is_refused_by_the_dialogue_and_the_database) {
@@ -193,8 +215,7 @@ BOOST_AUTO_TEST_CASE(a_lesson_is_paid_from_the_credit_the_student_has) {
   BOOST_TEST(contains(choice, "Je hebt nog 2 les(sen) tegoed. Hoe wil je deze les betalen?"));
   BOOST_TEST((containing(choice, "Hoe wil je").options == std::vector<std::string>{"Betalen met tegoed", "Online betalen"}));
   auto booked = s.say(c, "Betalen met tegoed", confirmed_text);
-  BOOST_TEST(contains(booked, "Betaald met tegoed; je hebt nog 1 les(sen) over. Je krijgt een agenda-uitnodiging op "
-                              "mila@example.nl."),
+  BOOST_TEST(contains(booked, "Betaald met tegoed; je hebt nog 1 les(sen) over."),
              chat_service::shown(booked));
 
   BOOST_TEST(s.scalar(balance_sql) == 1);
@@ -529,7 +550,7 @@ BOOST_AUTO_TEST_CASE(rescheduling_a_week_ahead_moves_the_booking_and_its_event) 
   times_of_a_fixed_day(s, c, {date::Monday, date::Tuesday, date::Wednesday, date::Thursday, date::Saturday});  // Anouk's days
   auto moved = s.say(c, "1", "✅");
   BOOST_TEST(contains(moved, "Je les is verzet ✅\nNieuwe tijd: "), "the student is told the lesson moved:" << chat_service::shown(moved));
-  BOOST_TEST(contains(moved, "met Anouk de Vries. Je krijgt een aangepaste agenda-uitnodiging."), chat_service::shown(moved));
+  BOOST_TEST(contains(moved, "met Anouk de Vries."), chat_service::shown(moved));
   s.settle();
   // The journey is over: the student can go on.
   auto next = s.say(c, "menu", "");

@@ -58,6 +58,19 @@ BOOST_AUTO_TEST_CASE(one_instance_at_a_time_claims_a_conversation) {
   BOOST_TEST(theirs.event.id == mine.event.id);  // not processed yet: the same event
 }
 
+// The invite and the e-mails need the intake's answers: the step that completed the intake
+// keeps them on the conversation's student, made for it when Chatwoot named no contact.
+BOOST_AUTO_TEST_CASE(a_completed_intake_is_kept_on_the_conversations_student) {
+  auto mine = claim(conn, "instance-a");
+  auto save = save_of(mine);
+  save.student = db::student_details{"Sanne", "sanne@example.nl", "havo 4", "wiskunde B", "en"};
+  BOOST_REQUIRE(db::save_step(conn, save));
+  BOOST_TEST(scalar("SELECT count(*) FROM students s JOIN conversations c ON c.student_id = s.id "
+                    "WHERE c.chatwoot_conversation_id = 900 AND s.name = 'Sanne' AND s.email = 'sanne@example.nl' "
+                    "AND s.level = 'havo 4' AND s.subject = 'wiskunde B' AND s.locale = 'en'") == 1);
+  BOOST_TEST(scalar("SELECT count(*) FROM students") == 1);
+}
+
 BOOST_AUTO_TEST_CASE(a_claim_whose_lease_ran_out_is_taken_over_and_its_holder_is_fenced_off) {
   db::connection other(url);
   auto stale = claim(conn, "frozen-instance", 1s);

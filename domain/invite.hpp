@@ -1,0 +1,75 @@
+#pragma once
+// The calendar invite a student gets for a booking (iTIP, RFC 5546, over iCalendar, RFC 5545):
+// what it says is decided here; mail/icalendar writes it out.
+//
+// One booking is one event in the student's calendar: its UID never changes, and its
+// SEQUENCE (the booking's invite_sequence) rises with every move and cancellation, so a
+// calendar replaces the event it has instead of adding a second one.
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/booking.hpp"
+#include "domain/calendar_rules.hpp"
+#include "domain/catalog.hpp"
+#include "domain/language.hpp"
+
+namespace tutorbot::domain {
+
+struct invite_party {
+  std::string name;
+  std::string email;
+};
+
+// request: an invite the student can accept (needs an organizer to answer to); cancel: the
+// same event withdrawn; publish: a calendar entry to import, when no organizer is configured.
+enum class invite_method { publish, request, cancel };
+std::string_view to_string(invite_method m);  // "PUBLISH", "REQUEST", "CANCEL"
+
+struct invite {
+  invite_method method = invite_method::publish;
+  bool cancelled = false;  // STATUS:CANCELLED (a cancel, or a published entry of a cancelled booking)
+  std::string uid;
+  int sequence = 0;
+  std::chrono::sys_seconds start, end, stamp;
+  std::string time_zone;  // IANA name: DTSTART and DTEND are local times in it
+  std::string summary, description, location;
+  std::optional<invite_party> organizer;
+  std::vector<invite_party> attendees;
+};
+
+// Who the lesson is for, as the intake recorded it.
+struct lesson_student {
+  std::string name, email, level, subject;
+  language lang = language::nl;
+};
+
+// The organizer: the school's name and the address replies go to. No address: no organizer.
+struct school_identity {
+  std::string name;
+  std::string email;
+};
+
+// What the invite draws on besides the booking and its student.
+struct invite_sources {
+  const tutor_rules* tutor = nullptr;  // name and location; the tutor id stands in without it
+  const domain::product* lesson_product = nullptr;  // the lesson's name; the product id stands in without it
+  school_identity school;
+  std::string time_zone;               // the school's
+};
+
+// The booking's invite as of now: a confirmed booking's is a request (a publish without an
+// organizer or a student address to invite); a cancelled or expired one's withdraws the event.
+invite invite_for(const booking& b, const lesson_student& student, const invite_sources& sources,
+                  std::chrono::sys_seconds now);
+
+// What the tutor's own calendar event says: who is coming and why, in the school's language,
+// with a link to the conversation when there is one; never the student's phone or address.
+struct tutor_event_text {
+  std::string summary, description;
+};
+tutor_event_text tutor_event_for(const booking& b, const lesson_student& student, const invite_sources& sources,
+                                 const std::string& conversation_link, language school_language = language::nl);
+
+}  // namespace tutorbot::domain

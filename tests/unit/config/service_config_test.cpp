@@ -51,6 +51,22 @@ BOOST_AUTO_TEST_CASE(ipv6_listen_address_is_accepted) {
   BOOST_TEST(valid(r).service.listen_port == 9090);
 }
 
+BOOST_AUTO_TEST_CASE(the_school_that_organizes_the_invites_is_read_from_mail) {
+  const temp_config t;
+  const auto r = load_service(t, "database:\n  url: postgresql:///x\nmail:\n  school_name: Bijlesschool\n"
+                                 "  from: info@school.nl\n  reply_to: planning@school.nl\n");
+  BOOST_TEST(valid(r).service.mail.school_name == "Bijlesschool");
+  BOOST_TEST(valid(r).service.mail.from == "info@school.nl");
+  BOOST_TEST(valid(r).service.mail.reply_to == "planning@school.nl");
+}
+
+BOOST_AUTO_TEST_CASE(a_mail_address_that_is_none_is_reported) {
+  const temp_config t;
+  const auto r = load_service(t, "database:\n  url: postgresql:///x\nmail:\n  from: Bijlesschool <info@school.nl>\n");
+  expect_only_problem(r, t.file("tutorbot.yaml"), 4, "mail.from",
+                      "\"Bijlesschool <info@school.nl>\" is not an e-mail address (name@example.nl)");
+}
+
 BOOST_AUTO_TEST_CASE(unknown_log_level_is_reported) {
   const temp_config t;
   const auto r = load_service(t, "service:\n  log_level: verbose\ndatabase:\n  url: postgresql:///x\n");

@@ -168,6 +168,7 @@ domain::dialogue_context base_context(const conversation_settings& settings) {
   domain::dialogue_context ctx;
   ctx.zone = settings.zone;
   ctx.catalog = settings.catalog;
+  ctx.invites_by_email = settings.invites_by_email;
   for (const auto& t : settings.calendar->tutors)
     ctx.tutors.push_back({domain::tutor_id{t.id}, t.name, t.durations_minutes});
   return ctx;

@@ -37,6 +37,7 @@ struct conversation_settings {
   const domain::calendar_rules* calendar = nullptr;
   const domain::payment_catalog* catalog = nullptr;
   const date::time_zone* zone = nullptr;
+  bool invites_by_email = false;  // mail is on: each booking change e-mails the student its invite
   std::chrono::seconds idle_passivation{300};  // an idle conversation actor stops
   // The registry looks for unprocessed events this often: payment outcomes written by the
   // supervisor, and events stored by other instances, are picked up this way.

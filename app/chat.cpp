@@ -3,12 +3,16 @@
 // app/chat_http.hpp, waiting for each answer.
 #include "app/chat.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <set>
+#include <sstream>
 
 #include <poll.h>
 #include <unistd.h>
@@ -17,6 +21,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "app/chat_http.hpp"
+#include "app/chat_mail.hpp"
 #include "app/chat_render.hpp"
 #include "net/url.hpp"
 
@@ -45,6 +50,7 @@ class chat_session {
     if (int rc = open_conversation(); rc != 0) return rc;
     banner();
     if (!read_transcript(true)) return 1;
+    show_new_mail(true);
     return loop();
   }
 
@@ -98,6 +104,29 @@ class chat_session {
             "/pay, /fail, /expire press that button on the last payment link's page; /help shows this;\n"
             "/quit or Ctrl-D leaves.") +
         "\n\n");
+  }
+
+  // A line for each e-mail the sandbox's SMTP server stored since the chat started, with the
+  // file to open in a mail program.
+  void show_new_mail(bool first = false) {
+    if (options_.maildir.empty()) return;
+    std::vector<std::filesystem::path> files;
+    for (const char* folder : {"new", "cur"}) {
+      std::error_code ec;
+      for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(options_.maildir) / folder, ec))
+        if (entry.is_regular_file()) files.push_back(entry.path());
+    }
+    std::sort(files.begin(), files.end());  // Maildir names start with the time of delivery
+    for (const auto& file : files) {
+      if (!mail_seen_.insert(file.filename().string()).second || first) continue;
+      std::ifstream in(file, std::ios::binary);
+      std::stringstream text;
+      text << in.rdbuf();
+      const auto mail = chat::summarize_mail(text.str());
+      if (!mail) continue;
+      out("📧 e-mail to " + mail->to + ": " + mail->subject + (mail->has_invite ? " (invite.ics)" : "") + "\n" +
+          dim("   " + file.string()) + "\n");
+    }
   }
 
   // New lines of the transcript printed; false after giving up on the sandbox.
@@ -270,6 +299,7 @@ class chat_session {
       }
       if (std::chrono::steady_clock::now() >= next_read) {
         if (!read_transcript()) return 1;
+        show_new_mail();
         next_read = std::chrono::steady_clock::now() + poll_interval;
       }
     }
@@ -285,6 +315,7 @@ class chat_session {
   int failures_ = 0;
   std::string status_;
   std::set<std::int64_t> seen_, seen_undelivered_;
+  std::set<std::string> mail_seen_;  // Maildir file names already shown (or there before the chat)
   std::vector<std::string> choices_;
   std::optional<chat::checkout_link> checkout_;
 };
@@ -299,6 +330,7 @@ bool parse_chat_args(const std::vector<std::string>& args, chat_options& out, st
     if (name == "--phone") target = &out.phone;
     else if (name == "--name") target = &out.name;
     else if (name == "--email") target = &out.email;
+    else if (name == "--maildir") target = &out.maildir;
     std::string ignored;
     if (name == "--config") target = &ignored;
     if (!target) {

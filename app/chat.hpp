@@ -12,9 +12,10 @@ struct chat_options {
   std::string phone = "+31612345678";
   std::string name = "Student";
   std::string email;  // "" → none
+  std::string maildir;  // the sandbox SMTP server's Maildir: new e-mails are shown; "" → none
 };
 
-// args as main sees them, args[0] == "chat": [--phone P] [--name N] [--email E]
+// args as main sees them, args[0] == "chat": [--phone P] [--name N] [--email E] [--maildir DIR]
 // (also --opt=value; --config DIR is accepted and not used). False with `error` on a
 // usage error.
 bool parse_chat_args(const std::vector<std::string>& args, chat_options& out, std::string& error);

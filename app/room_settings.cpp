@@ -89,7 +89,20 @@ actors::conversation_settings make_conversation_settings(const config::config& c
   conversations.calendar = &cfg.calendar;
   conversations.catalog = &cfg.payments;
   conversations.zone = zone;
+  conversations.invites_by_email = cfg.service.mail.enabled;
   return conversations;
+}
+
+actors::booking_mail_settings make_booking_mail_settings(const config::config& cfg, const date::time_zone* zone) {
+  const auto& mail = cfg.service.mail;
+  actors::booking_mail_settings settings;
+  settings.calendar = &cfg.calendar;
+  settings.catalog = &cfg.payments;
+  settings.zone = zone;
+  settings.school = {mail.school_name, mail.from};
+  if (!mail.reply_to.empty()) settings.reply_to = mail.reply_to;
+  settings.smtp = {mail.smtp_url, mail.smtp_user, mail.smtp_password.reveal(), mail.smtp_timeout};
+  return settings;
 }
 
 }  // namespace tutorbot::app

@@ -2,6 +2,7 @@
 // Each room's settings from the configuration: what the service starts every room with. The
 // actors, clients and connections a room works with are the service's to wire in. A timeout
 // that waits on another is derived from it here, never chained by comments.
+#include "actors/booking_mail.hpp"
 #include "actors/calendar_sync.hpp"
 #include "actors/conversation.hpp"
 #include "actors/db_pool.hpp"
@@ -33,5 +34,6 @@ actors::calendar_sync_settings make_calendar_sync_settings(const config::config&
 actors::payment_settings make_payment_settings(const config::config& cfg, const date::time_zone* zone);
 actors::tutor_registry_settings make_registry_settings(const config::config& cfg, const date::time_zone* zone);
 actors::conversation_settings make_conversation_settings(const config::config& cfg, const date::time_zone* zone);
+actors::booking_mail_settings make_booking_mail_settings(const config::config& cfg, const date::time_zone* zone);
 
 }  // namespace tutorbot::app

@@ -160,6 +160,15 @@ void service::start() {
       return actors::outbox_outcome::done();
     };
   }
+  if (s.cfg.service.mail.enabled) {
+    outbox.handlers[db::outbox_kind::booking_mail] =
+        actors::make_booking_mail(make_booking_mail_settings(s.cfg, date::locate_zone(s.cfg.calendar.timezone)));
+  } else {
+    // Without mail a booking's change has nobody to e-mail; no text promised one.
+    outbox.handlers[db::outbox_kind::booking_mail] = [](const db::outbox_item&, db::connection&) {
+      return actors::outbox_outcome::done();
+    };
+  }
   if (s.stripe) {
     outbox.handlers[db::outbox_kind::stripe_refund] = actors::make_stripe_refund(*s.stripe);
     outbox.handlers[db::outbox_kind::stripe_expire_session] = actors::make_session_expiry(*s.stripe);

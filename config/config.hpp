@@ -96,11 +96,17 @@ struct chatwoot_settings {
   bool allow_unsigned_webhooks = false;
 };
 
-// Who the school is to the students it writes to: the organizer of their calendar invites.
+// Who the school is to the students it writes to, and how its e-mail leaves: the organizer
+// of their calendar invites, and the SMTP server that sends them with each booking change.
 struct mail_settings {
+  bool enabled = false;     // SMTP_URL is set: students are e-mailed; off, no text promises an e-mail
   std::string school_name;  // the organizer's and sender's name
-  std::string from;         // the organizer's address: replies to an invite go here; empty = none
+  std::string from;         // the organizer's and sender's address; required when enabled
   std::string reply_to;     // optional: where answers to the school's e-mails go instead
+  std::string smtp_url;     // SMTP_URL: smtps://host:465 (TLS) or smtp://host:587 (STARTTLS)
+  std::string smtp_user;    // SMTP_USER; empty: no AUTH
+  secret smtp_password;     // SMTP_PASSWORD
+  std::chrono::seconds smtp_timeout{30};  // one delivery, connection to the server's last answer
 };
 
 struct provider_settings {

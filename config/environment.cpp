@@ -118,6 +118,17 @@ void apply_environment(const environment& env, std::vector<problem>& problems,
     else r.add("TUTORBOT_LOG_LEVEL", quote(*v) + " is not one of debug, info, warn, error");
   }
 
+  auto& mail = out.mail;
+  if (auto v = r.plain("SMTP_URL")) {
+    if (v->starts_with("smtp://") || v->starts_with("smtps://")) {
+      mail.smtp_url = *v;
+      mail.enabled = true;
+    }
+    else r.add("SMTP_URL", "is not an smtp:// or smtps:// URL");  // not quoted: it may hold a password
+  }
+  if (auto v = r.secret_text("SMTP_USER")) mail.smtp_user = *v;
+  r.secret_into("SMTP_PASSWORD", mail.smtp_password);
+
   auto& st = out.providers.stripe;
   r.secret_into("STRIPE_SECRET_KEY", st.secret_key);
   if (auto v = r.plain("STRIPE_PUBLISHABLE_KEY")) st.publishable_key = *v;

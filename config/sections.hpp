@@ -67,7 +67,7 @@ bool is_log_level(std::string_view text);
 // Where in tutorbot.yaml things were said, for problems found after the environment
 // has been read (a provider enabled without its secrets).
 struct service_marks {
-  int stripe = 0, google = 0, chatwoot = 0, database_url = 0;
+  int stripe = 0, google = 0, chatwoot = 0, mail = 0, database_url = 0;
   bool database_url_refused = false;  // already reported: it held a password
 };
 

@@ -56,9 +56,12 @@ void read_address(const YAML::Node& v, const sink& s, const std::string& path, s
 }
 
 void read_mail(const YAML::Node& node, const sink& s, const std::string& path, mail_settings& m) {
-  each_entry(node, s, path, {"school_name", "from", "reply_to"}, {}, [&](const std::string& key, const YAML::Node& v) {
+  each_entry(node, s, path, {"school_name", "from", "reply_to", "smtp_timeout_seconds"}, {},
+             [&](const std::string& key, const YAML::Node& v) {
     const auto p = join(path, key);
-    if (key == "school_name") {
+    if (key == "smtp_timeout_seconds") {
+      read_seconds(v, s, p, m.smtp_timeout, 5, 600);
+    } else if (key == "school_name") {
       if (auto t = get_string(v, s, p)) m.school_name = *t;
     } else {
       read_address(v, s, p, key == "from" ? m.from : m.reply_to);
@@ -238,6 +241,7 @@ void read_service(const YAML::Node& root, const sink& s, service_settings& out,
         }
       });
     } else if (section == "mail") {
+      marks.mail = line_of(node);
       read_mail(node, s, "mail", out.mail);
     } else {
       each_entry(node, s, "providers", {"stripe", "google", "chatwoot"}, {},
@@ -259,6 +263,10 @@ void read_service(const YAML::Node& root, const sink& s, service_settings& out,
 }
 
 void check_service(const service_settings& svc, const service_marks& marks, const sink& s) {
+  if (const auto& m = svc.mail; m.enabled) {
+    if (m.from.empty()) s.add(marks.mail, "mail.from", "is required when SMTP_URL is set: the sender of the students' e-mail");
+    if (!m.smtp_user.empty() && m.smtp_password.empty()) s.add(marks.mail, "mail", "SMTP_USER is set but SMTP_PASSWORD is not");
+  }
   // Problems about the environment name the variable, never its value.
   if (svc.database_url.empty() && !marks.database_url_refused)
     s.add(marks.database_url, "database.url", "is not set: set DATABASE_URL or database.url");

@@ -169,7 +169,7 @@ transition_result confirm_hold(connection& conn, const domain::booking_id& id, s
   return transact(conn, [&](pqxx::work& tx) -> transition_result {
     auto rows = tx.exec_prepared("confirm_hold", id.value, epoch(now), by.staff, by.reason);
     if (!rows.empty()) {
-      enqueue_calendar_sync_in(tx, id.value);
+      enqueue_booking_change_in(tx, id.value);
       return to_booking(rows[0]);
     }
     auto current = find_in(tx, id);
@@ -197,7 +197,7 @@ transition_result cancel_booking(connection& conn, const domain::booking_id& id,
     if (!rows.empty()) {
       auto cancelled = to_booking(rows[0]);
       if (tx.exec_prepared("was_confirmed", id.value)[0][0].as<bool>()) {
-        enqueue_calendar_sync_in(tx, id.value);
+        enqueue_booking_change_in(tx, id.value);
         if (policy) enqueue_cancellation_refund_in(tx, cancelled, *policy, now);
       }
       enqueue_session_expiry_in(tx, id.value);
@@ -233,7 +233,7 @@ transition_result reschedule_onto_hold(connection& conn, const domain::booking_i
     tx.exec_prepared("release_hold_for_reschedule", hold.value, epoch(now));
     auto moved = tx.exec_prepared("move_booking", id.value, epoch(held.lesson_start), epoch(held.lesson_end),
                                   epoch(held.blocked_start), epoch(held.blocked_end));
-    enqueue_calendar_sync_in(tx, id.value);
+    enqueue_booking_change_in(tx, id.value);
     return to_booking(moved[0]);
   });
 }

@@ -71,7 +71,7 @@ free_confirm_result confirm_without_payment(connection& conn, const domain::book
                                         kind == free_kind::trial ? "trial" : "credit", student_id);
       if (kind == free_kind::credit) tx.exec_prepared("spend_credit", student_id, booking.value);
       tx.exec("RELEASE SAVEPOINT confirm_free");
-      enqueue_calendar_sync_in(tx, booking.value);
+      enqueue_booking_change_in(tx, booking.value);
       return to_booking(confirmed[0]);
     } catch (const pqxx::unique_violation&) {
       tx.exec("ROLLBACK TO SAVEPOINT confirm_free");

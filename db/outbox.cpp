@@ -52,11 +52,17 @@ bool enqueue_in(pqxx::work& tx, const std::string& kind, const std::string& idem
               .empty();
 }
 
-void enqueue_calendar_sync_in(pqxx::work& tx, const std::string& booking_id) {
+void enqueue_booking_change_in(pqxx::work& tx, const std::string& booking_id) {
   // The booking id is a uuid; nothing in it needs escaping inside the JSON string.
   tx.exec_params("INSERT INTO outbox (kind, idempotency_key, payload) "
                  "VALUES ($1, 'calendar-sync:' || $2 || ':' || gen_random_uuid(), json_build_object('booking_id', $2::text))",
                  std::string(outbox_kind::calendar_sync), booking_id);
+  tx.exec_params("INSERT INTO outbox (kind, idempotency_key, payload) "
+                 "SELECT $2, 'booking-mail:' || id || ':' || invite_sequence, "
+                 "json_build_object('booking_id', id, 'sequence', invite_sequence) "
+                 "FROM bookings WHERE id = $1::uuid AND confirmed_at IS NOT NULL "
+                 "ON CONFLICT (idempotency_key) DO NOTHING",
+                 booking_id, std::string(outbox_kind::booking_mail));
 }
 
 void enqueue_session_expiry_in(pqxx::work& tx, const std::string& booking_id) {

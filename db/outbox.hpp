@@ -21,6 +21,9 @@ namespace outbox_kind {
 // Make the tutor's Google calendar agree with the booking: an event while it is confirmed
 // (moved when the lesson moved), none once it is cancelled. Payload: {"booking_id": "…"}.
 inline constexpr const char* calendar_sync = "calendar.sync";
+// E-mail the student the booking's invite as it stands at one invite sequence (a new, a moved
+// or a cancelled lesson). Payload: {"booking_id", "sequence"}; the key is the Message-ID's.
+inline constexpr const char* booking_mail = "mail.booking";
 // Refund (part of) a paid order. Payload: {"order_id", "amount_cents", "reason"}.
 inline constexpr const char* stripe_refund = "stripe.refund";
 // End a Checkout Session whose hold is gone, so nobody pays for a released slot.

@@ -10,8 +10,10 @@ namespace tutorbot::db {
 bool enqueue_in(pqxx::work& tx, const std::string& kind, const std::string& idempotency_key,
                 const std::string& payload, long long due_epoch);
 
-// calendar.sync for a booking; unique per call (several changes of one booking each sync).
-void enqueue_calendar_sync_in(pqxx::work& tx, const std::string& booking_id);
+// What follows a change of a confirmed booking (a confirmation, a move, a cancellation), made
+// inside the change's own transaction: calendar.sync, unique per call (several changes of one
+// booking each sync), and mail.booking, once per invite sequence the change left.
+void enqueue_booking_change_in(pqxx::work& tx, const std::string& booking_id);
 
 // stripe.expire_session for the booking's open Checkout Session, if it has one: a released
 // hold must not stay payable.

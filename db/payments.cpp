@@ -320,7 +320,7 @@ payment_outcome record_paid_checkout(connection& conn, const paid_checkout& paid
     tell_conversation(tx, order, payment_news::payment_succeeded, {});
     if (booking.status == domain::booking_status::held) {
       tx.exec_prepared("confirm_paid_booking", booking.id.value, epoch(now));
-      enqueue_calendar_sync_in(tx, booking.id.value);
+      enqueue_booking_change_in(tx, booking.id.value);
       tell_conversation(tx, order, payment_news::booking_confirmed, booking_payload(booking));
       return payment_outcome::confirmed;
     }
@@ -331,7 +331,7 @@ payment_outcome record_paid_checkout(connection& conn, const paid_checkout& paid
     try {
       tx.exec_prepared("confirm_paid_booking", booking.id.value, epoch(now));
       tx.exec("RELEASE SAVEPOINT retake_slot");
-      enqueue_calendar_sync_in(tx, booking.id.value);
+      enqueue_booking_change_in(tx, booking.id.value);
       tell_conversation(tx, order, payment_news::booking_confirmed, booking_payload(booking));
       return payment_outcome::rebooked_late;
     } catch (const pqxx::sql_error& e) {
@@ -413,7 +413,7 @@ refund_outcome record_refund(connection& conn, const refund_facts& refund, sys_s
       auto cancelled = tx.exec_prepared("cancel_refunded_booking", order.booking->value, epoch(now));
       cancelled_now = cancelled.affected_rows() > 0;
       if (cancelled_now) {
-        enqueue_calendar_sync_in(tx, order.booking->value);
+        enqueue_booking_change_in(tx, order.booking->value);
         tell_conversation(tx, order, payment_news::booking_cancelled, {{"booking_id", order.booking->value}});
       }
     }

@@ -63,6 +63,7 @@ struct dialogue_context {
   std::chrono::sys_seconds now;
   const date::time_zone* zone = nullptr;           // the school's zone; required
   const payment_catalog* catalog = nullptr;        // products, hold time, cancellation policy; required
+  bool invites_by_email = false;                   // a booking's invite is e-mailed: say so, never otherwise
   std::vector<tutor_info> tutors;
   contact_info contact;
   bool trial_used = false;

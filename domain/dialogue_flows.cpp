@@ -36,6 +36,11 @@ std::string machine::when_text(const slot& sl) const { return format_date_time_l
 std::string machine::email() const {
   return s.intake.fields[static_cast<std::size_t>(intake_field::email)].value_or("");
 }
+std::string machine::mail_note(msg note) const {
+  const std::string address = email().empty() ? ctx.contact.email.value_or("") : email();
+  if (!ctx.invites_by_email || address.empty()) return {};
+  return "\n\n" + t(note, {{"email", address}});
+}
 
 // ---- starting flows --------------------------------------------------------------------------
 

@@ -110,6 +110,7 @@ void machine::on_cancelled(const booking_cancelled& e) {
                      : s.refund_amount > cents{0}
                          ? t(msg::cancelled_refund_pending, {{"when", when}, {"amount", format_money(s.lang, s.refund_amount)}})
                          : t(msg::cancelled, {{"when", when}});
+  text += mail_note(msg::mail_note_cancel);
   out.emplace_back(add_labels{{std::string{labels::cancelled}}});
   reset_draft();
   s.phase = dialogue_phase::idle;

@@ -78,6 +78,10 @@ struct machine {
   std::string start_title(std::chrono::sys_seconds start) const;
   std::string when_text(const slot& s) const;
   std::string email() const;
+  // "\n\n" and the note that the e-mail `note` tells of is on its way, when mail is on and an
+  // address is known; else nothing: no text promises an e-mail that will not come. Filled into
+  // a message's {mail_note}, or added after it.
+  std::string mail_note(msg note) const;
   void on_slots(const slots_found& e);
   void on_no_slots();
   void on_hold(const hold_placed& e);

@@ -110,21 +110,23 @@ void machine::on_confirmed(const booking_confirmed& e) {
     // A late payment confirmed after the student moved on: tell them, change nothing else.
     if (s.phase == dialogue_phase::handoff) return;
     out.emplace_back(add_labels{{std::string{labels::booked}}});
-    say(t(msg::booking_confirmed, {{"when", when}, {"tutor", tutor}}));
+    say(t(msg::booking_confirmed, {{"when", when}, {"tutor", tutor}, {"mail_note", mail_note(msg::mail_note_invite)}}));
     return;
   }
+  const std::string note = mail_note(s.flow == dialogue_flow::reschedule ? msg::mail_note_update : msg::mail_note_invite);
   std::string text;
   switch (s.flow) {
     case dialogue_flow::trial:
-      text = t(msg::trial_confirmed, {{"when", when}, {"tutor", tutor}});
+      text = t(msg::trial_confirmed, {{"when", when}, {"tutor", tutor}, {"mail_note", note}});
       break;
     case dialogue_flow::reschedule:
-      text = t(msg::rescheduled, {{"when", when}, {"tutor", tutor}});
+      text = t(msg::rescheduled, {{"when", when}, {"tutor", tutor}, {"mail_note", note}});
       break;
     default:
       text = s.pay_with_credit
-          ? t(msg::credit_confirmed, {{"when", when}, {"tutor", tutor}, {"credits", std::to_string(ctx.credits)}})
-          : t(msg::booking_confirmed, {{"when", when}, {"tutor", tutor}});
+          ? t(msg::credit_confirmed,
+              {{"when", when}, {"tutor", tutor}, {"credits", std::to_string(ctx.credits)}, {"mail_note", note}})
+          : t(msg::booking_confirmed, {{"when", when}, {"tutor", tutor}, {"mail_note", note}});
   }
   if (s.flow != dialogue_flow::reschedule) out.emplace_back(add_labels{{std::string{labels::booked}}});
   s.hold.reset();  // it is a booking now

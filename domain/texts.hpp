@@ -34,6 +34,8 @@ enum class msg : std::size_t {
   weekend_discount_note, vat_exempt, vat_rate, payment_received, package_paid, opt_book_now,
   opt_later, booking_confirmed, trial_confirmed, credit_confirmed, payment_failed, opt_retry,
   opt_other_time, payment_expired, opt_new_times, trial_used, trial_unavailable,
+  // said only when mail is on (dialogue_context::invites_by_email)
+  mail_note_invite, mail_note_update, mail_note_cancel,
   // my lessons
   no_lessons, my_lessons_intro, lesson_line, lesson_actions, opt_reschedule, opt_cancel, opt_back,
   cancel_confirm_refund, cancel_confirm_no_refund, cancel_confirm_credit, cancel_confirm_free,
@@ -50,11 +52,14 @@ enum class msg : std::size_t {
   idle, language_switched, any_tutor_name,
   // the calendar invite (in the student's language)
   invite_summary, invite_summary_no_subject, invite_description,
+  // the e-mail with a booking's invite (in the student's language)
+  mail_confirmed_subject, mail_moved_subject, mail_cancelled_subject, mail_greeting, mail_greeting_unnamed,
+  mail_confirmed, mail_moved, mail_cancelled, mail_location, mail_invite_note, mail_cancel_note, mail_closing,
   // the tutor's calendar event (in the school's language)
   tutor_event_summary, tutor_event_tutor, tutor_event_student, tutor_event_level, tutor_event_subject, tutor_event_conversation,
   tutor_event_booking,
   // staff note (always rendered in the school's language, Dutch)
-  note_intake_title, note_processing_failed, note_delivery_failed, note_attachment_with_text,
+  note_intake_title, note_processing_failed, note_delivery_failed, note_mail_refused, note_attachment_with_text,
   // words the student may type
   words_menu, words_stop, words_help, words_human, words_english, words_dutch, words_yes,
   words_no, words_change, words_more, words_any, words_student, words_parent,

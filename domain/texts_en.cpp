@@ -63,9 +63,9 @@ text_catalog make() {
   set(msg::package_paid, "Payment received, thank you! You now have {credits} lesson credits. Shall we schedule a lesson right away?");
   set(msg::opt_book_now, "Schedule a lesson");
   set(msg::opt_later, "Later");
-  set(msg::booking_confirmed, "Your lesson is booked ✅\n{when} with {tutor}.\n\nType *menu* if there's anything else.");
-  set(msg::trial_confirmed, "Your trial lesson is booked ✅\n{when} with {tutor}.\n\nSee you then!");
-  set(msg::credit_confirmed, "Your lesson is booked ✅\n{when} with {tutor}.\n\nPaid with credit; you have {credits} lesson(s) left.");
+  set(msg::booking_confirmed, "Your lesson is booked ✅\n{when} with {tutor}.{mail_note}\n\nType *menu* if there's anything else.");
+  set(msg::trial_confirmed, "Your trial lesson is booked ✅\n{when} with {tutor}.{mail_note}\n\nSee you then!");
+  set(msg::credit_confirmed, "Your lesson is booked ✅\n{when} with {tutor}.\n\nPaid with credit; you have {credits} lesson(s) left.{mail_note}");
   set(msg::payment_failed, "The payment didn't go through. Your time is still reserved for a little while. What would you like to do?");
   set(msg::opt_retry, "Pay again");
   set(msg::opt_other_time, "Another time");
@@ -93,7 +93,7 @@ text_catalog make() {
   set(msg::refund_done, "{amount} has been refunded. It will be in your account within 5 to 10 working days.");
   set(msg::reschedule_too_late, "Lessons can be rescheduled up to {hours} hours before they start. Would you like to talk to a person?");
   set(msg::reschedule_pick, "To which time would you like to move your lesson with {tutor}?");
-  set(msg::rescheduled, "Your lesson is rescheduled ✅\nNew time: {when} with {tutor}.");
+  set(msg::rescheduled, "Your lesson is rescheduled ✅\nNew time: {when} with {tutor}.{mail_note}");
   set(msg::kept, "Fine, your lesson stays as it is.");
 
   set(msg::prices_title, "*Prices* (what you pay, VAT included where due)");
@@ -128,6 +128,21 @@ text_catalog make() {
   set(msg::invite_summary, "{subject} lesson with {tutor}");
   set(msg::invite_summary_no_subject, "Lesson with {tutor}");
   set(msg::invite_description, "{product} with {tutor} for {student}.\nWant to reschedule or cancel? Send us a WhatsApp message and choose *My lessons*.");
+  set(msg::mail_note_invite, "📧 The confirmation with the calendar invite is on its way to {email}.");
+  set(msg::mail_note_update, "📧 The updated calendar invite is on its way to {email}.");
+  set(msg::mail_note_cancel, "📧 The cancellation is on its way to {email}; it takes the lesson out of your calendar.");
+  set(msg::mail_confirmed_subject, "Your lesson is booked: {when}");
+  set(msg::mail_moved_subject, "Your lesson has moved: {when}");
+  set(msg::mail_cancelled_subject, "Your lesson is cancelled: {when}");
+  set(msg::mail_greeting, "Hi {name},");
+  set(msg::mail_greeting_unnamed, "Hi,");
+  set(msg::mail_confirmed, "Your lesson is booked: {product} with {tutor}, {when}.");
+  set(msg::mail_moved, "Your lesson with {tutor} has moved to {when}.");
+  set(msg::mail_cancelled, "Your lesson with {tutor} on {when} is cancelled.");
+  set(msg::mail_location, "Where: {location}");
+  set(msg::mail_invite_note, "The calendar invite is attached. Add it to your calendar; if anything changes, a new one will update it.");
+  set(msg::mail_cancel_note, "If the lesson was in your calendar, the attachment takes it out.");
+  set(msg::mail_closing, "Questions, or a change? Send us a WhatsApp message.\n\nKind regards,\n{school}");
   set(msg::tutor_event_summary, "{product} — {student}");
   set(msg::tutor_event_tutor, "Tutor: {tutor}");
   set(msg::tutor_event_student, "Student: {student}");
@@ -135,6 +150,7 @@ text_catalog make() {
   set(msg::tutor_event_subject, "Subject: {subject}");
   set(msg::tutor_event_conversation, "Conversation: {link}");
   set(msg::tutor_event_booking, "Booked through tutorbot (booking {booking}).");
+  set(msg::note_mail_refused, "⚠️ The e-mail with the calendar invite ({subject}) to {email} was refused by the mail server: {reason}. Check the address with the student.");
   set(msg::note_intake_title, "WhatsApp intake (tutorbot)");
   set(msg::note_processing_failed, "tutorbot could not process a message of this student and handed the conversation "
                                    "over. The message is among the parked events. Error: {error}");

@@ -64,9 +64,9 @@ text_catalog make() {
   set(msg::package_paid, "Betaling ontvangen, dank je wel! Je hebt nu {credits} lessen tegoed. Zullen we meteen een les inplannen?");
   set(msg::opt_book_now, "Les inplannen");
   set(msg::opt_later, "Later");
-  set(msg::booking_confirmed, "Je les staat vast ✅\n{when} met {tutor}.\n\nTyp *menu* als je nog iets wilt.");
-  set(msg::trial_confirmed, "Je proefles staat vast ✅\n{when} met {tutor}.\n\nTot dan!");
-  set(msg::credit_confirmed, "Je les staat vast ✅\n{when} met {tutor}.\n\nBetaald met tegoed; je hebt nog {credits} les(sen) over.");
+  set(msg::booking_confirmed, "Je les staat vast ✅\n{when} met {tutor}.{mail_note}\n\nTyp *menu* als je nog iets wilt.");
+  set(msg::trial_confirmed, "Je proefles staat vast ✅\n{when} met {tutor}.{mail_note}\n\nTot dan!");
+  set(msg::credit_confirmed, "Je les staat vast ✅\n{when} met {tutor}.\n\nBetaald met tegoed; je hebt nog {credits} les(sen) over.{mail_note}");
   set(msg::payment_failed, "De betaling is niet gelukt. Je tijd blijft nog even voor je gereserveerd. Wat wil je doen?");
   set(msg::opt_retry, "Opnieuw betalen");
   set(msg::opt_other_time, "Andere tijd");
@@ -94,7 +94,7 @@ text_catalog make() {
   set(msg::refund_done, "{amount} is teruggestort. Het staat binnen 5 tot 10 werkdagen op je rekening.");
   set(msg::reschedule_too_late, "Verzetten kan tot {hours} uur voor de les. Wil je een medewerker spreken?");
   set(msg::reschedule_pick, "Naar welke tijd wil je de les met {tutor} verzetten?");
-  set(msg::rescheduled, "Je les is verzet ✅\nNieuwe tijd: {when} met {tutor}.");
+  set(msg::rescheduled, "Je les is verzet ✅\nNieuwe tijd: {when} met {tutor}.{mail_note}");
   set(msg::kept, "Prima, je les blijft staan.");
 
   set(msg::prices_title, "*Prijzen* (wat je betaalt, incl. eventuele btw)");
@@ -129,6 +129,21 @@ text_catalog make() {
   set(msg::invite_summary, "Bijles {subject} met {tutor}");
   set(msg::invite_summary_no_subject, "Bijles met {tutor}");
   set(msg::invite_description, "{product} met {tutor} voor {student}.\nWil je verzetten of annuleren? Stuur ons een WhatsApp-bericht en kies *Mijn lessen*.");
+  set(msg::mail_note_invite, "📧 De bevestiging met de agenda-uitnodiging gaat per e-mail naar {email}.");
+  set(msg::mail_note_update, "📧 De bijgewerkte agenda-uitnodiging gaat per e-mail naar {email}.");
+  set(msg::mail_note_cancel, "📧 De annulering gaat per e-mail naar {email}; die haalt de les uit je agenda.");
+  set(msg::mail_confirmed_subject, "Je les staat vast: {when}");
+  set(msg::mail_moved_subject, "Je les is verzet: {when}");
+  set(msg::mail_cancelled_subject, "Je les is geannuleerd: {when}");
+  set(msg::mail_greeting, "Hoi {name},");
+  set(msg::mail_greeting_unnamed, "Hoi,");
+  set(msg::mail_confirmed, "Je les staat vast: {product} met {tutor}, {when}.");
+  set(msg::mail_moved, "Je les met {tutor} is verzet naar {when}.");
+  set(msg::mail_cancelled, "Je les met {tutor} van {when} is geannuleerd.");
+  set(msg::mail_location, "Waar: {location}");
+  set(msg::mail_invite_note, "De agenda-uitnodiging zit bij deze e-mail. Zet hem in je agenda; verandert er iets, dan krijg je een nieuwe die hem bijwerkt.");
+  set(msg::mail_cancel_note, "Stond de les in je agenda, dan haalt de bijlage hem eruit.");
+  set(msg::mail_closing, "Vragen, of iets wijzigen? Stuur ons een WhatsApp-bericht.\n\nGroeten,\n{school}");
   set(msg::tutor_event_summary, "{product} — {student}");
   set(msg::tutor_event_tutor, "Docent: {tutor}");
   set(msg::tutor_event_student, "Leerling: {student}");
@@ -136,6 +151,7 @@ text_catalog make() {
   set(msg::tutor_event_subject, "Vak: {subject}");
   set(msg::tutor_event_conversation, "Gesprek: {link}");
   set(msg::tutor_event_booking, "Geboekt via tutorbot (boeking {booking}).");
+  set(msg::note_mail_refused, "⚠️ De e-mail met de agenda-uitnodiging ({subject}) aan {email} is geweigerd door de mailserver: {reason}. Controleer het adres met de leerling.");
   set(msg::note_intake_title, "Intake via WhatsApp (tutorbot)");
   set(msg::note_processing_failed, "tutorbot kon een bericht van deze leerling niet verwerken en heeft het gesprek "
                                    "doorgegeven. Het bericht staat bij de geparkeerde gebeurtenissen. Fout: {error}");

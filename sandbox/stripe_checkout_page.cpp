@@ -1,5 +1,6 @@
 #include "sandbox/stripe_checkout_page.hpp"
 
+#include "domain/html_text.hpp"
 #include "net/json_fields.hpp"
 #include "sandbox/stripe_protocol.hpp"
 
@@ -8,22 +9,6 @@ namespace tutorbot::sandbox::stripe {
 namespace json = boost::json;
 
 namespace {
-
-std::string escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 const char* style = R"(<style>
 body{font-family:system-ui,sans-serif;max-width:34rem;margin:2rem auto;padding:0 1rem;color:#1a1f36}
@@ -35,14 +20,14 @@ border:1px solid #635bff;background:#635bff;color:#fff;cursor:pointer}button.alt
 .muted{color:#697386;font-size:.9rem}</style>)";
 
 std::string page(std::string_view title, const std::string& body) {
-  return "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + escape(title) +
+  return "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + domain::escape_html(title) +
          "</title><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">" + style +
          "</head><body>\n" + body + "\n<p class=\"muted\">tutorbot sandbox — no real payment is made.</p></body></html>\n";
 }
 
 std::string button(const std::string& action, std::string_view label, const std::string& extra, bool alt) {
-  return "<form method=\"post\" action=\"" + escape(action) + "\">" + extra + "<button type=\"submit\"" +
-         (alt ? " class=\"alt\"" : "") + ">" + escape(label) + "</button></form>\n";
+  return "<form method=\"post\" action=\"" + domain::escape_html(action) + "\">" + extra + "<button type=\"submit\"" +
+         (alt ? " class=\"alt\"" : "") + ">" + domain::escape_html(label) + "</button></form>\n";
 }
 
 }  // namespace
@@ -60,17 +45,17 @@ std::string checkout_page_html(const json::object& session, const json::array& l
   const std::string currency = net::string_at(session, "currency");
   const std::string status = net::string_at(session, "status");
   std::string body = "<h1>Pay tutorbot sandbox</h1>\n<div class=\"total\">" +
-                     escape(format_amount(session.at("amount_total").as_int64(), currency)) + "</div>\n<table>\n";
+                     domain::escape_html(format_amount(session.at("amount_total").as_int64(), currency)) + "</div>\n<table>\n";
   for (const auto& value : line_items) {
     const auto& item = value.as_object();
-    body += "<tr><td>" + escape(net::string_at(item, "description")) + "</td><td class=\"n\">× " +
+    body += "<tr><td>" + domain::escape_html(net::string_at(item, "description")) + "</td><td class=\"n\">× " +
             std::to_string(item.at("quantity").as_int64()) + "</td><td class=\"n\">" +
-            escape(format_amount(item.at("amount_total").as_int64(), currency)) + "</td></tr>\n";
+            domain::escape_html(format_amount(item.at("amount_total").as_int64(), currency)) + "</td></tr>\n";
   }
   body += "</table>\n";
   if (const auto email = net::string_at(session, "customer_email"); !email.empty())
-    body += "<p class=\"muted\">" + escape(email) + "</p>\n";
-  if (!notice.empty()) body += "<p class=\"notice\">" + escape(notice) + "</p>\n";
+    body += "<p class=\"muted\">" + domain::escape_html(email) + "</p>\n";
+  if (!notice.empty()) body += "<p class=\"notice\">" + domain::escape_html(notice) + "</p>\n";
 
   const std::string base = "/checkout/" + id;
   if (status == "open") {
@@ -79,7 +64,7 @@ std::string checkout_page_html(const json::object& session, const json::array& l
     if (methods.size() > 1) {
       choose = "<select name=\"payment_method_type\">";
       for (const auto& m : methods) {
-        const auto name = escape(std::string(m.as_string()));
+        const auto name = domain::escape_html(std::string(m.as_string()));
         choose += "<option value=\"" + name + "\">" + name + "</option>";
       }
       choose += "</select> ";
@@ -88,22 +73,22 @@ std::string checkout_page_html(const json::object& session, const json::array& l
     body += button(base + "/fail", "Fail (card declined)", "", true);
     body += button(base + "/expire", "Expire", "", true);
     if (const auto cancel = net::string_at(session, "cancel_url"); !cancel.empty())
-      body += "<p><a href=\"" + escape(cancel) + "\">← Back</a></p>\n";
+      body += "<p><a href=\"" + domain::escape_html(cancel) + "\">← Back</a></p>\n";
   } else if (status == "complete") {
     body += "<p><strong>Paid.</strong> Payment received, thank you.</p>\n";
     if (const auto back = success_redirect(session); !back.empty())
-      body += "<p><a href=\"" + escape(back) + "\">Continue</a></p>\n";
+      body += "<p><a href=\"" + domain::escape_html(back) + "\">Continue</a></p>\n";
   } else {
     body += "<p><strong>This checkout session has expired.</strong> Ask for a new payment link.</p>\n";
     if (const auto cancel = net::string_at(session, "cancel_url"); !cancel.empty())
-      body += "<p><a href=\"" + escape(cancel) + "\">← Back</a></p>\n";
+      body += "<p><a href=\"" + domain::escape_html(cancel) + "\">← Back</a></p>\n";
   }
   return page("Checkout " + id, body);
 }
 
 std::string checkout_error_html(int status, std::string_view message) {
   return page("Checkout", "<h1>Checkout (" + std::to_string(status) + ")</h1>\n<p class=\"notice\">" +
-                              escape(message) + "</p>\n");
+                              domain::escape_html(message) + "</p>\n");
 }
 
 }  // namespace tutorbot::sandbox::stripe

@@ -50,6 +50,19 @@ case "$GCAL_API_BASE" in
     sandbox_pid=$!
     ;;
 esac
+# A real SMTP server (aiosmtpd, python3-aiosmtpd) keeps the students' e-mail in var/mail/, a
+# Maildir: each file is one message, to open with any mail program (its invite.ics too).
+maildir=
+case "${SMTP_URL:-}" in
+  smtp://127.0.0.1:*|smtp://localhost:*)
+    if [ -n "$sandbox_pid" ]; then
+      maildir=var/mail
+      PYTHONPATH=sandbox /usr/bin/python3 -m aiosmtpd -n -l "${SMTP_URL#smtp://}" -c smtp_sink.Sink "$maildir" \
+        >var/log/smtp.log 2>&1 &
+      smtp_pid=$!
+    fi
+    ;;
+esac
 # The chat plays a student of the Chatwoot sandbox only.
 case "$CHATWOOT_BASE_URL" in
   http://127.0.0.1:*|http://localhost:*) [ -n "$sandbox_pid" ] || chat=0 ;;
@@ -57,6 +70,8 @@ case "$CHATWOOT_BASE_URL" in
 esac
 
 stop_sandbox() {
+  # aiosmtpd ends with a non-zero status on SIGTERM: not a failure of the run.
+  if [ -n "${smtp_pid:-}" ] && kill -TERM "$smtp_pid" 2>/dev/null; then wait "$smtp_pid" 2>/dev/null || true; fi
   [ -n "$sandbox_pid" ] && kill -TERM "$sandbox_pid" 2>/dev/null && wait "$sandbox_pid" 2>/dev/null
   return 0
 }
@@ -113,10 +128,10 @@ if ! wait_for "http://$listen/readyz" 60 "$pid"; then
   tail -n 20 var/log/serve.log >&2
   exit $((status == 0 ? 1 : status))
 fi
-echo "run: serving on http://$listen; logs in var/log/serve.log and var/log/sandbox.log"
+echo "run: serving on http://$listen; logs in var/log/serve.log and var/log/sandbox.log${maildir:+; e-mail in $maildir/}"
 
 status=0
-./build/tutorbot chat || status=$?
+./build/tutorbot chat ${maildir:+--maildir "$maildir"} || status=$?
 [ "$status" = 130 ] && status=0  # Ctrl-C: a normal way to stop
 kill -TERM $pid 2>/dev/null || true
 wait $pid 2>/dev/null || wait $pid 2>/dev/null || true

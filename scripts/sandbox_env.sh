@@ -15,6 +15,8 @@
 : "${CHATWOOT_ACCOUNT_ID:=1}"
 : "${CHATWOOT_WEBHOOK_TOKEN:=chatwoot-sandbox-webhook}"
 : "${CHATWOOT_SIGNING_SECRET:=chatwoot-sandbox-signing-secret}"
+# The run command's SMTP server (aiosmtpd, started beside the sandbox): mail is on.
+: "${SMTP_URL:=smtp://127.0.0.1:8025}"
 # `tutorbot sandbox` accepts CHATWOOT_API_TOKEN as the agent bot's token; CHATWOOT_USER_TOKEN,
 # when set, is a separate agent's token and the bot token then gets Chatwoot's bot limits
 # (401 on listing messages and updating contacts); unset, the one token may do everything.
@@ -27,4 +29,4 @@ fi
 export TUTORBOT_API_TOKEN STRIPE_SECRET_KEY STRIPE_PUBLISHABLE_KEY STRIPE_WEBHOOK_SECRET STRIPE_API_BASE \
   GCAL_API_BASE GCAL_SERVICE_ACCOUNT_JSON CHATWOOT_BASE_URL CHATWOOT_API_TOKEN CHATWOOT_ACCOUNT_ID \
   CHATWOOT_WEBHOOK_TOKEN
-export CHATWOOT_SIGNING_SECRET
+export CHATWOOT_SIGNING_SECRET SMTP_URL

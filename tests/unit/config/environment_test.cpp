@@ -147,6 +147,24 @@ BOOST_AUTO_TEST_CASE(a_database_url_with_a_stray_percent_is_refused_without_quot
   BOOST_TEST(problems_of(load_config(TUTORBOT_SOURCE_DIR "/config", fake_env(env))).empty());
 }
 
+BOOST_AUTO_TEST_CASE(smtp_url_turns_mail_on_and_a_bad_one_is_refused_without_quoting_it) {
+  auto env = all_secrets();
+  BOOST_TEST(!valid(load_config(TUTORBOT_SOURCE_DIR "/config", fake_env(env))).service.mail.enabled);
+  env["SMTP_URL"] = "smtps://smtp.example.nl:465";
+  env["SMTP_USER"] = "school";
+  env["SMTP_PASSWORD"] = "SMTP_SECRETVALUE8";
+  const auto on = load_config(TUTORBOT_SOURCE_DIR "/config", fake_env(env));
+  BOOST_TEST(valid(on).service.mail.enabled);
+  BOOST_TEST(valid(on).service.mail.smtp_url == "smtps://smtp.example.nl:465");
+  BOOST_TEST(valid(on).service.mail.smtp_password.reveal() == "SMTP_SECRETVALUE8");
+  env["SMTP_URL"] = "https://school:SECRETVALUE9@smtp.example.nl";
+  const auto ps = problems_of(load_config(TUTORBOT_SOURCE_DIR "/config", fake_env(env)));
+  BOOST_REQUIRE_EQUAL(ps.size(), 1u);
+  const auto text = to_string(ps[0]);
+  BOOST_TEST(text.find("SMTP_URL: is not an smtp:// or smtps:// URL") != std::string::npos, text);
+  BOOST_TEST(text.find("SECRETVALUE9") == std::string::npos, text);
+}
+
 BOOST_AUTO_TEST_CASE(missing_secret_problems_never_contain_secret_values) {
   auto env = all_secrets();
   env.erase("STRIPE_WEBHOOK_SECRET");  // one missing; the others are set

@@ -67,6 +67,14 @@ BOOST_AUTO_TEST_CASE(a_mail_address_that_is_none_is_reported) {
                       "\"Bijlesschool <info@school.nl>\" is not an e-mail address (name@example.nl)");
 }
 
+BOOST_AUTO_TEST_CASE(mail_needs_a_sender_once_smtp_url_is_set) {
+  const temp_config t;
+  const auto r = load_service(t, "database:\n  url: postgresql:///x\nmail:\n  school_name: Bijlesschool\n",
+                              {{"SMTP_URL", "smtp://127.0.0.1:8025"}});
+  expect_only_problem(r, t.file("tutorbot.yaml"), 4, "mail.from",
+                      "is required when SMTP_URL is set: the sender of the students' e-mail");
+}
+
 BOOST_AUTO_TEST_CASE(unknown_log_level_is_reported) {
   const temp_config t;
   const auto r = load_service(t, "service:\n  log_level: verbose\ndatabase:\n  url: postgresql:///x\n");

@@ -155,22 +155,51 @@ BOOST_AUTO_TEST_CASE(stop_releases_a_placed_hold) {
   BOOST_TEST(!s.hold);
 }
 
-BOOST_AUTO_TEST_CASE(after_payment_menu_waits_for_the_confirmation_and_keeps_the_booking) {
-  const auto ctx = known_student();
+namespace {
+
+// Menu, a 60-minute lesson with Anouk on 10 March 2026 at 16:00, held as b-1 and paid.
+dialogue_state paid_lesson(const dialogue_context& ctx, const slot& sl) {
   dialogue_state s;
   say(s, ctx, {"hoi", "2", "ja", "1", "3"});
-  const slot sl{utc(2026, 3, 10, 15), utc(2026, 3, 10, 16)};
   s = step(s, slots_found{{{tutor_id{"anouk"}, sl}}}, ctx).state;
   s = say(s, ctx, {"1"}).state;
   s = step(s, hold_placed{booking_id{"b-1"}, utc(2026, 3, 9, 10, 20), {tutor_id{"anouk"}, sl}}, ctx).state;
   s = step(s, payment_link_ready{"https://pay", utc(2026, 3, 9, 10, 40)}, ctx).state;
-  s = step(s, payment_succeeded{}, ctx).state;
+  return step(s, payment_succeeded{}, ctx).state;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(after_payment_menu_waits_for_the_confirmation_and_keeps_the_booking) {
+  const auto ctx = known_student();
+  const slot sl{utc(2026, 3, 10, 15), utc(2026, 3, 10, 16)};
+  auto s = paid_lesson(ctx, sl);
   const auto r = say(s, ctx, {"menu"});
   BOOST_TEST(effects_of<release_hold>(r).empty());
   BOOST_TEST(s.phase == dialogue_phase::awaiting_confirmation);
   const auto done = step(s, booking_confirmed{booking_id{"b-1"}, {tutor_id{"anouk"}, sl}}, ctx);
   BOOST_TEST(done.state.phase == dialogue_phase::idle);
   BOOST_TEST(effects_of<add_labels>(done).at(0).labels.at(0) == "booked");
+}
+
+// The confirmation tells of the e-mail with the invite only when mail is on.
+BOOST_AUTO_TEST_CASE(the_confirmation_promises_the_invite_by_email_only_when_mail_is_on) {
+  auto confirmation = [](bool mail_on) {
+    auto ctx = known_student();
+    ctx.invites_by_email = mail_on;
+    const slot sl{utc(2026, 3, 10, 15), utc(2026, 3, 10, 16)};
+    const auto s = paid_lesson(ctx, sl);
+    const auto done = step(s, booking_confirmed{booking_id{"b-1"}, {tutor_id{"anouk"}, sl}}, ctx);
+    const auto said = effects_of<send_text>(done);
+    BOOST_REQUIRE(!said.empty());
+    return said.back().text;
+  };
+  const auto without = confirmation(false);
+  const auto with = confirmation(true);
+  BOOST_TEST(without.find("e-mail") == std::string::npos, without);
+  const auto note = with.find("\n\n📧 De bevestiging met de agenda-uitnodiging gaat per e-mail naar ");
+  BOOST_REQUIRE_MESSAGE(note != std::string::npos, with);
+  BOOST_TEST(note < with.find("Typ *menu*"), "the note comes with the lesson, before what to do next: " << with);
 }
 
 BOOST_AUTO_TEST_CASE(a_hold_placed_after_the_student_left_is_released) {

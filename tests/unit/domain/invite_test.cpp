@@ -2,22 +2,13 @@
 
 #include "domain/invite.hpp"
 #include "tests/unit/domain/amsterdam.hpp"
+#include "tests/unit/domain/booking_fixtures.hpp"
 
 using namespace tutorbot::domain;
 using tutorbot::domain::test::local;
+using tutorbot::domain::test::monday_lesson_at_four;
 
 namespace {
-
-booking confirmed_booking() {
-  booking b;
-  b.id = booking_id{"0b5e7f3a-5c1d-4d0e-9f51-2f6b1c9d8e71"};
-  b.tutor = tutor_id{"anouk"};
-  b.status = booking_status::confirmed;
-  b.lesson_start = local(2027, 3, 29, 16, 0);
-  b.lesson_end = local(2027, 3, 29, 17, 0);
-  b.product_id = "lesson_60";
-  return b;
-}
 
 tutor_rules anouk() {
   tutor_rules t;
@@ -46,7 +37,7 @@ BOOST_AUTO_TEST_SUITE(invite)
 BOOST_AUTO_TEST_CASE(a_confirmed_booking_invites_the_student_for_the_school) {
   const auto t = anouk();
   const auto p = lesson();
-  const auto i = invite_for(confirmed_booking(), sanne(), {&t, &p, {"Bijlesschool", "info@school.nl"}, "Europe/Amsterdam"}, now);
+  const auto i = invite_for(monday_lesson_at_four(), sanne(), {&t, &p, {"Bijlesschool", "info@school.nl"}, "Europe/Amsterdam"}, now);
   BOOST_TEST(to_string(i.method) == to_string(invite_method::request));
   BOOST_TEST(!i.cancelled);
   BOOST_TEST(i.uid == "0b5e7f3a-5c1d-4d0e-9f51-2f6b1c9d8e71@tutorbot");
@@ -68,13 +59,13 @@ BOOST_AUTO_TEST_CASE(the_invite_speaks_the_students_language) {
   auto student = sanne();
   student.lang = language::en;
   student.subject.clear();
-  const auto i = invite_for(confirmed_booking(), student, {&t, &p, {"School", "info@school.nl"}, "Europe/Amsterdam"}, now);
+  const auto i = invite_for(monday_lesson_at_four(), student, {&t, &p, {"School", "info@school.nl"}, "Europe/Amsterdam"}, now);
   BOOST_TEST(i.summary == "Lesson with Anouk de Vries");
   BOOST_TEST(i.description.find("Tutoring 60 minutes with Anouk de Vries for Sanne.") == 0);
 }
 
 BOOST_AUTO_TEST_CASE(a_cancelled_booking_withdraws_the_same_event_with_its_raised_sequence) {
-  auto b = confirmed_booking();
+  auto b = monday_lesson_at_four();
   b.status = booking_status::cancelled;
   b.invite_sequence = 2;
   const auto i = invite_for(b, sanne(), {nullptr, nullptr, {"School", "info@school.nl"}, "Europe/Amsterdam"}, now);
@@ -85,12 +76,12 @@ BOOST_AUTO_TEST_CASE(a_cancelled_booking_withdraws_the_same_event_with_its_raise
 }
 
 BOOST_AUTO_TEST_CASE(without_an_organizer_or_a_student_address_the_invite_is_only_published) {
-  const auto no_school = invite_for(confirmed_booking(), sanne(), {nullptr, nullptr, {"School", ""}, "Europe/Amsterdam"}, now);
+  const auto no_school = invite_for(monday_lesson_at_four(), sanne(), {nullptr, nullptr, {"School", ""}, "Europe/Amsterdam"}, now);
   BOOST_TEST(to_string(no_school.method) == to_string(invite_method::publish));
   BOOST_TEST(!no_school.organizer);
   auto student = sanne();
   student.email.clear();
-  const auto no_address = invite_for(confirmed_booking(), student, {nullptr, nullptr, {"School", "info@school.nl"}, "Europe/Amsterdam"}, now);
+  const auto no_address = invite_for(monday_lesson_at_four(), student, {nullptr, nullptr, {"School", "info@school.nl"}, "Europe/Amsterdam"}, now);
   BOOST_TEST(to_string(no_address.method) == to_string(invite_method::publish));
   BOOST_TEST(no_address.attendees.empty());
   // Without the tutor's and the product's configuration their ids stand in.
@@ -104,7 +95,7 @@ BOOST_AUTO_TEST_SUITE(tutor_event)
 BOOST_AUTO_TEST_CASE(the_tutors_event_says_who_is_coming_and_why_and_links_the_conversation) {
   const auto t = anouk();
   const auto p = lesson();
-  auto b = confirmed_booking();
+  auto b = monday_lesson_at_four();
   b.student_ref = "chatwoot:95536123";
   const auto text = tutor_event_for(b, sanne(), {&t, &p, {}, "Europe/Amsterdam"},
                                     "https://chat.example.nl/app/accounts/1/conversations/95536123");
@@ -117,7 +108,7 @@ BOOST_AUTO_TEST_CASE(the_tutors_event_says_who_is_coming_and_why_and_links_the_c
 }
 
 BOOST_AUTO_TEST_CASE(a_student_the_school_knows_nothing_of_is_named_by_the_callers_reference) {
-  auto b = confirmed_booking();
+  auto b = monday_lesson_at_four();
   b.student_ref = "crm-4711";
   const auto text = tutor_event_for(b, {}, {}, "");
   BOOST_TEST(text.summary == "lesson_60 — crm-4711");

@@ -158,6 +158,7 @@ std::vector<std::string> violations(const scenario& s, const scenario_state& st,
     // row that record_payment_failure wrote for the same payment intent.
     expect(st.payments == std::vector<std::string>{charge_ok}, "payments = [" + charge_ok + "]");
     expect(st.count("calendar.sync") == 1, "one calendar.sync for the confirmation");
+    expect(st.count("mail.booking") == 1, "one mail for the confirmation");
     expect(st.count("stripe.refund") == 0, "no refund");
   };
   auto cancelled_by_refund = [&] {
@@ -166,6 +167,7 @@ std::vector<std::string> violations(const scenario& s, const scenario_state& st,
     expect(has(charge_ok), "the charge succeeded");
     expect(refunds_succeeded() == s.amount, "the refund rows add up to the amount");
     expect(st.count("calendar.sync") == 2, "one calendar.sync for the confirmation and one for the cancellation");
+    expect(st.count("mail.booking") == 2, "one mail for the confirmation and one for the cancellation");
     expect(st.count("stripe.refund") == 0, "no refund asked of Stripe (it was made there)");
   };
   auto released = [&](const char* order_status, const char* reason) {
@@ -181,7 +183,7 @@ std::vector<std::string> violations(const scenario& s, const scenario_state& st,
     case kind::failed_then_paid:
     case kind::async_paid:
       confirmed_by_payment();
-      expect(st.outbox.size() == 1, "no other side effects");
+      expect(st.outbox.size() == 2, "no other side effects");
       break;
     case kind::late_slot_free:
       confirmed_by_payment();
@@ -199,6 +201,7 @@ std::vector<std::string> violations(const scenario& s, const scenario_state& st,
       // What a partial refund means for the lesson is policy; whichever it is, the calendar
       // follows it once.
       expect(st.count("calendar.sync") == (st.booking_status == "cancelled" ? 2 : 1), "calendar.sync once per change");
+      expect(st.count("mail.booking") == st.count("calendar.sync"), "a mail once per change");
       expect(st.count("stripe.refund") == 0, "no refund asked of Stripe");
       break;
     case kind::expired:
@@ -221,6 +224,7 @@ std::vector<std::string> violations(const scenario& s, const scenario_state& st,
       expect(st.booking_status == "expired", "booking stays expired (its slot is someone else's)");
       expect(has(charge_ok), "the charge succeeded");
       expect(st.count("calendar.sync") == 0, "no calendar event for the lost booking");
+      expect(st.count("mail.booking") == 0, "no mail for the lost booking");
       expect(st.count("stripe.refund") == 1, "exactly one stripe.refund");
       expect(std::count(st.outbox_details.begin(), st.outbox_details.end(),
                         "stripe.refund key refund:slot-lost:<order> amount " + std::to_string(s.amount) +

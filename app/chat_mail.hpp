@@ -1,0 +1,22 @@
+#pragma once
+// What the chat shows of an e-mail the sandbox's SMTP server stored: to whom, its subject,
+// and whether it carries the invite. Pure: the text of the stored message in, a summary out.
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace tutorbot::app::chat {
+
+struct mail_summary {
+  std::string to;       // the address alone: "sanne@example.nl"
+  std::string subject;  // decoded (RFC 2047)
+  bool has_invite = false;
+};
+
+// nullopt when the text has no header section with a To and a Subject.
+std::optional<mail_summary> summarize_mail(std::string_view message);
+
+// "=?UTF-8?B?…?=" and "=?UTF-8?Q?…?=" words decoded; other text as it is.
+std::string decode_header_words(std::string_view text);
+
+}  // namespace tutorbot::app::chat

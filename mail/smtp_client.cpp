@@ -1,0 +1,155 @@
+#include "mail/smtp_client.hpp"
+
+#include <curl/curl.h>
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include <date/date.h>
+
+namespace tutorbot::mail {
+
+namespace {
+
+struct easy_free {
+  void operator()(CURL* c) const { curl_easy_cleanup(c); }
+};
+struct mime_free {
+  void operator()(curl_mime* m) const { curl_mime_free(m); }
+};
+struct slist_free {
+  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
+};
+using slist_ptr = std::unique_ptr<curl_slist, slist_free>;
+
+void append(slist_ptr& list, const std::string& line) { list.reset(curl_slist_append(list.release(), line.c_str())); }
+
+bool plain_ascii(const std::string& text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+}
+
+std::string base64(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+// "Name <address>"; the name quoted (RFC 5322 §3.2.4) or encoded (RFC 2047).
+std::string address_header(const mail_address& a) {
+  if (a.name.empty()) return a.address;
+  std::string name;
+  if (plain_ascii(a.name)) {
+    name = "\"";
+    for (char c : a.name) {
+      if (c == '"' || c == '\\') name += '\\';
+      name += c;
+    }
+    name += '"';
+  } else {
+    name = encoded_header_word(a.name);
+  }
+  return name + " <" + a.address + ">";
+}
+
+std::string rfc5322_date(std::chrono::sys_seconds t) { return date::format("%a, %d %b %Y %H:%M:%S +0000", t); }
+
+// Text for people in quoted-printable; the invite in base64, so that its CRLF line ends
+// (RFC 5545 §3.1) reach the calendar byte for byte.
+void text_part(curl_mime* mime, const std::string& text, const char* type, const char* encoding = "quoted-printable") {
+  curl_mimepart* part = curl_mime_addpart(mime);
+  curl_mime_data(part, text.data(), text.size());
+  curl_mime_type(part, type);
+  curl_mime_encoder(part, encoding);
+}
+
+void ensure_curl_initialized() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+}  // namespace
+
+std::string encoded_header_word(const std::string& text) {
+  if (plain_ascii(text)) return text;
+  // Encoded words stay within 75 characters (RFC 2047 §2): 45 bytes each, cut between
+  // characters, never inside a UTF-8 sequence.
+  std::string out;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    std::size_t end = std::min(text.size(), at + 45);
+    while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    if (!out.empty()) out += ' ';
+    out += "=?UTF-8?B?" + base64(std::string_view{text}.substr(at, end - at)) + "?=";
+    at = end;
+  }
+  return out;
+}
+
+smtp_outcome send_mail(const smtp_options& options, const mail_message& message) {
+  ensure_curl_initialized();
+  std::unique_ptr<CURL, easy_free> curl{curl_easy_init()};
+  if (!curl) return {smtp_verdict::try_again, "curl_easy_init failed"};
+  CURL* c = curl.get();
+  curl_easy_setopt(c, CURLOPT_URL, options.url.c_str());
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(options.timeout.count()));
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, static_cast<long>(std::min<long long>(10, options.timeout.count())));
+  if (!options.user.empty()) {
+    curl_easy_setopt(c, CURLOPT_USERNAME, options.user.c_str());
+    curl_easy_setopt(c, CURLOPT_PASSWORD, options.password.c_str());
+  }
+  // smtps:// is TLS from the first byte. On smtp:// STARTTLS is taken when offered, and
+  // demanded when a password would otherwise cross the network in the clear.
+  curl_easy_setopt(c, CURLOPT_USE_SSL, options.user.empty() ? CURLUSESSL_TRY : CURLUSESSL_ALL);
+
+  const std::string sender = "<" + message.from.address + ">";
+  curl_easy_setopt(c, CURLOPT_MAIL_FROM, sender.c_str());
+  slist_ptr recipients;
+  append(recipients, "<" + message.to.address + ">");
+  curl_easy_setopt(c, CURLOPT_MAIL_RCPT, recipients.get());
+
+  slist_ptr headers;
+  append(headers, "Date: " + rfc5322_date(message.date));
+  append(headers, "From: " + address_header(message.from));
+  append(headers, "To: " + address_header(message.to));
+  if (message.reply_to) append(headers, "Reply-To: " + *message.reply_to);
+  append(headers, "Message-ID: " + message.message_id);
+  append(headers, "Subject: " + encoded_header_word(message.subject));
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+
+  std::unique_ptr<curl_mime, mime_free> mixed{curl_mime_init(c)};
+  curl_mime* alternative = curl_mime_init(c);  // owned by its part once attached
+  text_part(alternative, message.text, "text/plain; charset=utf-8");
+  text_part(alternative, message.html, "text/html; charset=utf-8");
+  if (message.calendar)
+    text_part(alternative, message.calendar->text, message.calendar->content_type.c_str(), "base64");
+  curl_mimepart* body = curl_mime_addpart(mixed.get());
+  curl_mime_subparts(body, alternative);
+  curl_mime_type(body, "multipart/alternative");
+  slist_ptr inline_disposition;
+  append(inline_disposition, "Content-Disposition: inline");
+  curl_mime_headers(body, inline_disposition.release(), 1);
+  if (message.calendar) {
+    curl_mimepart* attachment = curl_mime_addpart(mixed.get());
+    curl_mime_data(attachment, message.calendar->text.data(), message.calendar->text.size());
+    curl_mime_type(attachment, "application/ics");
+    curl_mime_filename(attachment, "invite.ics");
+    curl_mime_encoder(attachment, "base64");
+  }
+  curl_easy_setopt(c, CURLOPT_MIMEPOST, mixed.get());
+
+  const CURLcode result = curl_easy_perform(c);
+  long reply = 0;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &reply);
+  std::string detail = std::string{curl_easy_strerror(result)} + " (last reply " + std::to_string(reply) + ")";
+  if (result == CURLE_OK) return {smtp_verdict::sent, detail};
+  if (reply >= 500 && reply < 600) return {smtp_verdict::refused, detail};
+  return {smtp_verdict::try_again, detail};
+}
+
+}  // namespace tutorbot::mail

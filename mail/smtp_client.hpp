@@ -1,0 +1,56 @@
+#pragma once
+// Sends one e-mail through the school's SMTP server (libcurl: implicit TLS for smtps://,
+// STARTTLS for smtp://, required whenever a password would go over the line), blocking:
+// only outbox workers call it. The outcome says whether another attempt can help.
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace tutorbot::mail {
+
+struct smtp_options {
+  std::string url;       // smtps://smtp.example.nl:465 or smtp://smtp.example.nl:587
+  std::string user;      // empty: no AUTH
+  std::string password;
+  std::chrono::seconds timeout{30};
+};
+
+struct mail_address {
+  std::string name;  // may be empty
+  std::string address;
+};
+
+// A calendar invite travels twice (RFC 6047 §2.4): as the text/calendar alternative that mail
+// programs show with accept buttons, and as invite.ics for those that only show attachments.
+struct calendar_part {
+  std::string content_type;  // "text/calendar; charset=utf-8; method=REQUEST"
+  std::string text;
+};
+
+struct mail_message {
+  mail_address from;
+  std::optional<std::string> reply_to;
+  mail_address to;
+  std::string subject;
+  std::string message_id;  // "<…@…>": the same for every attempt, so receivers can drop a repeat
+  std::chrono::sys_seconds date;
+  std::string text;        // text/plain
+  std::string html;        // text/html
+  std::optional<calendar_part> calendar;
+};
+
+enum class smtp_verdict { sent, try_again, refused };
+
+struct smtp_outcome {
+  smtp_verdict verdict = smtp_verdict::try_again;
+  std::string detail;  // curl's error and the server's last reply code; no secrets
+};
+
+// refused: the server answered 5xx (a bad address, a refused sender, bad credentials): the
+// same message will be refused again. try_again: 4xx, no connection, TLS or time-out.
+smtp_outcome send_mail(const smtp_options& options, const mail_message& message);
+
+// "=?UTF-8?B?…?=" when `text` is not plain ASCII (RFC 2047), else `text` as it is.
+std::string encoded_header_word(const std::string& text);
+
+}  // namespace tutorbot::mail

@@ -1,0 +1,68 @@
+#include <boost/test/unit_test.hpp>
+
+#include "domain/booking_mail.hpp"
+#include "tests/unit/domain/amsterdam.hpp"
+#include "tests/unit/domain/booking_fixtures.hpp"
+
+using namespace tutorbot::domain;
+using tutorbot::domain::test::amsterdam;
+using tutorbot::domain::test::local;
+using tutorbot::domain::test::monday_lesson_at_four;
+
+namespace {
+
+struct sources_fixture {
+  sources_fixture() {
+    tutor.name = "Anouk de Vries";
+    tutor.location = "Oudegracht 120 <achterom>";
+    lesson.name_nl = "Bijles 60 minuten";
+    lesson.name_en = "Tutoring 60 minutes";
+    sources = {&tutor, &lesson, {"Bijlesschool & Co", "info@school.nl"}, "Europe/Amsterdam"};
+  }
+  tutor_rules tutor;
+  product lesson;
+  invite_sources sources;
+  lesson_student sanne{"Sanne", "sanne@example.nl", "havo 4", "wiskunde B", language::nl};
+};
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_SUITE(booking_mail, sources_fixture)
+
+BOOST_AUTO_TEST_CASE(a_new_lesson_says_when_where_and_with_whom_in_the_students_language) {
+  const auto mail = booking_mail_for(monday_lesson_at_four(), sanne, sources, amsterdam());
+  BOOST_TEST(mail.subject == "Je les staat vast: maandag 29 maart 2027 om 16:00");
+  BOOST_TEST(mail.text.find("Hoi Sanne,\n\nJe les staat vast: Bijles 60 minuten met Anouk de Vries, maandag 29 maart 2027 om 16:00."
+                            "\nWaar: Oudegracht 120 <achterom>") == 0u, mail.text);
+  BOOST_TEST(mail.text.find("Groeten,\nBijlesschool & Co") != std::string::npos, mail.text);
+  BOOST_TEST(mail.html.find("<p>Hoi Sanne,</p>") != std::string::npos, mail.html);
+  BOOST_TEST(mail.html.find("<br>Waar: Oudegracht 120 &lt;achterom&gt;</p>") != std::string::npos, mail.html);
+  BOOST_TEST(mail.html.find("Bijlesschool &amp; Co") != std::string::npos, mail.html);
+  auto english = sanne;
+  english.lang = language::en;
+  BOOST_TEST(booking_mail_for(monday_lesson_at_four(), english, sources, amsterdam()).subject ==
+             "Your lesson is booked: Monday 29 March 2027 at 4:00 pm");
+}
+
+BOOST_AUTO_TEST_CASE(a_moved_and_a_cancelled_lesson_say_so_and_a_cancellation_names_no_place) {
+  auto moved = monday_lesson_at_four();
+  moved.invite_sequence = 1;
+  BOOST_TEST((change_of(moved) == booking_change::moved));
+  BOOST_TEST(booking_mail_for(moved, sanne, sources, amsterdam()).subject == "Je les is verzet: maandag 29 maart 2027 om 16:00");
+  auto cancelled = moved;
+  cancelled.status = booking_status::cancelled;
+  cancelled.invite_sequence = 2;
+  BOOST_TEST((change_of(cancelled) == booking_change::cancelled));
+  const auto mail = booking_mail_for(cancelled, sanne, sources, amsterdam());
+  BOOST_TEST(mail.subject == "Je les is geannuleerd: maandag 29 maart 2027 om 16:00");
+  BOOST_TEST(mail.text.find("Waar:") == std::string::npos, mail.text);
+  BOOST_TEST(mail.text.find("haalt de bijlage hem eruit") != std::string::npos, mail.text);
+}
+
+BOOST_AUTO_TEST_CASE(a_student_without_a_name_is_greeted_without_one) {
+  auto nameless = sanne;
+  nameless.name.clear();
+  BOOST_TEST(booking_mail_for(monday_lesson_at_four(), nameless, sources, amsterdam()).text.find("Hoi,\n\n") == 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

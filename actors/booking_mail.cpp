@@ -10,6 +10,7 @@
 #include "domain/booking_mail.hpp"
 #include "domain/local_format.hpp"
 #include "domain/texts.hpp"
+#include "mail/header_words.hpp"
 #include "mail/icalendar.hpp"
 #include "obs/log.hpp"
 
@@ -34,30 +35,9 @@ std::optional<mail_work> work_of(const std::string& payload) {
   return mail_work{std::string(id->as_string()), sequence->as_int64()};
 }
 
-// "<booking-mail.<id>.<sequence>@school.nl>": the work's key, in the characters a Message-ID
-// allows (RFC 5322 §3.6.4), under the sender's domain.
-std::string message_id_of(const std::string& key, const std::string& from) {
-  std::string left = key;
-  for (auto& c : left)
-    if (c == ':') c = '.';
-  const auto at = from.find('@');
-  return "<" + left + "@" + (at == std::string::npos ? std::string{"tutorbot"} : from.substr(at + 1)) + ">";
-}
-
-// A chat booking's student_ref is "chatwoot:<conversation id>".
-std::optional<long long> conversation_of(const domain::booking& b) {
-  constexpr std::string_view chat = "chatwoot:";
-  if (!b.student_ref.starts_with(chat)) return std::nullopt;
-  try {
-    return std::stoll(b.student_ref.substr(chat.size()));
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
-
 void tell_staff(db::connection& conn, const db::outbox_item& item, const db::booking_with_student& found,
                 const std::string& subject, const std::string& reason) {
-  const auto conversation = conversation_of(found.booking);
+  const auto conversation = domain::conversation_of_student_ref(found.booking.student_ref);
   if (!conversation) return;
   // Staff notes are in the school's language.
   const auto note = domain::render_text(domain::language::nl, domain::msg::note_mail_refused,
@@ -81,11 +61,7 @@ outbox_handler make_booking_mail(booking_mail_settings settings) {
       obs::log_info("booking_mail_skipped", {{"booking_id", b.id.value}, {"reason", "no student address"}});
       return outbox_outcome::done();
     }
-    domain::invite_sources sources;
-    sources.tutor = settings.calendar ? settings.calendar->find_tutor(b.tutor.value) : nullptr;
-    sources.lesson_product = settings.catalog ? settings.catalog->find_product(b.product_id) : nullptr;
-    sources.school = settings.school;
-    sources.time_zone = settings.calendar ? settings.calendar->timezone : std::string{};
+    const auto sources = domain::invite_sources_for(b, *settings.calendar, *settings.catalog, settings.school);
     const auto invite = domain::invite_for(b, found->student, sources, now_seconds());
     const auto text = domain::booking_mail_for(b, found->student, sources, settings.zone);
 
@@ -94,7 +70,7 @@ outbox_handler make_booking_mail(booking_mail_settings settings) {
     message.reply_to = settings.reply_to;
     message.to = {found->student.name, found->student.email};
     message.subject = text.subject;
-    message.message_id = message_id_of(item.idempotency_key, settings.school.email);
+    message.message_id = mail::message_id_for(item.idempotency_key, settings.school.email);
     message.date = now_seconds();
     message.text = text.text;
     message.html = text.html;

@@ -18,8 +18,8 @@
 namespace tutorbot::actors {
 
 struct booking_mail_settings {
-  const domain::calendar_rules* calendar = nullptr;  // tutors' names and locations; the zone
-  const domain::payment_catalog* catalog = nullptr;  // the lesson's name
+  const domain::calendar_rules* calendar = nullptr;  // required: tutors' names and locations; the zone
+  const domain::payment_catalog* catalog = nullptr;  // required: the lesson's name
   const date::time_zone* zone = nullptr;
   domain::school_identity school;                    // sender and organizer
   std::optional<std::string> reply_to;

@@ -46,14 +46,14 @@ class calendar_sync {
     if (!id) return outbox_outcome::give_up("payload has no booking_id");
     auto found = db::find_booking_with_student(conn, domain::booking_id{*id});
     if (!found) return outbox_outcome::give_up("booking " + *id + " does not exist");
-    const auto* booking = &found->booking;
+    const auto& booking = found->booking;
     auto event_id = net::event_id_for_booking(*id);
     if (!event_id) return outbox_outcome::give_up("booking id " + *id + " is not a uuid");
-    const std::string calendar = calendar_of(booking->tutor);
+    const std::string calendar = calendar_of(booking.tutor);
 
-    if (booking->status != domain::booking_status::confirmed) {
+    if (booking.status != domain::booking_status::confirmed) {
       // Held bookings never had an event; cancelled and expired ones must not have one.
-      if (booking->status == domain::booking_status::held) return outbox_outcome::done();
+      if (booking.status == domain::booking_status::held) return outbox_outcome::done();
       return remove(calendar, *event_id);
     }
 
@@ -65,18 +65,18 @@ class calendar_sync {
     auto event = std::get<net::calendar_event>(*inserted);
 
     // After a lost answer or a reschedule the existing event may show the old times.
-    if (event.start != booking->lesson_start || event.end != booking->lesson_end) {
+    if (event.start != booking.lesson_start || event.end != booking.lesson_end) {
       auto patched = wait_for_result<net::event_result>(settings_.call_timeout, [&](auto done) {
-        google_.patch_event(calendar, event.id, {booking->lesson_start, booking->lesson_end, std::nullopt}, updates(),
+        google_.patch_event(calendar, event.id, {booking.lesson_start, booking.lesson_end, std::nullopt}, updates(),
                             std::move(done));
       });
       if (!patched) return outbox_outcome::retry("patch: no answer in time");
       if (auto* e = std::get_if<net::google_error>(&*patched)) return failed("patch", *e);
       obs::log_info("calendar_event_moved", {{"booking_id", *id}, {"event_id", event.id}});
     }
-    if (booking->calendar_event_id != event.id) db::set_calendar_event(conn, booking->id, event.id);
+    if (booking.calendar_event_id != event.id) db::set_calendar_event(conn, booking.id, event.id);
 
-    auto now = db::find_booking(conn, booking->id);
+    auto now = db::find_booking(conn, booking.id);
     if (now && now->status != domain::booking_status::confirmed) return remove(calendar, event.id);
     obs::log_info("calendar_event_synced", {{"booking_id", *id}, {"event_id", event.id}, {"calendar", calendar}});
     return outbox_outcome::done();
@@ -102,11 +102,10 @@ class calendar_sync {
 
   net::send_updates updates() const { return settings_.send_invites ? net::send_updates::all : net::send_updates::none; }
 
-  // A chat booking's student_ref is "chatwoot:<conversation id>".
   std::string conversation_link(const domain::booking& b) const {
-    constexpr std::string_view chat = "chatwoot:";
-    if (settings_.conversation_link_base.empty() || !b.student_ref.starts_with(chat)) return {};
-    return settings_.conversation_link_base + b.student_ref.substr(chat.size());
+    const auto conversation = domain::conversation_of_student_ref(b.student_ref);
+    if (settings_.conversation_link_base.empty() || !conversation) return {};
+    return settings_.conversation_link_base + std::to_string(*conversation);
   }
 
   net::calendar_event_spec spec_for(const db::booking_with_student& found, const std::string& event_id) const {

@@ -17,7 +17,7 @@ namespace tutorbot::actors {
 
 namespace conversation_step {
 
-std::string student_ref(long long conversation) { return "chatwoot:" + std::to_string(conversation); }
+std::string student_ref(long long conversation) { return domain::chat_student_ref(conversation); }
 
 bool current(const conversation_actor* self, std::uint64_t serial, step_phase phase) {
   return self->state.step == serial && self->state.phase == phase;

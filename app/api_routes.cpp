@@ -235,9 +235,7 @@ net::handler_fn booking_invite(const api_context& ctx) {
           const auto& [booking, student, was_confirmed] = **found;
           if (!was_confirmed)
             return respond(server_response::error(409, "not_confirmed", "a hold has no invite until it is confirmed"));
-          const domain::invite_sources sources{ctx.calendar->find_tutor(booking.tutor.value),
-                                               ctx.payments->find_product(booking.product_id), ctx.school,
-                                               ctx.calendar->timezone};
+          const auto sources = domain::invite_sources_for(booking, *ctx.calendar, *ctx.payments, ctx.school);
           const auto invite = domain::invite_for(booking, student, sources, actors::now_seconds());
           respond(server_response::text(200, mail::to_icalendar(invite), mail::icalendar_content_type(invite)));
         },

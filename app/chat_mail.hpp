@@ -16,7 +16,4 @@ struct mail_summary {
 // nullopt when the text has no header section with a To and a Subject.
 std::optional<mail_summary> summarize_mail(std::string_view message);
 
-// "=?UTF-8?B?…?=" and "=?UTF-8?Q?…?=" words decoded; other text as it is.
-std::string decode_header_words(std::string_view text);
-
 }  // namespace tutorbot::app::chat

@@ -89,7 +89,7 @@ actors::conversation_settings make_conversation_settings(const config::config& c
   conversations.calendar = &cfg.calendar;
   conversations.catalog = &cfg.payments;
   conversations.zone = zone;
-  conversations.invites_by_email = cfg.service.mail.enabled;
+  conversations.invites_by_email = cfg.service.mail.enabled();
   return conversations;
 }
 

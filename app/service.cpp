@@ -160,7 +160,7 @@ void service::start() {
       return actors::outbox_outcome::done();
     };
   }
-  if (s.cfg.service.mail.enabled) {
+  if (s.cfg.service.mail.enabled()) {
     outbox.handlers[db::outbox_kind::booking_mail] =
         actors::make_booking_mail(make_booking_mail_settings(s.cfg, date::locate_zone(s.cfg.calendar.timezone)));
   } else {

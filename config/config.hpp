@@ -99,7 +99,6 @@ struct chatwoot_settings {
 // Who the school is to the students it writes to, and how its e-mail leaves: the organizer
 // of their calendar invites, and the SMTP server that sends them with each booking change.
 struct mail_settings {
-  bool enabled = false;     // SMTP_URL is set: students are e-mailed; off, no text promises an e-mail
   std::string school_name;  // the organizer's and sender's name
   std::string from;         // the organizer's and sender's address; required when enabled
   std::string reply_to;     // optional: where answers to the school's e-mails go instead
@@ -107,6 +106,9 @@ struct mail_settings {
   std::string smtp_user;    // SMTP_USER; empty: no AUTH
   secret smtp_password;     // SMTP_PASSWORD
   std::chrono::seconds smtp_timeout{30};  // one delivery, connection to the server's last answer
+
+  // SMTP_URL is set: students are e-mailed; off, no text promises an e-mail.
+  bool enabled() const { return !smtp_url.empty(); }
 };
 
 struct provider_settings {

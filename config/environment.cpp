@@ -120,10 +120,7 @@ void apply_environment(const environment& env, std::vector<problem>& problems,
 
   auto& mail = out.mail;
   if (auto v = r.plain("SMTP_URL")) {
-    if (v->starts_with("smtp://") || v->starts_with("smtps://")) {
-      mail.smtp_url = *v;
-      mail.enabled = true;
-    }
+    if (v->starts_with("smtp://") || v->starts_with("smtps://")) mail.smtp_url = *v;
     else r.add("SMTP_URL", "is not an smtp:// or smtps:// URL");  // not quoted: it may hold a password
   }
   if (auto v = r.secret_text("SMTP_USER")) mail.smtp_user = *v;

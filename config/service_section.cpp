@@ -263,7 +263,7 @@ void read_service(const YAML::Node& root, const sink& s, service_settings& out,
 }
 
 void check_service(const service_settings& svc, const service_marks& marks, const sink& s) {
-  if (const auto& m = svc.mail; m.enabled) {
+  if (const auto& m = svc.mail; m.enabled()) {
     if (m.from.empty()) s.add(marks.mail, "mail.from", "is required when SMTP_URL is set: the sender of the students' e-mail");
     if (!m.smtp_user.empty() && m.smtp_password.empty()) s.add(marks.mail, "mail", "SMTP_USER is set but SMTP_PASSWORD is not");
   }

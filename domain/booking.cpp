@@ -1,5 +1,7 @@
 #include "domain/booking.hpp"
 
+#include <charconv>
+
 namespace tutorbot::domain {
 
 std::string_view to_string(booking_status status) {
@@ -20,6 +22,21 @@ std::optional<booking_status> parse_booking_status(std::string_view text) {
   if (text == "cancelled") return booking_status::cancelled;
   if (text == "expired") return booking_status::expired;
   return std::nullopt;
+}
+
+namespace {
+constexpr std::string_view chat_prefix = "chatwoot:";
+}  // namespace
+
+std::string chat_student_ref(long long conversation) { return std::string{chat_prefix} + std::to_string(conversation); }
+
+std::optional<long long> conversation_of_student_ref(std::string_view student_ref) {
+  if (!student_ref.starts_with(chat_prefix)) return std::nullopt;
+  const auto digits = student_ref.substr(chat_prefix.size());
+  long long id = 0;
+  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), id);
+  if (error != std::errc{} || end != digits.data() + digits.size()) return std::nullopt;
+  return id;
 }
 
 }  // namespace tutorbot::domain

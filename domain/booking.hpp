@@ -36,4 +36,9 @@ struct booking {
   int invite_sequence = 0;  // raised on every move and cancellation: the invite's SEQUENCE
 };
 
+// A chat booking names its student by the conversation: "chatwoot:<conversation id>".
+std::string chat_student_ref(long long conversation);
+// The conversation of a chat booking's student_ref; nothing for another caller's reference.
+std::optional<long long> conversation_of_student_ref(std::string_view student_ref);
+
 }  // namespace tutorbot::domain

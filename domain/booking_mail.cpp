@@ -31,10 +31,8 @@ mail_text booking_mail_for(const booking& b, const lesson_student& student, cons
                            const date::time_zone* zone) {
   const language lang = student.lang;
   const std::string when = format_date_time_long(lang, b.lesson_start, zone);
-  const std::string tutor = sources.tutor ? sources.tutor->name : b.tutor.value;
-  const std::string product = !sources.lesson_product ? b.product_id
-                              : lang == language::en  ? sources.lesson_product->name_en
-                                                      : sources.lesson_product->name_nl;
+  const std::string tutor = tutor_name_of(b, sources);
+  const std::string product = product_name_of(b, sources, lang);
   const auto change = change_of(b);
   const msg subject = change == booking_change::confirmed ? msg::mail_confirmed_subject
                       : change == booking_change::moved   ? msg::mail_moved_subject

@@ -4,14 +4,19 @@
 
 namespace tutorbot::domain {
 
-namespace {
+invite_sources invite_sources_for(const booking& b, const calendar_rules& calendar, const payment_catalog& catalog,
+                                  school_identity school) {
+  return {calendar.find_tutor(b.tutor.value), catalog.find_product(b.product_id), std::move(school), calendar.timezone};
+}
 
-std::string product_name(const booking& b, const invite_sources& sources, language lang) {
+std::string tutor_name_of(const booking& b, const invite_sources& sources) {
+  return sources.tutor ? sources.tutor->name : b.tutor.value;
+}
+
+std::string product_name_of(const booking& b, const invite_sources& sources, language lang) {
   if (!sources.lesson_product) return b.product_id;
   return lang == language::en ? sources.lesson_product->name_en : sources.lesson_product->name_nl;
 }
-
-}  // namespace
 
 std::string_view to_string(invite_method m) {
   switch (m) {
@@ -33,9 +38,9 @@ invite invite_for(const booking& b, const lesson_student& student, const invite_
   out.stamp = now;
   out.time_zone = sources.time_zone;
   const language lang = student.lang;
-  const std::string tutor = sources.tutor ? sources.tutor->name : b.tutor.value;
+  const std::string tutor = tutor_name_of(b, sources);
   if (sources.tutor) out.location = sources.tutor->location;
-  const std::string product = product_name(b, sources, lang);
+  const std::string product = product_name_of(b, sources, lang);
   out.summary = student.subject.empty()
                     ? render_text(lang, msg::invite_summary_no_subject, {{"tutor", tutor}})
                     : render_text(lang, msg::invite_summary, {{"subject", student.subject}, {"tutor", tutor}});
@@ -54,9 +59,9 @@ tutor_event_text tutor_event_for(const booking& b, const lesson_student& student
                                  const std::string& conversation_link, language lang) {
   const std::string who = student.name.empty() ? b.student_ref : student.name;
   tutor_event_text out;
-  out.summary = render_text(lang, msg::tutor_event_summary, {{"product", product_name(b, sources, lang)}, {"student", who}});
+  out.summary = render_text(lang, msg::tutor_event_summary, {{"product", product_name_of(b, sources, lang)}, {"student", who}});
   // A calendar shared by several tutors (the default calendar) needs to say whose lesson it is.
-  const std::string tutor = sources.tutor ? sources.tutor->name : b.tutor.value;
+  const std::string tutor = tutor_name_of(b, sources);
   out.description = render_text(lang, msg::tutor_event_tutor, {{"tutor", tutor}}) + "\n" +
                     render_text(lang, msg::tutor_event_student, {{"student", who}});
   if (!student.level.empty()) out.description += "\n" + render_text(lang, msg::tutor_event_level, {{"level", student.level}});

@@ -59,6 +59,13 @@ struct invite_sources {
   std::string time_zone;               // the school's
 };
 
+// The sources the configuration gives for this booking's tutor and product, in the calendar's zone.
+invite_sources invite_sources_for(const booking& b, const calendar_rules& calendar, const payment_catalog& catalog,
+                                  school_identity school);
+// The tutor's name, and the product's in `lang`; the ids stand in without their configuration.
+std::string tutor_name_of(const booking& b, const invite_sources& sources);
+std::string product_name_of(const booking& b, const invite_sources& sources, language lang);
+
 // The booking's invite as of now: a confirmed booking's is a request (a publish without an
 // organizer or a student address to invite); a cancelled or expired one's withdraws the event.
 invite invite_for(const booking& b, const lesson_student& student, const invite_sources& sources,

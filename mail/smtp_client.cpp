@@ -1,7 +1,6 @@
 #include "mail/smtp_client.hpp"
 
 #include <curl/curl.h>
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <memory>
@@ -9,6 +8,8 @@
 #include <vector>
 
 #include <date/date.h>
+
+#include "mail/header_words.hpp"
 
 namespace tutorbot::mail {
 
@@ -27,31 +28,17 @@ using slist_ptr = std::unique_ptr<curl_slist, slist_free>;
 
 void append(slist_ptr& list, const std::string& line) { list.reset(curl_slist_append(list.release(), line.c_str())); }
 
-bool plain_ascii(const std::string& text) {
-  return std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
-}
-
-std::string base64(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
-
 // "Name <address>"; the name quoted (RFC 5322 §3.2.4) or encoded (RFC 2047).
 std::string address_header(const mail_address& a) {
   if (a.name.empty()) return a.address;
-  std::string name;
-  if (plain_ascii(a.name)) {
+  std::string name = encoded_header_word(a.name);
+  if (name == a.name) {  // plain ASCII: quoted instead
     name = "\"";
     for (char c : a.name) {
       if (c == '"' || c == '\\') name += '\\';
       name += c;
     }
     name += '"';
-  } else {
-    name = encoded_header_word(a.name);
   }
   return name + " <" + a.address + ">";
 }
@@ -73,22 +60,6 @@ void ensure_curl_initialized() {
 }
 
 }  // namespace
-
-std::string encoded_header_word(const std::string& text) {
-  if (plain_ascii(text)) return text;
-  // Encoded words stay within 75 characters (RFC 2047 §2): 45 bytes each, cut between
-  // characters, never inside a UTF-8 sequence.
-  std::string out;
-  std::size_t at = 0;
-  while (at < text.size()) {
-    std::size_t end = std::min(text.size(), at + 45);
-    while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-    if (!out.empty()) out += ' ';
-    out += "=?UTF-8?B?" + base64(std::string_view{text}.substr(at, end - at)) + "?=";
-    at = end;
-  }
-  return out;
-}
 
 smtp_outcome send_mail(const smtp_options& options, const mail_message& message) {
   ensure_curl_initialized();

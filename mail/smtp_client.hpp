@@ -50,7 +50,4 @@ struct smtp_outcome {
 // same message will be refused again. try_again: 4xx, no connection, TLS or time-out.
 smtp_outcome send_mail(const smtp_options& options, const mail_message& message);
 
-// "=?UTF-8?B?…?=" when `text` is not plain ASCII (RFC 2047), else `text` as it is.
-std::string encoded_header_word(const std::string& text);
-
 }  // namespace tutorbot::mail

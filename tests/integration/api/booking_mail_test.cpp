@@ -31,7 +31,6 @@ struct mail_fixture {
     db::migrate(conn, db::bundled_migrations());
     auto cfg = testing::sample_config(url);
     db::upsert_tutors(conn, cfg.calendar.tutors);
-    cfg.service.mail.enabled = true;
     cfg.service.mail.smtp_url = sink.url();
     service = std::make_unique<app::service>(cfg);
     service->start();

@@ -1,7 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "app/chat_mail.hpp"
-#include "mail/smtp_client.hpp"
+#include "mail/header_words.hpp"
 
 using namespace tutorbot::app::chat;
 
@@ -21,9 +21,9 @@ BOOST_AUTO_TEST_CASE(a_stored_mail_shows_its_recipient_its_decoded_subject_and_i
 }
 
 BOOST_AUTO_TEST_CASE(folded_and_q_encoded_words_are_decoded_and_plain_text_kept) {
-  BOOST_TEST(decode_header_words("=?UTF-8?Q?Caf=C3=A9_open?= today") == "Café open today");
-  BOOST_TEST(decode_header_words("=?UTF-8?B?w4k=?= =?UTF-8?B?w6k=?=") == "Éé");
-  BOOST_TEST(decode_header_words("plain subject") == "plain subject");
+  BOOST_TEST(tutorbot::mail::decode_header_words("=?UTF-8?Q?Caf=C3=A9_open?= today") == "Café open today");
+  BOOST_TEST(tutorbot::mail::decode_header_words("=?UTF-8?B?w4k=?= =?UTF-8?B?w6k=?=") == "Éé");
+  BOOST_TEST(tutorbot::mail::decode_header_words("plain subject") == "plain subject");
   const auto summary = summarize_mail("Subject: folded\r\n  subject\r\nTo: a@b.nl\r\n\r\nbody");
   BOOST_REQUIRE(summary);
   BOOST_TEST(summary->subject == "folded  subject");

@@ -149,12 +149,12 @@ BOOST_AUTO_TEST_CASE(a_database_url_with_a_stray_percent_is_refused_without_quot
 
 BOOST_AUTO_TEST_CASE(smtp_url_turns_mail_on_and_a_bad_one_is_refused_without_quoting_it) {
   auto env = all_secrets();
-  BOOST_TEST(!valid(load_config(TUTORBOT_SOURCE_DIR "/config", fake_env(env))).service.mail.enabled);
+  BOOST_TEST(!valid(load_config(TUTORBOT_SOURCE_DIR "/config", fake_env(env))).service.mail.enabled());
   env["SMTP_URL"] = "smtps://smtp.example.nl:465";
   env["SMTP_USER"] = "school";
   env["SMTP_PASSWORD"] = "SMTP_SECRETVALUE8";
   const auto on = load_config(TUTORBOT_SOURCE_DIR "/config", fake_env(env));
-  BOOST_TEST(valid(on).service.mail.enabled);
+  BOOST_TEST(valid(on).service.mail.enabled());
   BOOST_TEST(valid(on).service.mail.smtp_url == "smtps://smtp.example.nl:465");
   BOOST_TEST(valid(on).service.mail.smtp_password.reveal() == "SMTP_SECRETVALUE8");
   env["SMTP_URL"] = "https://school:SECRETVALUE9@smtp.example.nl";

@@ -1,6 +1,7 @@
 // Mail through a real SMTP server (aiosmtpd), read back by Python's email package.
 #include <boost/test/unit_test.hpp>
 
+#include "mail/header_words.hpp"
 #include "mail/smtp_client.hpp"
 #include "tests/support/invite_reader.hpp"
 #include "tests/support/process.hpp"

@@ -1,9 +1,12 @@
 #pragma once
-// The outbox handler of mail.booking: e-mails the student the invite of a booking as it stands
-// at the invite sequence the work names (a new, a moved, a cancelled lesson), with a
-// Message-ID made from the work's key, so a repeated attempt is the same message. A later
-// change sends its own mail; work for an earlier sequence is then done without sending.
-// A refusal (5xx) is given up and told to staff as a private note on the conversation.
+// The outbox handlers that e-mail students and payers: a booking's invite (mail.booking), a
+// lesson's reminder (reminder.email) and a payment's receipt (mail.receipt). Each mail has a
+// Message-ID made from the work's key, so a repeated attempt is the same message; a refusal
+// (5xx) is given up and told to staff as a private note on the conversation.
+//
+// mail.booking mails the invite as it stands at the invite sequence the work names (a new, a
+// moved, a cancelled lesson); a later change sends its own mail, and work for an earlier
+// sequence is then done without sending.
 #include <optional>
 #include <string>
 
@@ -27,5 +30,14 @@ struct booking_mail_settings {
 };
 
 outbox_handler make_booking_mail(booking_mail_settings settings);
+
+// The outbox handler of reminder.email: the lesson's reminder, with its invite once more, when
+// the lesson is still as it was planned (not moved, cancelled or begun) and the student has an
+// address. A refusal is told to staff as a private note.
+outbox_handler make_reminder_mail(booking_mail_settings settings);
+
+// The outbox handler of mail.receipt: the payer's receipt for a paid order (what was paid for,
+// the total and its VAT), to the address given at checkout, else the student's.
+outbox_handler make_receipt_mail(booking_mail_settings settings);
 
 }  // namespace tutorbot::actors

@@ -68,6 +68,34 @@ net::chatwoot_outgoing_message render(const json::object& p) {
   return message;
 }
 
+enum class landing { landed, not_landed, unknown };
+
+// Chatwoot's clock is not PostgreSQL's: a message stamped a little before its outbox row was
+// written is still ours.
+constexpr std::chrono::seconds clock_skew_allowance{2};
+
+// Whether an earlier attempt's message is in the conversation. A listing that fails for now
+// (slow, 429, 5xx) is asked again later: sending instead would post it twice. One that
+// Chatwoot refuses for good — a bot token without CHATWOOT_USER_TOKEN may not list messages —
+// cannot tell, and the message goes out rather than never.
+landing earlier_attempt(net::chatwoot_client& chatwoot, std::chrono::seconds timeout,
+                        domain::conversation_id conversation, const net::chatwoot_outgoing_message& message,
+                        std::chrono::sys_seconds since) {
+  auto listed = wait_for_result<net::chatwoot_result<std::vector<net::chatwoot_message>>>(
+      timeout, [&](auto done) { chatwoot.list_messages(conversation, std::nullopt, std::move(done)); });
+  if (!listed) return landing::unknown;
+  if (const auto* e = std::get_if<net::chatwoot_error>(&*listed)) {
+    using kind = net::chatwoot_error_kind;
+    return e->kind == kind::unauthorized || e->kind == kind::forbidden ? landing::not_landed : landing::unknown;
+  }
+  const auto earliest = since - clock_skew_allowance;
+  for (const auto& m : std::get<std::vector<net::chatwoot_message>>(*listed))
+    if (m.message_type == net::chatwoot_message_type::outgoing && m.content == message.content &&
+        m.private_note == message.private_note && m.created_at >= earliest)
+      return landing::landed;
+  return landing::not_landed;
+}
+
 class chatwoot_effects {
  public:
   chatwoot_effects(net::chatwoot_client& chatwoot, std::chrono::seconds timeout, whatsapp_template_settings window)
@@ -81,7 +109,7 @@ class chatwoot_effects {
     // As the template when WhatsApp refused the plain message already (the window closed
     // while tutorbot thought it open), or when tutorbot's own record says it has closed.
     const bool as_template = net::bool_at(*p, "template");
-    if (!message.private_note && (as_template || outside_window(conn, conversation))) {
+    if (!message.private_note && (as_template || outside_whatsapp_window(conn, conversation))) {
       // Buttons are not allowed in a template: the numbered text carries the choices.
       if (message.content_type == net::chatwoot_content_type::input_select) {
         message.content = domain::make_quick_reply(net::string_at(*p, "content"), strings_at(*p, "options")).numbered_text;
@@ -91,20 +119,7 @@ class chatwoot_effects {
       message.whatsapp_template = net::chatwoot_template{window_.name, window_.category, window_.language,
                                                          {{"1", message.content}}};
     }
-    // Chatwoot has no idempotency key: after an attempt whose message may have landed, look
-    // whether it did before sending it again.
-    if (item.attempts > 1) {
-      switch (earlier_attempt(conversation, message, item.created_at)) {
-        case landing::landed: return outbox_outcome::done();
-        case landing::unknown: return outbox_outcome::retry("message: cannot tell yet whether an earlier attempt landed");
-        case landing::not_landed: break;
-      }
-    }
-    auto sent = wait_for_result<net::chatwoot_result<net::chatwoot_created_message>>(
-        timeout_, [&](auto done) { chatwoot_.send_message(conversation, message, std::move(done)); });
-    if (!sent) return outbox_outcome::retry("message: Chatwoot did not answer in time");
-    if (auto* e = std::get_if<net::chatwoot_error>(&*sent)) return failed("message", *e);
-    return outbox_outcome::done();
+    return post_chatwoot_message(chatwoot_, timeout_, item, conversation, message);
   }
 
   outbox_outcome labels(const db::outbox_item& item) {
@@ -155,44 +170,36 @@ class chatwoot_effects {
   }
 
  private:
-  bool outside_window(db::connection& conn, domain::conversation_id conversation) {
-    auto last = db::last_incoming_at(conn, conversation.value);
-    return last && std::chrono::system_clock::now() - *last > std::chrono::hours(24);
-  }
-
-  enum class landing { landed, not_landed, unknown };
-
-  // Whether an earlier attempt's message is in the conversation. A listing that fails for now
-  // (slow, 429, 5xx) is asked again later: sending instead would post it twice. One that
-  // Chatwoot refuses for good — a bot token without CHATWOOT_USER_TOKEN may not list
-  // messages — cannot tell, and the message goes out rather than never.
-  landing earlier_attempt(domain::conversation_id conversation, const net::chatwoot_outgoing_message& message,
-                          std::chrono::sys_seconds since) {
-    auto listed = wait_for_result<net::chatwoot_result<std::vector<net::chatwoot_message>>>(
-        timeout_, [&](auto done) { chatwoot_.list_messages(conversation, std::nullopt, std::move(done)); });
-    if (!listed) return landing::unknown;
-    if (const auto* e = std::get_if<net::chatwoot_error>(&*listed)) {
-      using kind = net::chatwoot_error_kind;
-      return e->kind == kind::unauthorized || e->kind == kind::forbidden ? landing::not_landed : landing::unknown;
-    }
-    // Chatwoot's clock is not PostgreSQL's: a message stamped a little before its outbox row
-    // was written is still ours.
-    const auto earliest = since - clock_skew_allowance;
-    for (const auto& m : std::get<std::vector<net::chatwoot_message>>(*listed))
-      if (m.message_type == net::chatwoot_message_type::outgoing && m.content == message.content &&
-          m.private_note == message.private_note && m.created_at >= earliest)
-        return landing::landed;
-    return landing::not_landed;
-  }
-
-  static constexpr std::chrono::seconds clock_skew_allowance{2};
-
   net::chatwoot_client& chatwoot_;
   std::chrono::seconds timeout_;
   whatsapp_template_settings window_;
 };
 
 }  // namespace
+
+bool outside_whatsapp_window(db::connection& conn, domain::conversation_id conversation) {
+  auto last = db::last_incoming_at(conn, conversation.value);
+  return last && std::chrono::system_clock::now() - *last > std::chrono::hours(24);
+}
+
+outbox_outcome post_chatwoot_message(net::chatwoot_client& chatwoot, std::chrono::seconds timeout,
+                                     const db::outbox_item& item, domain::conversation_id conversation,
+                                     const net::chatwoot_outgoing_message& message) {
+  // Chatwoot has no idempotency key: after an attempt whose message may have landed, look
+  // whether it did before sending it again.
+  if (item.attempts > 1) {
+    switch (earlier_attempt(chatwoot, timeout, conversation, message, item.created_at)) {
+      case landing::landed: return outbox_outcome::done();
+      case landing::unknown: return outbox_outcome::retry("message: cannot tell yet whether an earlier attempt landed");
+      case landing::not_landed: break;
+    }
+  }
+  auto sent = wait_for_result<net::chatwoot_result<net::chatwoot_created_message>>(
+      timeout, [&](auto done) { chatwoot.send_message(conversation, message, std::move(done)); });
+  if (!sent) return outbox_outcome::retry("message: Chatwoot did not answer in time");
+  if (auto* e = std::get_if<net::chatwoot_error>(&*sent)) return failed("message", *e);
+  return outbox_outcome::done();
+}
 
 std::map<std::string, outbox_handler> make_chatwoot_effects(net::chatwoot_client& chatwoot, std::chrono::seconds timeout,
                                                             whatsapp_template_settings outside_window) {

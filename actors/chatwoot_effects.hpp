@@ -10,9 +10,12 @@
 
 
 #include "actors/outbox_dispatcher.hpp"
+#include "db/connection.hpp"
+#include "domain/types.hpp"
 
 namespace tutorbot::net {
 class chatwoot_client;
+struct chatwoot_outgoing_message;
 }
 
 namespace tutorbot::actors {
@@ -24,6 +27,16 @@ struct whatsapp_template_settings {
   std::string language = "nl";
   std::string category = "UTILITY";
 };
+
+// Whether WhatsApp's 24-hour customer-service window has closed: the student last wrote more
+// than a day ago by tutorbot's own record.
+bool outside_whatsapp_window(db::connection& conn, domain::conversation_id conversation);
+
+// Posts the outbox item's message once: Chatwoot takes no idempotency key, so a repeated
+// attempt first looks whether an earlier one landed. Refusals no retry changes are given up.
+outbox_outcome post_chatwoot_message(net::chatwoot_client& chatwoot, std::chrono::seconds timeout,
+                                     const db::outbox_item& item, domain::conversation_id conversation,
+                                     const net::chatwoot_outgoing_message& message);
 
 // The handlers by outbox kind; the client must outlive the outbox workers.
 std::map<std::string, outbox_handler> make_chatwoot_effects(net::chatwoot_client& chatwoot, std::chrono::seconds timeout,

@@ -232,11 +232,11 @@ net::handler_fn booking_invite(const api_context& ctx) {
         [ctx, id, respond](caf::expected<std::optional<db::booking_with_student>> found) {
           if (!found) return respond(unavailable(found.error()));
           if (!*found) return respond(server_response::error(404, "unknown_booking", "no booking with id " + id.value));
-          const auto& [booking, student, was_confirmed] = **found;
-          if (!was_confirmed)
+          const auto& lesson = **found;
+          if (!lesson.was_confirmed)
             return respond(server_response::error(409, "not_confirmed", "a hold has no invite until it is confirmed"));
-          const auto sources = domain::invite_sources_for(booking, *ctx.calendar, *ctx.payments, ctx.school);
-          const auto invite = domain::invite_for(booking, student, sources, actors::now_seconds());
+          const auto sources = domain::invite_sources_for(lesson.booking, *ctx.calendar, *ctx.payments, ctx.school);
+          const auto invite = domain::invite_for(lesson.booking, lesson.student, sources, actors::now_seconds());
           respond(server_response::text(200, mail::to_icalendar(invite), mail::icalendar_content_type(invite)));
         },
         actors::run_atom::value, job);

@@ -105,4 +105,24 @@ actors::booking_mail_settings make_booking_mail_settings(const config::config& c
   return settings;
 }
 
+actors::reminders_settings make_reminders_settings(const config::config& cfg, const date::time_zone* zone) {
+  const auto& r = cfg.service.reminders;
+  actors::reminders_settings settings;
+  settings.zone = zone;
+  settings.rules = {r.hours_before, {r.quiet_from, r.quiet_to}};
+  settings.email = cfg.service.mail.enabled();
+  return settings;
+}
+
+actors::whatsapp_reminder_settings make_whatsapp_reminder_settings(const config::config& cfg, const date::time_zone* zone) {
+  const auto& r = cfg.service.reminders;
+  actors::whatsapp_reminder_settings settings;
+  settings.calendar = &cfg.calendar;
+  settings.zone = zone;
+  settings.template_name = r.whatsapp_template;
+  settings.template_language = r.whatsapp_template_language;
+  settings.template_fields = r.whatsapp_template_parameters;
+  return settings;
+}
+
 }  // namespace tutorbot::app

@@ -7,7 +7,9 @@
 #include "actors/conversation.hpp"
 #include "actors/db_pool.hpp"
 #include "actors/payment_supervisor.hpp"
+#include "actors/reminders.hpp"
 #include "actors/tutor_registry.hpp"
+#include "actors/whatsapp_reminder.hpp"
 #include "config/config.hpp"
 #include "net/chatwoot_client.hpp"
 #include "net/google_auth.hpp"
@@ -35,5 +37,9 @@ actors::payment_settings make_payment_settings(const config::config& cfg, const 
 actors::tutor_registry_settings make_registry_settings(const config::config& cfg, const date::time_zone* zone);
 actors::conversation_settings make_conversation_settings(const config::config& cfg, const date::time_zone* zone);
 actors::booking_mail_settings make_booking_mail_settings(const config::config& cfg, const date::time_zone* zone);
+// The rules and the e-mail channel (on with mail); the caller adds the database, the outbox
+// and whether WhatsApp is on.
+actors::reminders_settings make_reminders_settings(const config::config& cfg, const date::time_zone* zone);
+actors::whatsapp_reminder_settings make_whatsapp_reminder_settings(const config::config& cfg, const date::time_zone* zone);
 
 }  // namespace tutorbot::app

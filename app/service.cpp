@@ -24,8 +24,10 @@
 #include "actors/outbox_dispatcher.hpp"
 #include "actors/payment_messages.hpp"
 #include "actors/payment_supervisor.hpp"
+#include "actors/reminders.hpp"
 #include "actors/stripe_effects.hpp"
 #include "actors/tutor_registry.hpp"
+#include "actors/whatsapp_reminder.hpp"
 #include "app/api_routes.hpp"
 #include "app/chatwoot_routes.hpp"
 #include "app/ops_routes.hpp"
@@ -105,6 +107,7 @@ struct service::impl {
   actors::payment_supervisor_actor payments;
   caf::actor conversations;
   caf::actor catchup;
+  caf::actor reminders;
   caf::actor prober;
   std::shared_ptr<readiness> ready = std::make_shared<readiness>();
   boost::asio::io_context io;
@@ -160,15 +163,23 @@ void service::start() {
       return actors::outbox_outcome::done();
     };
   }
+  const auto* zone = date::locate_zone(s.cfg.calendar.timezone);  // validated by the config loader
+  // Work whose channel is off (queued before a restart that turned it off) has nobody to
+  // reach; no text promised it.
+  const actors::outbox_handler nothing_to_send = [](const db::outbox_item&, db::connection&) {
+    return actors::outbox_outcome::done();
+  };
   if (s.cfg.service.mail.enabled()) {
-    outbox.handlers[db::outbox_kind::booking_mail] =
-        actors::make_booking_mail(make_booking_mail_settings(s.cfg, date::locate_zone(s.cfg.calendar.timezone)));
+    outbox.handlers[db::outbox_kind::booking_mail] = actors::make_booking_mail(make_booking_mail_settings(s.cfg, zone));
+    outbox.handlers[db::outbox_kind::email_reminder] = actors::make_reminder_mail(make_booking_mail_settings(s.cfg, zone));
+    outbox.handlers[db::outbox_kind::receipt_mail] = actors::make_receipt_mail(make_booking_mail_settings(s.cfg, zone));
   } else {
-    // Without mail a booking's change has nobody to e-mail; no text promised one.
-    outbox.handlers[db::outbox_kind::booking_mail] = [](const db::outbox_item&, db::connection&) {
-      return actors::outbox_outcome::done();
-    };
+    outbox.handlers[db::outbox_kind::booking_mail] = nothing_to_send;
+    outbox.handlers[db::outbox_kind::email_reminder] = nothing_to_send;
+    outbox.handlers[db::outbox_kind::receipt_mail] = nothing_to_send;
   }
+  outbox.handlers[db::outbox_kind::whatsapp_reminder] =
+      s.chatwoot ? actors::make_whatsapp_reminder(*s.chatwoot, make_whatsapp_reminder_settings(s.cfg, zone)) : nothing_to_send;
   if (s.stripe) {
     outbox.handlers[db::outbox_kind::stripe_refund] = actors::make_stripe_refund(*s.stripe);
     outbox.handlers[db::outbox_kind::stripe_expire_session] = actors::make_session_expiry(*s.stripe);
@@ -180,8 +191,13 @@ void service::start() {
     outbox.handlers.merge(actors::make_chatwoot_effects(*s.chatwoot, std::chrono::seconds(40), outside_window));
   }
   s.outbox = actors::spawn_outbox_dispatcher(s.system, std::move(outbox), s.metrics);
-
-  const auto* zone = date::locate_zone(s.cfg.calendar.timezone);  // validated by the config loader
+  if (s.cfg.service.reminders.enabled) {
+    auto reminders = make_reminders_settings(s.cfg, zone);
+    reminders.database_url = pool.url;
+    reminders.outbox = s.outbox;
+    reminders.whatsapp = s.chatwoot != nullptr;
+    s.reminders = actors::spawn_reminders(s.system, std::move(reminders));
+  }
   if (s.stripe) {
     auto payments = make_payment_settings(s.cfg, zone);
     payments.database_url = pool.url;
@@ -260,7 +276,7 @@ void service::stop() {
   if (s.http_client) s.http_client->shutdown();
   {
     caf::scoped_actor waiter{s.system};
-    const std::vector<caf::actor> workers{s.catchup, caf::actor_cast<caf::actor>(s.payments), s.outbox};
+    const std::vector<caf::actor> workers{s.catchup, s.reminders, caf::actor_cast<caf::actor>(s.payments), s.outbox};
     for (const auto& a : workers)
       if (a) waiter->send_exit(a, caf::exit_reason::user_shutdown);
     for (const auto& a : workers)

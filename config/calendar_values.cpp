@@ -35,7 +35,7 @@ std::optional<year_month_day> parse_date(std::string_view t) {
 
 }  // namespace
 
-std::optional<minute_range> get_range(const YAML::Node& n, const sink& s, const std::string& path) {
+std::optional<minute_range> get_clock_span(const YAML::Node& n, const sink& s, const std::string& path) {
   const auto text = get_string(n, s, path);
   if (!text) return std::nullopt;
   std::string_view t = *text;
@@ -52,11 +52,16 @@ std::optional<minute_range> get_range(const YAML::Node& n, const sink& s, const 
     s.add(n, path, quote(t) + " is not HH:MM-HH:MM");
     return std::nullopt;
   }
-  if (*e <= *b) {
-    s.add(n, path, quote(t) + ": the end is not after the start");
+  return minute_range{*b, *e};
+}
+
+std::optional<minute_range> get_range(const YAML::Node& n, const sink& s, const std::string& path) {
+  auto span = get_clock_span(n, s, path);
+  if (span && span->end <= span->begin) {
+    s.add(n, path, quote(get_string(n, s, path).value_or("")) + ": the end is not after the start");
     return std::nullopt;
   }
-  return minute_range{*b, *e};
+  return span;
 }
 
 std::vector<minute_range> get_ranges(const YAML::Node& n, const sink& s, const std::string& path,

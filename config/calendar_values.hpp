@@ -15,6 +15,8 @@ namespace tutorbot::config::detail {
 // The keys of a week's days, index weekday::c_encoding().
 inline constexpr std::string_view day_keys[7] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
 
+// "21:00-08:00": two clock times, the second possibly earlier (a span past midnight).
+std::optional<domain::minute_range> get_clock_span(const YAML::Node& n, const sink& s, const std::string& path);
 // "09:00-12:30" (24:00 may end a range).
 std::optional<domain::minute_range> get_range(const YAML::Node& n, const sink& s, const std::string& path);
 // A list of ranges; overlaps are reported when `disjoint` (working hours must not overlap,

@@ -11,6 +11,7 @@
 
 #include "domain/calendar_rules.hpp"
 #include "domain/catalog.hpp"
+#include "domain/reminder_message.hpp"
 
 namespace tutorbot::config {
 
@@ -111,6 +112,20 @@ struct mail_settings {
   bool enabled() const { return !smtp_url.empty(); }
 };
 
+// A reminder before each lesson (WhatsApp; and e-mail when mail is on).
+struct reminder_settings {
+  bool enabled = false;
+  std::chrono::hours hours_before{24};
+  std::chrono::minutes quiet_from{21 * 60};  // local; a reminder due in them goes out when they begin
+  std::chrono::minutes quiet_to{8 * 60};
+  // Outside WhatsApp's 24-hour window: this approved template, its body parameters in this order.
+  std::string whatsapp_template;
+  std::string whatsapp_template_language = "nl";
+  std::vector<domain::reminder_field> whatsapp_template_parameters{
+      domain::reminder_field::name, domain::reminder_field::day, domain::reminder_field::time,
+      domain::reminder_field::tutor};
+};
+
 struct provider_settings {
   stripe_settings stripe;
   google_settings google;
@@ -126,6 +141,7 @@ struct service_settings {
   database_settings database;
   secret api_token;                         // TUTORBOT_API_TOKEN; empty: /api/ refuses everyone
   mail_settings mail;
+  reminder_settings reminders;
   provider_settings providers;
 };
 

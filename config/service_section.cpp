@@ -1,9 +1,11 @@
 // tutorbot.yaml: where the service listens, how it talks to PostgreSQL and to the
 // providers. Secrets are refused here: they come from the environment (environment.cpp).
+#include <algorithm>
 #include <cctype>
 
 #include <yaml-cpp/yaml.h>
 
+#include "config/calendar_values.hpp"
 #include "config/sections.hpp"
 
 namespace tutorbot::config::detail {
@@ -67,6 +69,43 @@ void read_mail(const YAML::Node& node, const sink& s, const std::string& path, m
       read_address(v, s, p, key == "from" ? m.from : m.reply_to);
     }
   });
+}
+
+void read_reminders(const YAML::Node& node, const sink& s, const std::string& path, reminder_settings& r) {
+  each_entry(node, s, path,
+             {"enabled", "hours_before", "quiet_hours", "whatsapp_template", "whatsapp_template_language",
+              "whatsapp_template_parameters"},
+             {}, [&](const std::string& key, const YAML::Node& v) {
+    const auto p = join(path, key);
+    if (key == "enabled") {
+      if (auto b = get_bool(v, s, p)) r.enabled = *b;
+    } else if (key == "hours_before") {
+      if (auto n = get_int(v, s, p, 1, 7 * 24)) r.hours_before = std::chrono::hours(*n);
+    } else if (key == "quiet_hours") {
+      if (auto span = get_clock_span(v, s, p)) {
+        r.quiet_from = std::chrono::minutes(span->begin);
+        r.quiet_to = std::chrono::minutes(span->end);
+      }
+    } else if (key == "whatsapp_template") {
+      if (auto t = get_string(v, s, p)) r.whatsapp_template = *t;
+    } else if (key == "whatsapp_template_language") {
+      if (auto t = get_string(v, s, p)) r.whatsapp_template_language = *t;
+    } else {
+      r.whatsapp_template_parameters.clear();
+      each_item(v, s, p, [&](std::size_t i, const YAML::Node& item) {
+        constexpr std::pair<std::string_view, domain::reminder_field> names[] = {
+            {"name", domain::reminder_field::name}, {"day", domain::reminder_field::day},
+            {"time", domain::reminder_field::time}, {"tutor", domain::reminder_field::tutor}};
+        const auto t = get_string(item, s, index(p, i));
+        if (!t) return;
+        const auto* found = std::find_if(std::begin(names), std::end(names), [&](const auto& n) { return n.first == *t; });
+        if (found == std::end(names)) s.add(item, index(p, i), quote(*t) + " is not one of name, day, time, tutor");
+        else r.whatsapp_template_parameters.push_back(found->second);
+      });
+    }
+  });
+  if (r.enabled && r.whatsapp_template.empty())
+    s.add(node, join(path, "whatsapp_template"), "is required when reminders are enabled: outside the 24-hour window only an approved template reaches the student");
 }
 
 void read_stripe(const YAML::Node& node, const sink& s, const std::string& path,
@@ -166,7 +205,7 @@ void read_chatwoot(const YAML::Node& node, const sink& s, const std::string& pat
 
 void read_service(const YAML::Node& root, const sink& s, service_settings& out,
                   service_marks& marks) {
-  each_entry(root, s, "", {"service", "http", "database", "mail", "providers"}, {},
+  each_entry(root, s, "", {"service", "http", "database", "mail", "reminders", "providers"}, {},
              [&](const std::string& section, const YAML::Node& node) {
     if (section == "service") {
       each_entry(node, s, "service", {"listen", "log_level", "api_token"}, {},
@@ -240,6 +279,8 @@ void read_service(const YAML::Node& root, const sink& s, service_settings& out,
           read_seconds(v, s, p, out.database.lock_timeout, 1, 3600);
         }
       });
+    } else if (section == "reminders") {
+      read_reminders(node, s, "reminders", out.reminders);
     } else if (section == "mail") {
       marks.mail = line_of(node);
       read_mail(node, s, "mail", out.mail);

@@ -5,6 +5,7 @@
 
 #include "db/connection.hpp"
 #include "domain/booking.hpp"
+#include "domain/booking_mail.hpp"
 #include "domain/invite.hpp"
 
 namespace tutorbot::db {
@@ -13,6 +14,7 @@ struct booking_with_student {
   domain::booking booking;
   domain::lesson_student student;  // empty fields where nothing is known
   bool was_confirmed = false;      // a hold that never became a lesson has no invite
+  domain::cancellation_return returned;  // a cancelled lesson's refund or credit
 };
 
 // The student is the booking's own, or (a chat booking) its conversation's.

@@ -80,7 +80,7 @@ void enqueue_cancellation_refund_in(pqxx::work& tx, const domain::booking& b, co
     boost::json::object payload{{"order_id", paid[1].as<std::string>()},
                                 {"amount_cents", refund.amount.value},
                                 {"reason", "cancelled_with_notice"}};
-    enqueue_in(tx, outbox_kind::stripe_refund, "refund:cancel:" + b.id.value, boost::json::serialize(payload), epoch(now));
+    enqueue_in(tx, outbox_kind::stripe_refund, cancellation_refund_key_prefix + b.id.value, boost::json::serialize(payload), epoch(now));
   } else if (paid_with == "credit" && !paid[3].is_null()) {
     auto notice = std::chrono::duration_cast<std::chrono::minutes>(b.lesson_start - now);
     if (policy.refund_percent_for(notice) < 100) return;

@@ -53,6 +53,7 @@ bool enqueue_in(pqxx::work& tx, const std::string& kind, const std::string& idem
 }
 
 void enqueue_booking_change_in(pqxx::work& tx, const std::string& booking_id) {
+  tx.exec_params("UPDATE bookings SET last_change_at = now() WHERE id = $1::uuid", booking_id);
   // The booking id is a uuid; nothing in it needs escaping inside the JSON string.
   tx.exec_params("INSERT INTO outbox (kind, idempotency_key, payload) "
                  "VALUES ($1, 'calendar-sync:' || $2 || ':' || gen_random_uuid(), json_build_object('booking_id', $2::text))",

@@ -24,6 +24,11 @@ inline constexpr const char* calendar_sync = "calendar.sync";
 // E-mail the student the booking's invite as it stands at one invite sequence (a new, a moved
 // or a cancelled lesson). Payload: {"booking_id", "sequence"}; the key is the Message-ID's.
 inline constexpr const char* booking_mail = "mail.booking";
+// E-mail the payer the receipt of a paid order. Payload: {"order_id"}.
+inline constexpr const char* receipt_mail = "mail.receipt";
+// Remind the student of a lesson (db/reminders). Payload: {"booking_id", "sequence"}.
+inline constexpr const char* whatsapp_reminder = "reminder.whatsapp";
+inline constexpr const char* email_reminder = "reminder.email";
 // Refund (part of) a paid order. Payload: {"order_id", "amount_cents", "reason"}.
 inline constexpr const char* stripe_refund = "stripe.refund";
 // End a Checkout Session whose hold is gone, so nobody pays for a released slot.
@@ -38,6 +43,9 @@ inline constexpr const char* chatwoot_labels = "chatwoot.labels";    // "add" or
 inline constexpr const char* chatwoot_contact = "chatwoot.contact";  // "contact_id", "attributes": {…}
 inline constexpr const char* chatwoot_status = "chatwoot.status";    // "status", "reason"
 }  // namespace outbox_kind
+
+// The key of the stripe.refund work a lesson's cancellation queues, before the booking id.
+inline constexpr const char* cancellation_refund_key_prefix = "refund:cancel:";
 
 struct outbox_item {
   long long id = 0;

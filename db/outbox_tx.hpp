@@ -12,7 +12,8 @@ bool enqueue_in(pqxx::work& tx, const std::string& kind, const std::string& idem
 
 // What follows a change of a confirmed booking (a confirmation, a move, a cancellation), made
 // inside the change's own transaction: calendar.sync, unique per call (several changes of one
-// booking each sync), and mail.booking, once per invite sequence the change left.
+// booking each sync), and mail.booking, once per invite sequence the change left; the moment
+// is kept as the booking's last_change_at (a reminder due before it is not sent).
 void enqueue_booking_change_in(pqxx::work& tx, const std::string& booking_id);
 
 // stripe.expire_session for the booking's open Checkout Session, if it has one: a released

@@ -302,6 +302,8 @@ payment_outcome record_paid_checkout(connection& conn, const paid_checkout& paid
       return payment_outcome::extra_payment_refund_due;
     }
     tx.exec_prepared("mark_order_paid", order.id, epoch(now), paid.payment_intent, paid.session_id);
+    enqueue_in(tx, outbox_kind::receipt_mail, "receipt:" + order.id,
+               boost::json::serialize(boost::json::object{{"order_id", order.id}}), now_epoch());
     if (!paid.payment_intent.empty())
       tx.exec_prepared("record_charge", order.id, paid.payment_intent, paid.amount.value, "succeeded");
 

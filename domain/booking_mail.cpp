@@ -22,37 +22,9 @@ std::string html_paragraph(const std::string& text) {
 
 }  // namespace
 
-booking_change change_of(const booking& b) {
-  if (!is_active(b.status)) return booking_change::cancelled;
-  return b.invite_sequence == 0 ? booking_change::confirmed : booking_change::moved;
-}
-
-mail_text booking_mail_for(const booking& b, const lesson_student& student, const invite_sources& sources,
-                           const date::time_zone* zone) {
-  const language lang = student.lang;
-  const std::string when = format_date_time_long(lang, b.lesson_start, zone);
-  const std::string tutor = tutor_name_of(b, sources);
-  const std::string product = product_name_of(b, sources, lang);
-  const auto change = change_of(b);
-  const msg subject = change == booking_change::confirmed ? msg::mail_confirmed_subject
-                      : change == booking_change::moved   ? msg::mail_moved_subject
-                                                          : msg::mail_cancelled_subject;
-  const msg news = change == booking_change::confirmed ? msg::mail_confirmed
-                   : change == booking_change::moved   ? msg::mail_moved
-                                                       : msg::mail_cancelled;
-  std::vector<std::string> paragraphs;
-  paragraphs.push_back(student.name.empty() ? render_text(lang, msg::mail_greeting_unnamed)
-                                            : render_text(lang, msg::mail_greeting, {{"name", student.name}}));
-  std::string lesson = render_text(lang, news, {{"product", product}, {"tutor", tutor}, {"when", when}});
-  if (change != booking_change::cancelled && sources.tutor && !sources.tutor->location.empty())
-    lesson += "\n" + render_text(lang, msg::mail_location, {{"location", sources.tutor->location}});
-  paragraphs.push_back(std::move(lesson));
-  paragraphs.push_back(
-      render_text(lang, change == booking_change::cancelled ? msg::mail_cancel_note : msg::mail_invite_note));
-  paragraphs.push_back(render_text(lang, msg::mail_closing, {{"school", sources.school.name}}));
-
+mail_text mail_of_paragraphs(std::string subject, const std::vector<std::string>& paragraphs) {
   mail_text out;
-  out.subject = render_text(lang, subject, {{"when", when}});
+  out.subject = std::move(subject);
   out.html = "<!DOCTYPE html><html><body>";
   for (const auto& p : paragraphs) {
     if (!out.text.empty()) out.text += "\n\n";
@@ -61,6 +33,45 @@ mail_text booking_mail_for(const booking& b, const lesson_student& student, cons
   }
   out.html += "</body></html>";
   return out;
+}
+
+mail_occasion change_of(const booking& b) {
+  if (!is_active(b.status)) return mail_occasion::cancelled;
+  return b.invite_sequence == 0 ? mail_occasion::confirmed : mail_occasion::moved;
+}
+
+mail_text booking_mail_for(const booking& b, const lesson_student& student, const invite_sources& sources,
+                           const date::time_zone* zone, mail_occasion occasion, const cancellation_return& returned) {
+  const language lang = student.lang;
+  const std::string when = format_date_time_long(lang, b.lesson_start, zone);
+  const std::string tutor = tutor_name_of(b, sources);
+  const std::string product = product_name_of(b, sources, lang);
+  struct wording {
+    msg subject, news, note;
+  };
+  const wording w = [&]() -> wording {
+    switch (occasion) {
+      case mail_occasion::confirmed: return {msg::mail_confirmed_subject, msg::mail_confirmed, msg::mail_invite_note};
+      case mail_occasion::moved: return {msg::mail_moved_subject, msg::mail_moved, msg::mail_invite_note};
+      case mail_occasion::cancelled: return {msg::mail_cancelled_subject, msg::mail_cancelled, msg::mail_cancel_note};
+      case mail_occasion::reminder: return {msg::mail_reminder_subject, msg::mail_reminder, msg::mail_reminder_note};
+    }
+    return {msg::mail_confirmed_subject, msg::mail_confirmed, msg::mail_invite_note};
+  }();
+  std::vector<std::string> paragraphs;
+  paragraphs.push_back(student.name.empty() ? render_text(lang, msg::mail_greeting_unnamed)
+                                            : render_text(lang, msg::mail_greeting, {{"name", student.name}}));
+  std::string lesson = render_text(lang, w.news, {{"product", product}, {"tutor", tutor}, {"when", when}});
+  if (occasion != mail_occasion::cancelled && sources.tutor && !sources.tutor->location.empty())
+    lesson += "\n" + render_text(lang, msg::mail_location, {{"location", sources.tutor->location}});
+  if (occasion == mail_occasion::cancelled && returned.refund.value > 0)
+    lesson += "\n" + render_text(lang, msg::mail_cancel_refund, {{"amount", format_money(lang, returned.refund)}});
+  if (occasion == mail_occasion::cancelled && returned.credit) lesson += "\n" + render_text(lang, msg::mail_cancel_credit);
+  paragraphs.push_back(std::move(lesson));
+  paragraphs.push_back(render_text(lang, w.note));
+  paragraphs.push_back(render_text(lang, msg::mail_closing, {{"school", sources.school.name}}));
+
+  return mail_of_paragraphs(render_text(lang, w.subject, {{"when", when}}), paragraphs);
 }
 
 }  // namespace tutorbot::domain

@@ -1,7 +1,9 @@
 #pragma once
 // The e-mail that carries a booking's invite to the student: what it says for a new, a moved
-// and a cancelled lesson, in the student's language. Sending it is mail/'s and actors/' work.
+// and a cancelled lesson, and before the lesson as its reminder, in the student's language.
+// Sending it is mail/'s and actors/' work.
 #include <string>
+#include <vector>
 
 #include <date/tz.h>
 
@@ -9,11 +11,17 @@
 
 namespace tutorbot::domain {
 
-enum class booking_change { confirmed, moved, cancelled };
+enum class mail_occasion { confirmed, moved, cancelled, reminder };
 
 // Which change the booking's state tells of: cancelled (or expired) once inactive; a first
 // confirmation at sequence 0; a move after that.
-booking_change change_of(const booking& b);
+mail_occasion change_of(const booking& b);
+
+// What a cancellation gave back, as its own transaction decided it.
+struct cancellation_return {
+  cents refund{0};      // on its way to what the student paid with
+  bool credit = false;  // the lesson is package credit again
+};
 
 struct mail_text {
   std::string subject;
@@ -21,7 +29,11 @@ struct mail_text {
   std::string html;  // text/html: the same paragraphs, escaped
 };
 
+// The text and HTML of a mail made of paragraphs (line breaks within them kept).
+mail_text mail_of_paragraphs(std::string subject, const std::vector<std::string>& paragraphs);
+
+// `returned` is said in a cancellation's mail.
 mail_text booking_mail_for(const booking& b, const lesson_student& student, const invite_sources& sources,
-                           const date::time_zone* zone);
+                           const date::time_zone* zone, mail_occasion occasion, const cancellation_return& returned = {});
 
 }  // namespace tutorbot::domain

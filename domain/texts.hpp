@@ -55,11 +55,15 @@ enum class msg : std::size_t {
   // the e-mail with a booking's invite (in the student's language)
   mail_confirmed_subject, mail_moved_subject, mail_cancelled_subject, mail_greeting, mail_greeting_unnamed,
   mail_confirmed, mail_moved, mail_cancelled, mail_location, mail_invite_note, mail_cancel_note, mail_closing,
+  mail_reminder_subject, mail_reminder, mail_reminder_note, mail_cancel_refund, mail_cancel_credit,
+  mail_receipt_subject, mail_receipt, mail_receipt_line, mail_receipt_total, mail_receipt_vat, mail_receipt_note,
+  // the WhatsApp reminder before a lesson (in the student's language)
+  reminder_whatsapp,
   // the tutor's calendar event (in the school's language)
   tutor_event_summary, tutor_event_tutor, tutor_event_student, tutor_event_level, tutor_event_subject, tutor_event_conversation,
   tutor_event_booking,
   // staff note (always rendered in the school's language, Dutch)
-  note_intake_title, note_processing_failed, note_delivery_failed, note_mail_refused, note_attachment_with_text,
+  note_intake_title, note_processing_failed, note_delivery_failed, note_mail_refused, note_reminder_failed, note_attachment_with_text,
   // words the student may type
   words_menu, words_stop, words_help, words_human, words_english, words_dutch, words_yes,
   words_no, words_change, words_more, words_any, words_student, words_parent,

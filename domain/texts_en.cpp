@@ -143,6 +143,18 @@ text_catalog make() {
   set(msg::mail_invite_note, "The calendar invite is attached. Add it to your calendar; if anything changes, a new one will update it.");
   set(msg::mail_cancel_note, "If the lesson was in your calendar, the attachment takes it out.");
   set(msg::mail_closing, "Questions, or a change? Send us a WhatsApp message.\n\nKind regards,\n{school}");
+  set(msg::mail_reminder_subject, "Reminder: your lesson {when}");
+  set(msg::mail_reminder, "See you soon! Your lesson: {product} with {tutor}, {when}.");
+  set(msg::mail_reminder_note, "The calendar invite is attached once more, in case it is not in your calendar yet.");
+  set(msg::mail_cancel_refund, "You get {amount} back on the account or card you paid with; this can take a few working days.");
+  set(msg::mail_cancel_credit, "The lesson is credit again: you can book a new lesson with it.");
+  set(msg::mail_receipt_subject, "Receipt from {school}: {total}");
+  set(msg::mail_receipt, "We received your payment of {total} on {date}. Thank you!");
+  set(msg::mail_receipt_line, "{quantity} × {description}: {amount}");
+  set(msg::mail_receipt_total, "Total: {total}");
+  set(msg::mail_receipt_vat, "VAT included: {vat}");
+  set(msg::mail_receipt_note, "Keep this e-mail as your receipt. Your payment's reference: {reference}");
+  set(msg::reminder_whatsapp, "⏰ Reminder: your lesson with {tutor} is {day} at {time}.\nCan't make it? Send *menu* and choose *My lessons* to reschedule or cancel.");
   set(msg::tutor_event_summary, "{product} — {student}");
   set(msg::tutor_event_tutor, "Tutor: {tutor}");
   set(msg::tutor_event_student, "Student: {student}");
@@ -151,6 +163,7 @@ text_catalog make() {
   set(msg::tutor_event_conversation, "Conversation: {link}");
   set(msg::tutor_event_booking, "Booked through tutorbot (booking {booking}).");
   set(msg::note_mail_refused, "⚠️ The e-mail with the calendar invite ({subject}) to {email} was refused by the mail server: {reason}. Check the address with the student.");
+  set(msg::note_reminder_failed, "⚠️ The reminder ({channel}) for the lesson on {when} did not reach the student: {reason}.");
   set(msg::note_intake_title, "WhatsApp intake (tutorbot)");
   set(msg::note_processing_failed, "tutorbot could not process a message of this student and handed the conversation "
                                    "over. The message is among the parked events. Error: {error}");

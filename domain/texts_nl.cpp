@@ -144,6 +144,18 @@ text_catalog make() {
   set(msg::mail_invite_note, "De agenda-uitnodiging zit bij deze e-mail. Zet hem in je agenda; verandert er iets, dan krijg je een nieuwe die hem bijwerkt.");
   set(msg::mail_cancel_note, "Stond de les in je agenda, dan haalt de bijlage hem eruit.");
   set(msg::mail_closing, "Vragen, of iets wijzigen? Stuur ons een WhatsApp-bericht.\n\nGroeten,\n{school}");
+  set(msg::mail_reminder_subject, "Herinnering: je les {when}");
+  set(msg::mail_reminder, "Tot snel! Je les: {product} met {tutor}, {when}.");
+  set(msg::mail_reminder_note, "De agenda-uitnodiging zit er nog een keer bij, voor het geval hij nog niet in je agenda staat.");
+  set(msg::mail_cancel_refund, "Je krijgt {amount} terug op de rekening of kaart waarmee je betaalde; dat kan een paar werkdagen duren.");
+  set(msg::mail_cancel_credit, "De les staat weer als tegoed voor je klaar: je kunt er een nieuwe les mee boeken.");
+  set(msg::mail_receipt_subject, "Betaalbewijs {school}: {total}");
+  set(msg::mail_receipt, "We hebben je betaling van {total} ontvangen op {date}. Dank je wel!");
+  set(msg::mail_receipt_line, "{quantity} × {description}: {amount}");
+  set(msg::mail_receipt_total, "Totaal: {total}");
+  set(msg::mail_receipt_vat, "Waarvan btw: {vat}");
+  set(msg::mail_receipt_note, "Bewaar deze e-mail als betaalbewijs. Kenmerk van je betaling: {reference}");
+  set(msg::reminder_whatsapp, "⏰ Herinnering: je les met {tutor} is {day} om {time}.\nKun je niet? Stuur *menu* en kies *Mijn lessen* om te verzetten of te annuleren.");
   set(msg::tutor_event_summary, "{product} — {student}");
   set(msg::tutor_event_tutor, "Docent: {tutor}");
   set(msg::tutor_event_student, "Leerling: {student}");
@@ -152,6 +164,7 @@ text_catalog make() {
   set(msg::tutor_event_conversation, "Gesprek: {link}");
   set(msg::tutor_event_booking, "Geboekt via tutorbot (boeking {booking}).");
   set(msg::note_mail_refused, "⚠️ De e-mail met de agenda-uitnodiging ({subject}) aan {email} is geweigerd door de mailserver: {reason}. Controleer het adres met de leerling.");
+  set(msg::note_reminder_failed, "⚠️ De herinnering ({channel}) voor de les van {when} is niet bij de leerling aangekomen: {reason}.");
   set(msg::note_intake_title, "Intake via WhatsApp (tutorbot)");
   set(msg::note_processing_failed, "tutorbot kon een bericht van deze leerling niet verwerken en heeft het gesprek "
                                    "doorgegeven. Het bericht staat bij de geparkeerde gebeurtenissen. Fout: {error}");

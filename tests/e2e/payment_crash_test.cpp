@@ -13,6 +13,7 @@
 #include <boost/test/unit_test.hpp>
 #include <pqxx/pqxx>
 
+#include "tests/e2e/crashing_tutorbot.hpp"
 #include "tests/support/dates.hpp"
 #include "tests/support/eventually.hpp"
 #include "tests/support/google/sandbox_server.hpp"
@@ -27,50 +28,7 @@ namespace json = boost::json;
 
 namespace {
 
-const std::string binary = TUTORBOT_BINARY_DIR "/tutorbot";
 const std::string auth = "Authorization: Bearer test-api-token\r\n";
-
-// One tutorbot process at a time on a fixed port, restarted after every kill.
-class crashing_tutorbot {
- public:
-  crashing_tutorbot(std::map<std::string, std::string> env, unsigned short port) : env_(std::move(env)), port_(port) {
-    start();
-  }
-
-  void start() {
-    ++starts_;
-    process_ = std::make_unique<testing::child_process>(
-        std::vector<std::string>{binary, "serve", "--config", TUTORBOT_SOURCE_DIR "/tests/config"}, env_,
-        "/tmp/tutorbot-e2e-crash-" + std::to_string(port_) + "-" + std::to_string(starts_) + ".log");
-  }
-
-  void kill_and_restart() {
-    process_->signal(SIGKILL);
-    process_->wait_for_exit(5s);
-    start();
-  }
-
-  // Polls /readyz; false when the process died or the deadline passed.
-  bool ready(std::chrono::seconds deadline) const {
-    return testing::eventually(
-        [&] {
-          try {
-            return testing::http_request(port_, "GET", "/readyz").status == 200;
-          } catch (const std::exception&) {
-            return false;  // not listening yet
-          }
-        },
-        deadline);
-  }
-
-  int starts() const { return starts_; }
-
- private:
-  std::map<std::string, std::string> env_;
-  unsigned short port_;
-  int starts_ = 0;
-  std::unique_ptr<testing::child_process> process_;
-};
 
 // An API call that may meet a dead or restarting tutorbot: retried until it answers.
 testing::raw_response call(unsigned short port, const std::string& method, const std::string& target,
@@ -92,7 +50,7 @@ testing::raw_response call(unsigned short port, const std::string& method, const
 // before it serves, then gives it a random 0-300 ms of uptime.
 class crash_schedule {
  public:
-  crash_schedule(crashing_tutorbot& tutorbot, std::mt19937& random)
+  crash_schedule(testing::crashing_tutorbot& tutorbot, std::mt19937& random)
       : tutorbot_(tutorbot), uptime_ms_(0, 300), random_(random()), thread_([this] { run(); }) {}
   ~crash_schedule() { finish(); }
 
@@ -128,7 +86,7 @@ class crash_schedule {
     }
   }
 
-  crashing_tutorbot& tutorbot_;
+  testing::crashing_tutorbot& tutorbot_;
   std::uniform_int_distribution<int> uptime_ms_;
   std::mt19937 random_;
   std::mutex mutex_;
@@ -162,7 +120,7 @@ BOOST_AUTO_TEST_CASE(after_kills_at_random_moments_every_paid_session_is_booked_
   env["GCAL_SERVICE_ACCOUNT_JSON"] = google.key_path();
   stripe.sandbox().set_webhook_endpoint("http://127.0.0.1:" + std::to_string(port) + "/webhooks/stripe",
                                         testing::test_webhook_secret);
-  crashing_tutorbot tutorbot(env, port);
+  testing::crashing_tutorbot tutorbot(env, port);
   BOOST_REQUIRE(tutorbot.ready(60s));
 
   // Free starts over two tutors, a week out: one lesson each.

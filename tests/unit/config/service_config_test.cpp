@@ -75,6 +75,32 @@ BOOST_AUTO_TEST_CASE(mail_needs_a_sender_once_smtp_url_is_set) {
                       "is required when SMTP_URL is set: the sender of the students' e-mail");
 }
 
+BOOST_AUTO_TEST_CASE(reminders_are_read_with_overnight_quiet_hours_and_their_template) {
+  const temp_config t;
+  const auto r = load_service(t, "database:\n  url: postgresql:///x\nreminders:\n  enabled: true\n  hours_before: 2\n"
+                                 "  quiet_hours: \"22:30-07:00\"\n  whatsapp_template: lesson_reminder\n"
+                                 "  whatsapp_template_parameters: [tutor, day, time]\n");
+  const auto& rem = valid(r).service.reminders;
+  BOOST_TEST(rem.enabled);
+  BOOST_TEST(rem.hours_before.count() == 2);
+  BOOST_TEST(rem.quiet_from.count() == 22 * 60 + 30);
+  BOOST_TEST(rem.quiet_to.count() == 7 * 60);
+  BOOST_TEST(rem.whatsapp_template == "lesson_reminder");
+  BOOST_TEST((rem.whatsapp_template_parameters ==
+              std::vector<tutorbot::domain::reminder_field>{tutorbot::domain::reminder_field::tutor, tutorbot::domain::reminder_field::day,
+                                                          tutorbot::domain::reminder_field::time}));
+}
+
+BOOST_AUTO_TEST_CASE(a_reminder_parameter_that_is_none_and_a_missing_template_are_reported) {
+  const temp_config t;
+  const auto bad = load_service(t, "database:\n  url: postgresql:///x\nreminders:\n  whatsapp_template: x\n"
+                                   "  whatsapp_template_parameters: [name, phone]\n");
+  expect_only_problem(bad, t.file("tutorbot.yaml"), 5, "reminders.whatsapp_template_parameters[1]",
+                      "\"phone\" is not one of name, day, time, tutor");
+  const auto missing = load_service(t, "database:\n  url: postgresql:///x\nreminders:\n  enabled: true\n");
+  BOOST_TEST(!problems_of(missing).empty());
+}
+
 BOOST_AUTO_TEST_CASE(unknown_log_level_is_reported) {
   const temp_config t;
   const auto r = load_service(t, "service:\n  log_level: verbose\ndatabase:\n  url: postgresql:///x\n");

@@ -183,7 +183,7 @@ std::vector<std::string> violations(const scenario& s, const scenario_state& st,
     case kind::failed_then_paid:
     case kind::async_paid:
       confirmed_by_payment();
-      expect(st.outbox.size() == 2, "no other side effects");
+      expect(st.outbox.size() == 3, "no other side effects");
       break;
     case kind::late_slot_free:
       confirmed_by_payment();
@@ -249,21 +249,22 @@ std::vector<std::string> violations(const scenario& s, const scenario_state& st,
       expect(st.payments == std::vector<std::string>{charge_ok}, "payments = [" + charge_ok + "]");
       expect(st.ledger == std::vector<std::string>{"package_purchase " + std::to_string(package_credits)},
              "the package's lessons credited once");
-      expect(st.outbox.empty(), "no side effects");
+      expect(st.outbox.size() == 1, "no side effects but the receipt");
       break;
   }
   if (s.k != kind::package_paid) expect(st.ledger.empty(), "no credit changes");
+  const bool money_received = s.k != kind::expired && s.k != kind::expired_after_failure && s.k != kind::async_failed &&
+                              s.k != kind::untouched;
+  expect(st.count("mail.receipt") == (money_received ? 1 : 0), "one receipt for the money received");
   expect(st.count("stripe.refund") <= 1, "never two refunds");
   if (messages) {
     // The chat hears of each outcome once (and a chat-less order is told nothing).
     const bool c = s.conversation;
-    const bool paid = s.k != kind::expired && s.k != kind::expired_after_failure && s.k != kind::async_failed &&
-                      s.k != kind::untouched;
-    const bool confirmed = paid && !slot_taken(s.k) && s.k != kind::package_paid;
+    const bool confirmed = money_received && !slot_taken(s.k) && s.k != kind::package_paid;
     const bool cancelled = s.k == kind::refunded || s.k == kind::refund_pending_then_succeeded ||
                            s.k == kind::refunded_in_two_parts || st.cancel_reason == "refunded";
     const long long refund = slot_taken(s.k) ? s.amount : st.refunded;
-    expect(st.times_told("payment_succeeded") == (c && paid ? 1 : 0), "told payment_succeeded once");
+    expect(st.times_told("payment_succeeded") == (c && money_received ? 1 : 0), "told payment_succeeded once");
     expect(st.times_told("booking_confirmed") == (c && confirmed ? 1 : 0), "told booking_confirmed once");
     expect(st.times_told("booking_cancelled") == (c && cancelled ? 1 : 0), "told booking_cancelled once");
     expect(st.times_told("payment_expired") == (c && (s.k == kind::expired || s.k == kind::expired_after_failure) ? 1 : 0),

@@ -9,12 +9,13 @@ std::string usage() {
          "  migrate               apply schema migrations and exit\n"
          "  check-config          validate the configuration; exit 2 on problems\n"
          "  sandbox               run the local Stripe, Google Calendar and Chatwoot emulators\n"
-         "  chat [--phone +316…] [--name N] [--email E]\n"
+         "  chat [--phone +316…] [--name N] [--email E] [--maildir DIR]\n"
          "                        be a WhatsApp student in this terminal, against the Chatwoot\n"
-         "                        sandbox (CHATWOOT_BASE_URL) and a running service\n"
+         "                        sandbox (CHATWOOT_BASE_URL) and a running service; with\n"
+         "                        --maildir, the mails that land there are shown too\n"
          "  help                  this text\n"
          "--config DIR defaults to config/. Secrets and overrides come from the environment\n"
-         "(DATABASE_URL, TUTORBOT_LISTEN, TUTORBOT_API_TOKEN, STRIPE_*, GCAL_*, CHATWOOT_*).\n";
+         "(DATABASE_URL, TUTORBOT_LISTEN, TUTORBOT_API_TOKEN, STRIPE_*, GCAL_*, CHATWOOT_*, SMTP_*).\n";
 }
 
 bool parse_cli(const std::vector<std::string>& args, cli_options& out, std::string& error) {

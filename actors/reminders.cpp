@@ -40,9 +40,12 @@ caf::behavior reminders(caf::stateful_actor<reminders_state>* self, reminders_se
         try {
           if (plan_and_release_reminders(*self->state.conn, settings, now_seconds()) > 0 && settings.outbox)
             self->send(settings.outbox, nudge_atom::value);
-          // Wake for the next reminder when it is due before the next round.
-          if (const auto next = db::next_reminder_due(*self->state.conn))
-            wait = std::clamp<std::chrono::seconds>(*next - now_seconds(), std::chrono::seconds{1}, settings.interval);
+          // Wake for the next reminder when it is due before the next round (in the quiet
+          // hours, nothing is released before the next round anyway).
+          const auto now = now_seconds();
+          if (const auto next = db::next_reminder_due(*self->state.conn);
+              next && !domain::in_quiet_hours(now, settings.rules.quiet, settings.zone))
+            wait = std::clamp<std::chrono::seconds>(*next - now, std::chrono::seconds{1}, settings.interval);
         } catch (const std::exception& e) {
           obs::log_warn("reminders_failed", {{"error", e.what()}});
         }
@@ -55,13 +58,17 @@ caf::behavior reminders(caf::stateful_actor<reminders_state>* self, reminders_se
 
 std::size_t plan_and_release_reminders(db::connection& conn, const reminders_settings& settings,
                                        std::chrono::sys_seconds now) {
-  if (settings.whatsapp) plan(conn, settings, db::reminder_channel::whatsapp, now);
-  if (settings.email) plan(conn, settings, db::reminder_channel::email, now);
-  const auto released = db::release_due_reminders(conn, now, batch);
+  // Release first, so that a planning round that fails never holds back what is due; and
+  // nothing in the quiet hours — what fell due in them (after an outage, or when reminders
+  // were turned on at night) waits for their end.
+  std::vector<db::released_reminder> released;
+  if (!domain::in_quiet_hours(now, settings.rules.quiet, settings.zone)) released = db::release_due_reminders(conn, now, batch);
   for (const auto& r : released)
     obs::log_info("reminder_queued", {{"booking_id", r.booking_id},
                                       {"channel", std::string{db::to_string(r.channel)}},
                                       {"sequence", static_cast<std::int64_t>(r.sequence)}});
+  if (settings.whatsapp) plan(conn, settings, db::reminder_channel::whatsapp, now);
+  if (settings.email) plan(conn, settings, db::reminder_channel::email, now);
   return released.size();
 }
 

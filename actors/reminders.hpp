@@ -27,8 +27,8 @@ struct reminders_settings {
   std::chrono::seconds interval{60};
 };
 
-// One round at `now`: plans the lessons starting before now + rules.before + a day, then queues
-// what is due. Returns how many reminders were queued.
+// One round at `now`: queues what is due (nothing inside the quiet hours), then plans the
+// lessons starting before now + rules.before + a day. Returns how many reminders were queued.
 std::size_t plan_and_release_reminders(db::connection& conn, const reminders_settings& settings,
                                        std::chrono::sys_seconds now);
 

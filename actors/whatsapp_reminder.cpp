@@ -7,6 +7,7 @@
 #include "actors/chatwoot_effects.hpp"
 #include "actors/clock.hpp"
 #include "db/outbox.hpp"
+#include "domain/dialogue.hpp"
 #include "domain/local_format.hpp"
 #include "domain/reminder_plan.hpp"
 #include "domain/texts.hpp"
@@ -19,10 +20,17 @@ namespace json = boost::json;
 
 namespace {
 
+// After the reminder went out: its work must end done even when this fails, or a retry could
+// post the reminder again.
 void label_reminded(db::connection& conn, const db::outbox_item& item, domain::conversation_id conversation) {
-  db::enqueue(conn, db::outbox_kind::chatwoot_labels, "reminded:" + item.idempotency_key,
-              json::serialize(json::object{{"conversation_id", conversation.value}, {"add", json::array{reminded_label}}}),
-              now_seconds());
+  try {
+    db::enqueue(conn, db::outbox_kind::chatwoot_labels, "reminded:" + item.idempotency_key,
+                json::serialize(json::object{{"conversation_id", conversation.value},
+                                             {"add", json::array{json::string_view{domain::labels::reminded}}}}),
+                now_seconds());
+  } catch (const std::exception& e) {
+    obs::log_warn("reminder_label_failed", {{"key", item.idempotency_key}, {"error", e.what()}});
+  }
 }
 
 void tell_staff(db::connection& conn, const db::outbox_item& item, domain::conversation_id conversation,
@@ -54,14 +62,17 @@ outbox_handler make_whatsapp_reminder(net::chatwoot_client& chatwoot, whatsapp_r
     }
     const domain::conversation_id conversation{*conversation_value};
     const domain::invite_sources sources{settings.calendar->find_tutor(b.tutor.value), nullptr, {}, settings.calendar->timezone};
-    const auto fields = domain::reminder_fields_for(b, found.student, sources, settings.zone);
-
     net::chatwoot_outgoing_message message;
-    message.content = domain::whatsapp_reminder_text(found.student.lang, fields);
+    message.content = domain::whatsapp_reminder_text(
+        found.student.lang, domain::reminder_fields_for(b, found.student.name, sources, settings.zone, found.student.lang));
     const bool as_template = outside_whatsapp_window(conn, conversation);
     if (as_template) {
+      // The approved template is in one language: its day and time are written in it.
+      const auto in_template = domain::reminder_fields_for(
+          b, found.student.name, sources, settings.zone,
+          domain::parse_language(settings.template_language).value_or(domain::language::nl));
       net::chatwoot_template reminder{settings.template_name, "UTILITY", settings.template_language, {}};
-      const auto values = domain::template_values(fields, settings.template_fields);
+      const auto values = domain::template_values(in_template, settings.template_fields);
       for (std::size_t i = 0; i < values.size(); ++i) reminder.body_params[std::to_string(i + 1)] = values[i];
       message.whatsapp_template = std::move(reminder);
     }

@@ -20,8 +20,6 @@ class chatwoot_client;
 
 namespace tutorbot::actors {
 
-inline constexpr const char* reminded_label = "reminded";
-
 struct whatsapp_reminder_settings {
   const domain::calendar_rules* calendar = nullptr;  // required: the tutors' names
   const date::time_zone* zone = nullptr;

@@ -116,7 +116,7 @@ struct mail_settings {
 struct reminder_settings {
   bool enabled = false;
   std::chrono::hours hours_before{24};
-  std::chrono::minutes quiet_from{21 * 60};  // local; a reminder due in them goes out when they begin
+  std::chrono::minutes quiet_from{21 * 60};  // local; a reminder due in them goes out just before they begin
   std::chrono::minutes quiet_to{8 * 60};
   // Outside WhatsApp's 24-hour window: this approved template, its body parameters in this order.
   std::string whatsapp_template;

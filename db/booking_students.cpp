@@ -12,7 +12,7 @@ std::optional<booking_with_student> find_booking_with_student(connection& conn, 
   prepare(conn, "find_booking_with_student",
           "SELECT " + qualified_booking_columns("b") + ", coalesce(s.name, ''), coalesce(s.email, ''), "
           "coalesce(s.level, ''), coalesce(s.subject, ''), coalesce(s.locale, 'nl'), b.confirmed_at IS NOT NULL, "
-          // The refund the cancellation queued (db::cancellation_refund_key), or its credit.
+          // The refund the cancellation queued (keyed by cancellation_refund_key_prefix), or its credit.
           "(SELECT (r.payload->>'amount_cents')::bigint FROM outbox r WHERE r.idempotency_key = $2 || b.id::text), "
           "EXISTS (SELECT 1 FROM credit_ledger l WHERE l.booking_id = b.id AND l.reason = 'booking_cancelled') "
           "FROM bookings b LEFT JOIN conversations c "

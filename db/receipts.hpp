@@ -16,7 +16,7 @@ struct paid_order {
   std::string locale;      // "nl" or "en"
   std::chrono::sys_seconds paid_at{};
   std::string email;       // the address given at checkout, else the student's; may be empty
-  std::string name;        // the student's, when known
+  std::string name;        // the student's, when known and the receipt goes to them
   std::optional<long long> conversation_id;  // the chat that asked for it
 };
 

@@ -264,6 +264,7 @@ inline constexpr std::string_view handoff = "handoff";
 inline constexpr std::string_view delivery_failed = "delivery-failed";
 inline constexpr std::string_view trial = "trial";
 inline constexpr std::string_view package = "package";
+inline constexpr std::string_view reminded = "reminded";  // a lesson's reminder reached the chat
 }  // namespace labels
 
 }  // namespace tutorbot::domain

@@ -5,10 +5,10 @@
 
 namespace tutorbot::domain {
 
-reminder_fields reminder_fields_for(const booking& b, const lesson_student& student, const invite_sources& sources,
-                                    const date::time_zone* zone) {
-  return {student.name, format_date_long(student.lang, b.lesson_start, zone),
-          format_time(student.lang, b.lesson_start, zone), tutor_name_of(b, sources)};
+reminder_fields reminder_fields_for(const booking& b, const std::string& student_name, const invite_sources& sources,
+                                    const date::time_zone* zone, language lang) {
+  return {student_name, format_date_long(lang, b.lesson_start, zone), format_time(lang, b.lesson_start, zone),
+          tutor_name_of(b, sources)};
 }
 
 std::string whatsapp_reminder_text(language lang, const reminder_fields& fields) {

@@ -21,8 +21,9 @@ struct reminder_fields {
   std::string tutor;
 };
 
-reminder_fields reminder_fields_for(const booking& b, const lesson_student& student, const invite_sources& sources,
-                                    const date::time_zone* zone);
+// The day and time written in `lang`.
+reminder_fields reminder_fields_for(const booking& b, const std::string& student_name, const invite_sources& sources,
+                                    const date::time_zone* zone, language lang);
 
 std::string whatsapp_reminder_text(language lang, const reminder_fields& fields);
 

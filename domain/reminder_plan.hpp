@@ -1,8 +1,9 @@
 #pragma once
 // When a lesson's reminder goes out (issue 16): `before` real hours ahead of its start, or
-// earlier, at the start of the school's quiet hours, when that moment falls inside them — a
-// reminder never wakes anyone. A lesson booked so close to its start that this moment has
-// passed gets none: its confirmation said when it is.
+// earlier, a minute before the school's quiet hours, when that moment falls inside them — a
+// reminder never wakes anyone; when the lesson was booked after they began, at their end
+// instead, if the lesson is still ahead then. A lesson booked so close to its start that the
+// moment has passed gets none: its confirmation said when it is.
 #include <chrono>
 #include <optional>
 
@@ -13,7 +14,7 @@
 namespace tutorbot::domain {
 
 struct quiet_hours {
-  std::chrono::minutes from{21 * 60};  // local wall-clock time; may be later than `to` (overnight)
+  std::chrono::minutes from{21 * 60};  // local wall-clock time, [from, to); may be later than `to` (overnight)
   std::chrono::minutes to{8 * 60};
 };
 
@@ -21,6 +22,9 @@ struct reminder_rules {
   std::chrono::hours before{24};
   quiet_hours quiet;
 };
+
+// Whether `t` falls inside the quiet hours (local wall-clock time): nothing is sent then.
+bool in_quiet_hours(std::chrono::sys_seconds t, const quiet_hours& quiet, const date::time_zone* zone);
 
 // Whether a reminder planned at invite sequence `sequence` still has a lesson to remind of at
 // `now`: confirmed, not moved or cancelled since (its sequence unchanged), not begun.

@@ -146,7 +146,7 @@ text_catalog make() {
   set(msg::mail_reminder_subject, "Reminder: your lesson {when}");
   set(msg::mail_reminder, "See you soon! Your lesson: {product} with {tutor}, {when}.");
   set(msg::mail_reminder_note, "The calendar invite is attached once more, in case it is not in your calendar yet.");
-  set(msg::mail_cancel_refund, "You get {amount} back on the account or card you paid with; this can take a few working days.");
+  set(msg::mail_cancel_refund, "A refund of {amount} to the account or card you paid with is under way; this can take a few working days.");
   set(msg::mail_cancel_credit, "The lesson is credit again: you can book a new lesson with it.");
   set(msg::mail_receipt_subject, "Receipt from {school}: {total}");
   set(msg::mail_receipt, "We received your payment of {total} on {date}. Thank you!");

@@ -147,7 +147,7 @@ text_catalog make() {
   set(msg::mail_reminder_subject, "Herinnering: je les {when}");
   set(msg::mail_reminder, "Tot snel! Je les: {product} met {tutor}, {when}.");
   set(msg::mail_reminder_note, "De agenda-uitnodiging zit er nog een keer bij, voor het geval hij nog niet in je agenda staat.");
-  set(msg::mail_cancel_refund, "Je krijgt {amount} terug op de rekening of kaart waarmee je betaalde; dat kan een paar werkdagen duren.");
+  set(msg::mail_cancel_refund, "De terugbetaling van {amount} naar de rekening of kaart waarmee je betaalde is in gang gezet; dat kan een paar werkdagen duren.");
   set(msg::mail_cancel_credit, "De les staat weer als tegoed voor je klaar: je kunt er een nieuwe les mee boeken.");
   set(msg::mail_receipt_subject, "Betaalbewijs {school}: {total}");
   set(msg::mail_receipt, "We hebben je betaling van {total} ontvangen op {date}. Dank je wel!");

@@ -149,8 +149,10 @@ BOOST_AUTO_TEST_CASE(a_lesson_cancelled_after_its_reminder_was_planned_is_not_re
   bool named = false;
   for (const auto& m : sink.mails())
     if (std::string(m.at("subject").as_string()).find("Je les is geannuleerd") == 0)
-      named = testing::part_text(m, "text/plain").find("Je krijgt " + domain::format_money(domain::language::nl, domain::cents{lesson.amount_cents}) +
-                                                       " terug") != std::string::npos;
+      named = testing::part_text(m, "text/plain")
+                  .find("De terugbetaling van " +
+                        domain::format_money(domain::language::nl, domain::cents{lesson.amount_cents}) + " naar de rekening") !=
+              std::string::npos;
   BOOST_TEST(named);
 }
 

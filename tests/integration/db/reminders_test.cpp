@@ -110,4 +110,17 @@ BOOST_AUTO_TEST_CASE(a_lesson_confirmed_inside_the_reminder_time_gets_none) {
   BOOST_TEST(actors::plan_and_release_reminders(conn, settings, at("2029-03-06T14:00:00Z")) == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(nothing_is_released_in_the_quiet_hours_what_fell_due_waits_for_their_end) {
+  actors::reminders_settings settings;
+  settings.zone = date::locate_zone("Europe/Amsterdam");
+  settings.whatsapp = true;
+  // Due on Monday at 16:00 in Amsterdam; planned at 13:00.
+  lesson("2029-03-06T15:00:00Z");
+  BOOST_TEST(actors::plan_and_release_reminders(conn, settings, at("2029-03-05T12:00:00Z")) == 0u);
+  // tutorbot was down from before it fell due until 23:00: nothing goes out in the night.
+  BOOST_TEST(actors::plan_and_release_reminders(conn, settings, at("2029-03-05T22:00:00Z")) == 0u);
+  BOOST_TEST(actors::plan_and_release_reminders(conn, settings, at("2029-03-06T06:59:00Z")) == 0u);
+  BOOST_TEST(actors::plan_and_release_reminders(conn, settings, at("2029-03-06T07:00:00Z")) == 1u);  // 08:00
+}
+
 BOOST_AUTO_TEST_SUITE_END()

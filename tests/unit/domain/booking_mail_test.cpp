@@ -65,18 +65,19 @@ BOOST_AUTO_TEST_CASE(a_cancellation_names_the_refund_or_the_credit_it_gave_back)
   cancelled.status = booking_status::cancelled;
   cancelled.invite_sequence = 1;
   const auto refunded = booking_mail_for(cancelled, sanne, sources, amsterdam(), mail_occasion::cancelled, {cents{4500}, false});
-  BOOST_TEST(refunded.text.find("Je krijgt " + format_money(language::nl, cents{4500}) + " terug") != std::string::npos,
+  BOOST_TEST(refunded.text.find("De terugbetaling van " + format_money(language::nl, cents{4500}) + " naar de rekening") !=
+                 std::string::npos,
              refunded.text);
   BOOST_TEST(refunded.text.find("tegoed") == std::string::npos, refunded.text);
   const auto credited = booking_mail_for(cancelled, sanne, sources, amsterdam(), mail_occasion::cancelled, {cents{0}, true});
   BOOST_TEST(credited.text.find("De les staat weer als tegoed voor je klaar") != std::string::npos, credited.text);
-  BOOST_TEST(credited.text.find("terug op de rekening") == std::string::npos, credited.text);
+  BOOST_TEST(credited.text.find("De terugbetaling") == std::string::npos, credited.text);
   const auto kept = booking_mail_for(cancelled, sanne, sources, amsterdam(), mail_occasion::cancelled, {});
-  BOOST_TEST(kept.text.find("terug op de rekening") == std::string::npos, kept.text);
+  BOOST_TEST(kept.text.find("De terugbetaling") == std::string::npos, kept.text);
   BOOST_TEST(kept.text.find("tegoed") == std::string::npos, kept.text);
   // Only a cancellation says it.
   const auto booked = booking_mail_for(monday_lesson_at_four(), sanne, sources, amsterdam(), mail_occasion::confirmed, {cents{4500}, true});
-  BOOST_TEST(booked.text.find("terug op de rekening") == std::string::npos, booked.text);
+  BOOST_TEST(booked.text.find("De terugbetaling") == std::string::npos, booked.text);
 }
 
 BOOST_AUTO_TEST_CASE(a_student_without_a_name_is_greeted_without_one) {

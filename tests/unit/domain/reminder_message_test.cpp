@@ -28,20 +28,18 @@ struct anouk_fixture {
 BOOST_FIXTURE_TEST_SUITE(reminder_message, anouk_fixture)
 
 BOOST_AUTO_TEST_CASE(the_whatsapp_reminder_names_the_tutor_the_day_and_the_time_in_the_students_language) {
-  const auto fields = reminder_fields_for(monday_lesson_at_four(), sanne, sources, amsterdam());
+  const auto fields = reminder_fields_for(monday_lesson_at_four(), sanne.name, sources, amsterdam(), language::nl);
   BOOST_TEST(whatsapp_reminder_text(language::nl, fields).find(
                  "⏰ Herinnering: je les met Anouk de Vries is maandag 29 maart 2027 om 16:00.\n") == 0u,
              whatsapp_reminder_text(language::nl, fields));
-  auto english = sanne;
-  english.lang = language::en;
-  const auto english_fields = reminder_fields_for(monday_lesson_at_four(), english, sources, amsterdam());
+  const auto english_fields = reminder_fields_for(monday_lesson_at_four(), sanne.name, sources, amsterdam(), language::en);
   BOOST_TEST(whatsapp_reminder_text(language::en, english_fields).find(
                  "⏰ Reminder: your lesson with Anouk de Vries is Monday 29 March 2027 at 4:00 pm.\n") == 0u,
              whatsapp_reminder_text(language::en, english_fields));
 }
 
 BOOST_AUTO_TEST_CASE(the_templates_values_follow_the_configured_order_and_may_leave_fields_out) {
-  const auto fields = reminder_fields_for(monday_lesson_at_four(), sanne, sources, amsterdam());
+  const auto fields = reminder_fields_for(monday_lesson_at_four(), sanne.name, sources, amsterdam(), language::nl);
   BOOST_TEST((template_values(fields, {reminder_field::name, reminder_field::day, reminder_field::time, reminder_field::tutor}) ==
               std::vector<std::string>{"Sanne", "maandag 29 maart 2027", "16:00", "Anouk de Vries"}));
   BOOST_TEST((template_values(fields, {reminder_field::tutor, reminder_field::time}) ==

@@ -32,13 +32,13 @@ namespace {
 // from the item's key. A refusal (5xx) is given up, and leaves staff `staff_note(reason)` as a
 // private note on the conversation, once; a temporary failure is retried.
 outbox_outcome deliver(const booking_mail_settings& settings, const db::outbox_item& item, db::connection& conn,
-                       const mail::mail_address& to, const domain::mail_text& text,
+                       std::vector<mail::mail_address> to, const domain::mail_text& text,
                        std::optional<mail::calendar_part> calendar, std::optional<long long> conversation,
                        const std::function<std::string(const std::string& reason)>& staff_note) {
   mail::mail_message message;
   message.from = {settings.school.name, settings.school.email};
   message.reply_to = settings.reply_to;
-  message.to = to;
+  message.to = std::move(to);
   message.subject = text.subject;
   message.message_id = mail::message_id_for(item.idempotency_key, settings.school.email);
   message.date = now_seconds();
@@ -72,10 +72,18 @@ outbox_outcome send_booking_mail(const booking_mail_settings& settings, const db
   const auto& b = found.booking;
   const auto sources = domain::invite_sources_for(b, *settings.calendar, *settings.catalog, settings.school);
   const auto invite = domain::invite_for(b, found.student, sources, now_seconds());
-  const auto text = domain::booking_mail_for(b, found.student, sources, settings.zone, occasion, found.returned);
-  const auto& email = found.student.email;
-  return deliver(settings, item, conn, {found.student.name, email}, text,
-                 mail::calendar_part{mail::icalendar_content_type(invite), mail::to_icalendar(invite)},
+  const auto text =
+      domain::booking_mail_for(b, found.student, sources, settings.zone, occasion, found.returned, settings.invites);
+  std::vector<mail::mail_address> to;
+  std::string email;  // for staff: every address the mail went to
+  for (const auto& attendee : invite.attendees) {
+    to.push_back({attendee.name, attendee.email});
+    email += (email.empty() ? "" : ", ") + attendee.email;
+  }
+  std::optional<mail::calendar_part> calendar;
+  if (settings.invites == domain::invite_sender::mail)
+    calendar = mail::calendar_part{mail::icalendar_content_type(invite), mail::to_icalendar(invite)};
+  return deliver(settings, item, conn, std::move(to), text, std::move(calendar),
                  domain::conversation_of_student_ref(b.student_ref), [&](const std::string& reason) {
                    if (occasion == domain::mail_occasion::reminder)
                      return domain::render_text(
@@ -114,7 +122,7 @@ outbox_handler make_booking_mail(booking_mail_settings settings) {
     if (const auto* give_up = std::get_if<outbox_outcome>(&looked_up)) return *give_up;
     const auto& [work, found] = std::get<booking_work_found>(looked_up);
     if (found.booking.invite_sequence != work.sequence) return outbox_outcome::done();  // a later change mails its own
-    if (found.student.email.empty()) {
+    if (domain::attendees_of(found.student).empty()) {
       obs::log_info("booking_mail_skipped", {{"booking_id", work.booking_id}, {"reason", "no student address"}});
       return outbox_outcome::done();
     }
@@ -131,7 +139,7 @@ outbox_handler make_reminder_mail(booking_mail_settings settings) {
       obs::log_info("reminder_skipped", {{"booking_id", work.booking_id}, {"reason", "moved, cancelled or begun"}});
       return outbox_outcome::done();
     }
-    if (found.student.email.empty()) {
+    if (domain::attendees_of(found.student).empty()) {
       obs::log_info("reminder_skipped", {{"booking_id", work.booking_id}, {"reason", "no student address"}});
       return outbox_outcome::done();
     }
@@ -160,7 +168,7 @@ outbox_handler make_receipt_mail(booking_mail_settings settings) {
     receipt.paid_at = order->paid_at;
     receipt.payer_name = order->name;
     const auto text = domain::receipt_mail_for(receipt, settings.school.name, settings.zone);
-    return deliver(settings, item, conn, {order->name, order->email}, text, std::nullopt, order->conversation_id,
+    return deliver(settings, item, conn, {{order->name, order->email}}, text, std::nullopt, order->conversation_id,
                    [&](const std::string& reason) {
                      return domain::render_text(domain::language::nl, domain::msg::note_mail_refused,
                                                 {{"subject", text.subject}, {"email", order->email}, {"reason", reason}});

@@ -27,6 +27,7 @@ struct booking_mail_settings {
   domain::school_identity school;                    // sender and organizer
   std::optional<std::string> reply_to;
   mail::smtp_options smtp;
+  domain::invite_sender invites = domain::invite_sender::mail;  // google: the mails carry no .ics
 };
 
 outbox_handler make_booking_mail(booking_mail_settings settings);

@@ -122,6 +122,9 @@ class calendar_sync {
     spec.end = b.lesson_end;
     if (settings_.calendar && !settings_.calendar->timezone.empty()) spec.time_zone = settings_.calendar->timezone;
     spec.reminder_minutes = {24 * 60, 60};
+    // Google invites them only with sendUpdates=all (send_invites); the client leaves them out otherwise.
+    if (settings_.send_invites)
+      for (const auto& attendee : domain::attendees_of(found.student)) spec.attendees.push_back(attendee.email);
     spec.private_properties = {{"booking_id", b.id.value}, {"tutor_id", b.tutor.value}};
     return spec;
   }

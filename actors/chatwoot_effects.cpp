@@ -109,7 +109,9 @@ class chatwoot_effects {
     // As the template when WhatsApp refused the plain message already (the window closed
     // while tutorbot thought it open), or when tutorbot's own record says it has closed.
     const bool as_template = net::bool_at(*p, "template");
-    if (!message.private_note && (as_template || outside_whatsapp_window(conn, conversation))) {
+    // A reply follows a message the student sent, so an unknown window is taken as open; a
+    // refusal would still bring the template (as_template).
+    if (!message.private_note && (as_template || whatsapp_window_of(conn, conversation) == whatsapp_window::closed)) {
       // Buttons are not allowed in a template: the numbered text carries the choices.
       if (message.content_type == net::chatwoot_content_type::input_select) {
         message.content = domain::make_quick_reply(net::string_at(*p, "content"), strings_at(*p, "options")).numbered_text;
@@ -177,9 +179,11 @@ class chatwoot_effects {
 
 }  // namespace
 
-bool outside_whatsapp_window(db::connection& conn, domain::conversation_id conversation) {
-  auto last = db::last_incoming_at(conn, conversation.value);
-  return last && std::chrono::system_clock::now() - *last > std::chrono::hours(24);
+whatsapp_window whatsapp_window_of(db::connection& conn, domain::conversation_id conversation) {
+  const auto last = db::last_incoming_at(conn, conversation.value);
+  if (!last) return whatsapp_window::unknown;
+  return std::chrono::system_clock::now() - *last > std::chrono::hours(24) ? whatsapp_window::closed
+                                                                           : whatsapp_window::open;
 }
 
 outbox_outcome post_chatwoot_message(net::chatwoot_client& chatwoot, std::chrono::seconds timeout,

@@ -28,9 +28,10 @@ struct whatsapp_template_settings {
   std::string category = "UTILITY";
 };
 
-// Whether WhatsApp's 24-hour customer-service window has closed: the student last wrote more
-// than a day ago by tutorbot's own record.
-bool outside_whatsapp_window(db::connection& conn, domain::conversation_id conversation);
+// WhatsApp's 24-hour customer-service window by tutorbot's own record: open when the student
+// wrote within the last day, closed when longer ago, unknown when nothing was heard yet.
+enum class whatsapp_window { open, closed, unknown };
+whatsapp_window whatsapp_window_of(db::connection& conn, domain::conversation_id conversation);
 
 // Posts the outbox item's message once: Chatwoot takes no idempotency key, so a repeated
 // attempt first looks whether an earlier one landed. Refusals no retry changes are given up.

@@ -132,7 +132,9 @@ db::student_details student_details_of(const domain::set_contact_attributes& lea
     return it == learned.attributes.end() ? std::string{} : it->second;
   };
   return {field(domain::intake_field::student_name), field(domain::intake_field::email),
-          field(domain::intake_field::level), field(domain::intake_field::subject), std::string{domain::to_string(lang)}};
+          field(domain::intake_field::level),        field(domain::intake_field::subject),
+          std::string{domain::to_string(lang)},      field(domain::intake_field::writer),
+          field(domain::intake_field::student_email)};
 }
 
 bool is_outward(const domain::effect& e) {

@@ -65,7 +65,8 @@ outbox_handler make_whatsapp_reminder(net::chatwoot_client& chatwoot, whatsapp_r
     net::chatwoot_outgoing_message message;
     message.content = domain::whatsapp_reminder_text(
         found.student.lang, domain::reminder_fields_for(b, found.student.name, sources, settings.zone, found.student.lang));
-    const bool as_template = outside_whatsapp_window(conn, conversation);
+    // A reminder starts the exchange: only an open window allows plain text.
+    const bool as_template = whatsapp_window_of(conn, conversation) != whatsapp_window::open;
     if (as_template) {
       // The approved template is in one language: its day and time are written in it.
       const auto in_template = domain::reminder_fields_for(

@@ -48,10 +48,13 @@ std::optional<mail_summary> summarize_mail(std::string_view message) {
   const auto subject = header(lines, "Subject");
   if (!to || !subject) return std::nullopt;
   mail_summary out;
-  const auto open = to->rfind('<');
-  const auto close = to->rfind('>');
-  out.to = open != std::string::npos && close != std::string::npos && close > open ? to->substr(open + 1, close - open - 1)
-                                                                                    : *to;
+  // "Name <a@x>, Name <b@y>": the addresses alone, in order.
+  for (std::size_t open = to->find('<'); open != std::string::npos; open = to->find('<', open + 1)) {
+    const auto close = to->find('>', open);
+    if (close == std::string::npos) break;
+    out.to += (out.to.empty() ? "" : ", ") + to->substr(open + 1, close - open - 1);
+  }
+  if (out.to.empty()) out.to = *to;
   out.subject = mail::decode_header_words(*subject);
   out.has_invite = message.find("filename=invite.ics") != std::string_view::npos ||
                    message.find("filename=\"invite.ics\"") != std::string_view::npos;

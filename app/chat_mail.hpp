@@ -8,7 +8,7 @@
 namespace tutorbot::app::chat {
 
 struct mail_summary {
-  std::string to;       // the address alone: "sanne@example.nl"
+  std::string to;       // the addresses alone: "sanne@example.nl", several joined by ", "
   std::string subject;  // decoded (RFC 2047)
   bool has_invite = false;
 };

@@ -46,6 +46,12 @@ net::google_calendar_options make_google_calendar_settings(const config::google_
   return calendar;
 }
 
+bool google_sends_invites(const config::config& cfg) {
+  const auto& google = cfg.service.providers.google;
+  // Attendees and Google's invitation e-mails need domain-wide delegation (reference: google).
+  return google.enabled && google.send_invites && !google.delegated_subject.empty();
+}
+
 actors::calendar_sync_settings make_calendar_sync_settings(const config::config& cfg,
                                                            const net::google_calendar_options& client) {
   const auto& google = cfg.service.providers.google;
@@ -57,8 +63,7 @@ actors::calendar_sync_settings make_calendar_sync_settings(const config::config&
     sync.conversation_link_base = chatwoot.base_url + (chatwoot.base_url.ends_with('/') ? "" : "/") + "app/accounts/" +
                                   std::to_string(chatwoot.account_id) + "/conversations/";
   sync.call_timeout = std::chrono::ceil<std::chrono::seconds>(client.deadline) + std::chrono::seconds(5);
-  // Attendees and Google's invitation e-mails need domain-wide delegation (reference: google).
-  sync.send_invites = google.send_invites && !google.delegated_subject.empty();
+  sync.send_invites = google_sends_invites(cfg);
   return sync;
 }
 
@@ -102,6 +107,7 @@ actors::booking_mail_settings make_booking_mail_settings(const config::config& c
   settings.school = {mail.school_name, mail.from};
   if (!mail.reply_to.empty()) settings.reply_to = mail.reply_to;
   settings.smtp = {mail.smtp_url, mail.smtp_user, mail.smtp_password.reveal(), mail.smtp_timeout};
+  settings.invites = google_sends_invites(cfg) ? domain::invite_sender::google : domain::invite_sender::mail;
   return settings;
 }
 

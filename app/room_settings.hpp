@@ -36,6 +36,8 @@ actors::calendar_sync_settings make_calendar_sync_settings(const config::config&
 actors::payment_settings make_payment_settings(const config::config& cfg, const date::time_zone* zone);
 actors::tutor_registry_settings make_registry_settings(const config::config& cfg, const date::time_zone* zone);
 actors::conversation_settings make_conversation_settings(const config::config& cfg, const date::time_zone* zone);
+// Google invites the students (the event's attendees, sendUpdates=all): on, delegated, and asked to.
+bool google_sends_invites(const config::config& cfg);
 actors::booking_mail_settings make_booking_mail_settings(const config::config& cfg, const date::time_zone* zone);
 // The rules and the e-mail channel (on with mail); the caller adds the database, the outbox
 // and whether WhatsApp is on.

@@ -14,7 +14,8 @@ std::optional<booking_with_student> find_booking_with_student(connection& conn, 
           "coalesce(s.level, ''), coalesce(s.subject, ''), coalesce(s.locale, 'nl'), b.confirmed_at IS NOT NULL, "
           // The refund the cancellation queued (keyed by cancellation_refund_key_prefix), or its credit.
           "(SELECT (r.payload->>'amount_cents')::bigint FROM outbox r WHERE r.idempotency_key = $2 || b.id::text), "
-          "EXISTS (SELECT 1 FROM credit_ledger l WHERE l.booking_id = b.id AND l.reason = 'booking_cancelled') "
+          "EXISTS (SELECT 1 FROM credit_ledger l WHERE l.booking_id = b.id AND l.reason = 'booking_cancelled'), "
+          "coalesce(s.writer = 'parent', false), coalesce(s.own_email, '') "
           "FROM bookings b LEFT JOIN conversations c "
           "ON b.student_id IS NULL AND b.student_ref = 'chatwoot:' || c.chatwoot_conversation_id "
           "LEFT JOIN students s ON s.id = coalesce(b.student_id, c.student_id) WHERE b.id = $1::uuid");
@@ -25,9 +26,13 @@ std::optional<booking_with_student> find_booking_with_student(connection& conn, 
     constexpr int s = booking_column_count;
     booking_with_student out;
     out.booking = to_booking(r);
-    out.student = {r[s].as<std::string>(), r[s + 1].as<std::string>(), r[s + 2].as<std::string>(),
+    out.student = {r[s].as<std::string>(),
+                   r[s + 1].as<std::string>(),
+                   r[s + 2].as<std::string>(),
                    r[s + 3].as<std::string>(),
-                   r[s + 4].as<std::string>() == "en" ? domain::language::en : domain::language::nl};
+                   r[s + 4].as<std::string>() == "en" ? domain::language::en : domain::language::nl,
+                   r[s + 8].as<bool>(),
+                   r[s + 9].as<std::string>()};
     out.was_confirmed = r[s + 5].as<bool>();
     if (!r[s + 6].is_null()) out.returned.refund = domain::cents{r[s + 6].as<long long>()};
     out.returned.credit = r[s + 7].as<bool>();

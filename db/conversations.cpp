@@ -42,6 +42,9 @@ void prepare_statements(connection& conn) {
   prepare(conn, "update_student",
           "UPDATE students SET name = coalesce(nullif($2, ''), name), email = coalesce(nullif($3, ''), email), "
           "level = coalesce(nullif($4, ''), level), subject = coalesce(nullif($5, ''), subject), locale = $6, "
+          // A known writer decides the second address: a student who writes has none.
+          "writer = coalesce(nullif($7, ''), writer), "
+          "own_email = CASE WHEN $7 = '' THEN own_email WHEN $7 = 'parent' THEN $8 ELSE '' END, "
           "updated_at = now() WHERE id = $1::uuid");
   prepare(conn, "ensure_student_by_contact",
           "INSERT INTO students (chatwoot_contact_id) VALUES ($1) ON CONFLICT (chatwoot_contact_id) "
@@ -231,7 +234,7 @@ void save_student_in(pqxx::work& tx, long long conversation_id, const student_de
   std::string student = linked.empty() ? tx.exec_prepared("insert_student")[0][0].as<std::string>()
                                        : linked[0][0].as<std::string>();
   if (linked.empty()) tx.exec_prepared("link_student", conversation_id, student);
-  tx.exec_prepared("update_student", student, s.name, s.email, s.level, s.subject, s.locale);
+  tx.exec_prepared("update_student", student, s.name, s.email, s.level, s.subject, s.locale, s.writer, s.own_email);
 }
 
 }  // namespace

@@ -102,6 +102,8 @@ struct outbox_work {
 struct student_details {
   std::string name, email, level, subject;
   std::string locale;  // "nl" or "en": the language the conversation is held in
+  std::string writer = {};  // "student" or "parent"; empty: not known, keep what is stored
+  std::string own_email = {};  // the student's own address when a parent writes (email is then the parent's)
 };
 struct step_save {
   conversation_fence fence;  // the claim the step ran under

@@ -10,8 +10,10 @@ std::optional<paid_order> find_paid_order(connection& conn, const std::string& o
   prepare(conn, "find_paid_order",
           "SELECT o.id::text, o.lines::text, o.total_cents, o.vat_cents, o.locale, extract(epoch FROM o.paid_at)::bigint, "
           "coalesce(nullif(o.customer_email, ''), s.email, ''), "
-          // The student's name only when the receipt goes to the student (a parent may pay).
-          "CASE WHEN nullif(o.customer_email, '') IS NULL OR o.customer_email = s.email THEN coalesce(s.name, '') ELSE '' END, "
+          // The student's name only when the receipt goes to the student: not to a parent who booked,
+          // nor to another address given at checkout.
+          "CASE WHEN s.writer = 'parent' THEN '' "
+          "WHEN nullif(o.customer_email, '') IS NULL OR o.customer_email = s.email THEN coalesce(s.name, '') ELSE '' END, "
           "o.conversation_id "
           "FROM orders o LEFT JOIN conversations c ON c.chatwoot_conversation_id = o.conversation_id "
           "LEFT JOIN students s ON s.id = coalesce(o.student_id, c.student_id) "

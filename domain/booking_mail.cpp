@@ -1,5 +1,6 @@
 #include "domain/booking_mail.hpp"
 
+#include <optional>
 #include <vector>
 
 #include "domain/html_text.hpp"
@@ -41,20 +42,29 @@ mail_occasion change_of(const booking& b) {
 }
 
 mail_text booking_mail_for(const booking& b, const lesson_student& student, const invite_sources& sources,
-                           const date::time_zone* zone, mail_occasion occasion, const cancellation_return& returned) {
+                           const date::time_zone* zone, mail_occasion occasion, const cancellation_return& returned,
+                           invite_sender sender) {
   const language lang = student.lang;
   const std::string when = format_date_time_long(lang, b.lesson_start, zone);
   const std::string tutor = tutor_name_of(b, sources);
   const std::string product = product_name_of(b, sources, lang);
   struct wording {
-    msg subject, news, note;
+    msg subject, news;
+    std::optional<msg> note;  // what the mail says of the invite
   };
+  const bool google = sender == invite_sender::google;
   const wording w = [&]() -> wording {
     switch (occasion) {
-      case mail_occasion::confirmed: return {msg::mail_confirmed_subject, msg::mail_confirmed, msg::mail_invite_note};
-      case mail_occasion::moved: return {msg::mail_moved_subject, msg::mail_moved, msg::mail_invite_note};
-      case mail_occasion::cancelled: return {msg::mail_cancelled_subject, msg::mail_cancelled, msg::mail_cancel_note};
-      case mail_occasion::reminder: return {msg::mail_reminder_subject, msg::mail_reminder, msg::mail_reminder_note};
+      case mail_occasion::confirmed:
+        return {msg::mail_confirmed_subject, msg::mail_confirmed, google ? msg::mail_google_invite_note : msg::mail_invite_note};
+      case mail_occasion::moved:
+        return {msg::mail_moved_subject, msg::mail_moved, google ? msg::mail_google_invite_note : msg::mail_invite_note};
+      case mail_occasion::cancelled:
+        return {msg::mail_cancelled_subject, msg::mail_cancelled, google ? msg::mail_google_cancel_note : msg::mail_cancel_note};
+      case mail_occasion::reminder:
+        // Google's invite is in the calendar already; the reminder has nothing to add about it.
+        if (google) return {msg::mail_reminder_subject, msg::mail_reminder, std::nullopt};
+        return {msg::mail_reminder_subject, msg::mail_reminder, msg::mail_reminder_note};
     }
     return {msg::mail_confirmed_subject, msg::mail_confirmed, msg::mail_invite_note};
   }();
@@ -68,7 +78,7 @@ mail_text booking_mail_for(const booking& b, const lesson_student& student, cons
     lesson += "\n" + render_text(lang, msg::mail_cancel_refund, {{"amount", format_money(lang, returned.refund)}});
   if (occasion == mail_occasion::cancelled && returned.credit) lesson += "\n" + render_text(lang, msg::mail_cancel_credit);
   paragraphs.push_back(std::move(lesson));
-  paragraphs.push_back(render_text(lang, w.note));
+  if (w.note) paragraphs.push_back(render_text(lang, *w.note));
   paragraphs.push_back(render_text(lang, msg::mail_closing, {{"school", sources.school.name}}));
 
   return mail_of_paragraphs(render_text(lang, w.subject, {{"when", when}}), paragraphs);

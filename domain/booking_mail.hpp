@@ -32,8 +32,10 @@ struct mail_text {
 // The text and HTML of a mail made of paragraphs (line breaks within them kept).
 mail_text mail_of_paragraphs(std::string subject, const std::vector<std::string>& paragraphs);
 
-// `returned` is said in a cancellation's mail.
+// `returned` is said in a cancellation's mail; `sender` decides what the mail says of the invite
+// (attached, or on its way from Google).
 mail_text booking_mail_for(const booking& b, const lesson_student& student, const invite_sources& sources,
-                           const date::time_zone* zone, mail_occasion occasion, const cancellation_return& returned = {});
+                           const date::time_zone* zone, mail_occasion occasion, const cancellation_return& returned = {},
+                           invite_sender sender = invite_sender::mail);
 
 }  // namespace tutorbot::domain

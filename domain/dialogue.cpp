@@ -350,7 +350,9 @@ constexpr std::string_view phase_names[] = {
     "awaiting_confirmation", "prices", "package_paid", "my_lessons", "lesson_actions",
     "confirm_cancel", "awaiting_cancel", "human_or_menu", "handoff"};
 constexpr std::string_view flow_names[] = {"none", "trial", "lesson", "package", "reschedule"};
-constexpr std::string_view field_names[] = {"student_name", "writer", "level", "subject", "goals", "email"};
+constexpr std::string_view field_names[] = {"student_name", "writer", "level",        "subject",
+                                            "goals",        "email",  "student_email"};
+static_assert(std::size(field_names) == intake_field_count);
 
 template <class E, std::size_t N>
 std::optional<E> parse_name(const std::string_view (&names)[N], std::string_view s) {

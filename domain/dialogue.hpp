@@ -102,8 +102,10 @@ enum class dialogue_phase {
 
 enum class dialogue_flow { none, trial, lesson, package, reschedule };
 
-enum class intake_field { student_name, writer, level, subject, goals, email };
-inline constexpr std::size_t intake_field_count = 6;
+// `email` is the writer's own address; `student_email` is asked only when a parent writes:
+// the student's own address, or "" for none (the parent's address then stands alone).
+enum class intake_field { student_name, writer, level, subject, goals, email, student_email };
+inline constexpr std::size_t intake_field_count = 7;
 
 struct intake_data {
   // Indexed by intake_field; empty optional = not known yet.

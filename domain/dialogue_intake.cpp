@@ -10,15 +10,18 @@ namespace tutorbot::domain::detail {
 namespace {
 constexpr std::size_t max_user_text = 200;  // code points kept of a typed intake answer
 
-constexpr msg field_label_msgs[intake_field_count] = {msg::field_student_name, msg::field_writer,
-                                                       msg::field_level,        msg::field_subject,
-                                                       msg::field_goals,        msg::field_email};
+constexpr msg field_label_msgs[intake_field_count] = {
+    msg::field_student_name, msg::field_writer, msg::field_level,         msg::field_subject,
+    msg::field_goals,        msg::field_email,  msg::field_student_email};
 constexpr msg field_word_msgs[intake_field_count] = {
     msg::words_field_student_name, msg::words_field_writer, msg::words_field_level,
-    msg::words_field_subject,      msg::words_field_goals,  msg::words_field_email};
-constexpr msg field_question_msgs[intake_field_count] = {msg::ask_student_name, msg::ask_writer,
-                                                          msg::ask_level,        msg::ask_subject,
-                                                          msg::ask_goals,        msg::ask_email};
+    msg::words_field_subject,      msg::words_field_goals,  msg::words_field_email,
+    msg::words_field_student_email};
+constexpr msg field_question_msgs[intake_field_count] = {
+    msg::ask_student_name, msg::ask_writer, msg::ask_level,        msg::ask_subject,
+    msg::ask_goals,        msg::ask_email,  msg::ask_student_email};
+
+bool is_address_field(intake_field f) { return f == intake_field::email || f == intake_field::student_email; }
 }  // namespace
 
 std::string trimmed(std::string_view text) {
@@ -40,16 +43,31 @@ bool plausible_email(std::string_view e) {
 
 // ---- intake ------------------------------------------------------------------------------
 
+// The student's own address matters only when a parent writes: a student's is `email`.
+bool machine::field_applies(intake_field f) const {
+  return f != intake_field::student_email ||
+         s.intake.fields[static_cast<std::size_t>(intake_field::writer)] == std::optional<std::string>{"parent"};
+}
+
+std::vector<intake_field> machine::applicable_fields() const {
+  std::vector<intake_field> out;
+  for (std::size_t i = 0; i < intake_field_count; ++i)
+    if (field_applies(static_cast<intake_field>(i))) out.push_back(static_cast<intake_field>(i));
+  return out;
+}
+
 std::vector<std::string> machine::field_labels() const {
   std::vector<std::string> labels;
-  for (auto m : field_label_msgs) labels.push_back(t(m));
+  for (auto f : applicable_fields()) labels.push_back(t(field_label_msgs[static_cast<std::size_t>(f)]));
   return labels;
 }
 
 std::optional<intake_field> machine::parse_field(std::string_view folded) const {
-  if (const auto i = choice(field_labels(), folded)) return static_cast<intake_field>(*i);
-  for (std::size_t i = 0; i < intake_field_count; ++i)
-    if (is_word(field_word_msgs[i], folded)) return static_cast<intake_field>(i);
+  const auto fields = applicable_fields();
+  if (const auto i = choice(field_labels(), folded)) return fields[*i];
+  // The longest words first: "e-mail leerling" names the student's address, not the writer's.
+  for (auto it = fields.rbegin(); it != fields.rend(); ++it)
+    if (is_word(field_word_msgs[static_cast<std::size_t>(*it)], folded)) return *it;
   return std::nullopt;
 }
 
@@ -57,7 +75,8 @@ std::string machine::field_value_text(intake_field f) const {
   const auto& v = s.intake.fields[static_cast<std::size_t>(f)];
   if (!v) return {};
   if (f == intake_field::writer) return t(*v == "parent" ? msg::writer_parent : msg::writer_student);
-  if (f == intake_field::email) return *v;  // shown as is: a person may copy it
+  if (f == intake_field::student_email && v->empty()) return t(msg::no_own_email);
+  if (is_address_field(f)) return *v;  // shown as is: a person may copy it
   return neutralize(*v);
 }
 
@@ -75,14 +94,19 @@ void machine::begin_intake() {
     if (it == ctx.contact.attributes.end()) return std::nullopt;
     return it->second;
   };
-  prefill(intake_field::student_name, attribute("student_name"));
-  prefill(intake_field::student_name, ctx.contact.name);
   if (auto w = attribute("writer"); w && (*w == "student" || *w == "parent"))
     prefill(intake_field::writer, w);
+  prefill(intake_field::student_name, attribute("student_name"));
+  // WhatsApp's profile name is the writer's: a parent's is not the student's.
+  if (attribute("writer") != std::optional<std::string>{"parent"}) prefill(intake_field::student_name, ctx.contact.name);
   prefill(intake_field::level, attribute("level"));
   prefill(intake_field::subject, attribute("subject"));
   prefill(intake_field::goals, attribute("goals"));
   if (ctx.contact.email && plausible_email(*ctx.contact.email)) prefill(intake_field::email, ctx.contact.email);
+  // Kept even when empty: "no own address" was an answer, not a gap.
+  if (auto own = attribute("student_email"); own && (own->empty() || plausible_email(trimmed(*own))))
+    if (auto& slot = s.intake.fields[static_cast<std::size_t>(intake_field::student_email)]; !slot)
+      slot = trimmed(*own);
 
   const bool any_known = std::any_of(s.intake.fields.begin(), s.intake.fields.end(),
                                      [](const auto& f) { return f.has_value(); });
@@ -92,9 +116,9 @@ void machine::begin_intake() {
 
 void machine::show_intake_confirm() {
   std::vector<std::string> lines;
-  for (std::size_t i = 0; i < intake_field_count; ++i) {
-    if (!s.intake.fields[i]) continue;
-    lines.push_back(t(field_label_msgs[i]) + ": " + field_value_text(static_cast<intake_field>(i)));
+  for (auto f : applicable_fields()) {
+    const auto i = static_cast<std::size_t>(f);
+    if (s.intake.fields[i]) lines.push_back(t(field_label_msgs[i]) + ": " + field_value_text(f));
   }
   s.phase = dialogue_phase::intake_confirm;
   ask(t(msg::intake_known, {{"fields", bulleted_list(lines)}}), {t(msg::opt_yes), t(msg::opt_change)});
@@ -103,15 +127,18 @@ void machine::show_intake_confirm() {
 void machine::ask_field(intake_field f) {
   s.phase = dialogue_phase::intake_ask;
   s.asking = f;
-  const std::string question = t(field_question_msgs[static_cast<std::size_t>(f)]);
+  const auto& student = s.intake.fields[static_cast<std::size_t>(intake_field::student_name)];
+  const std::string question =
+      t(field_question_msgs[static_cast<std::size_t>(f)], {{"student", student ? neutralize(*student) : ""}});
   if (f == intake_field::writer) ask(question, {t(msg::writer_student), t(msg::writer_parent)});
+  else if (f == intake_field::student_email) ask(question, {t(msg::opt_no_own_email)});
   else ask(question);
 }
 
 void machine::ask_next_missing() {
-  for (std::size_t i = 0; i < intake_field_count; ++i) {
-    if (!s.intake.fields[i]) {
-      ask_field(static_cast<intake_field>(i));
+  for (auto f : applicable_fields()) {
+    if (!s.intake.fields[static_cast<std::size_t>(f)]) {
+      ask_field(f);
       return;
     }
   }
@@ -125,11 +152,13 @@ void machine::complete_intake() {
   std::vector<std::string> note_lines;
   for (std::size_t i = 0; i < intake_field_count; ++i) {
     const auto f = static_cast<intake_field>(i);
+    if (!field_applies(f)) continue;
     attributes.attributes[std::string{to_string(f)}] = *s.intake.fields[i];
     // The note is for staff: always in the school's language.
-    std::string value = f == intake_field::email ? *s.intake.fields[i] : neutralize(*s.intake.fields[i]);
+    std::string value = is_address_field(f) ? *s.intake.fields[i] : neutralize(*s.intake.fields[i]);
     if (f == intake_field::writer)
       value = render_text(language::nl, value == "parent" ? msg::writer_parent : msg::writer_student);
+    if (f == intake_field::student_email && value.empty()) value = render_text(language::nl, msg::no_own_email);
     note_lines.push_back(render_text(language::nl, field_label_msgs[i]) + ": " + value);
   }
   out.emplace_back(std::move(attributes));
@@ -183,7 +212,10 @@ bool machine::on_intake_text(const std::string& text, const std::string& folded)
     if ((i && *i == 0) || is_word(msg::words_student, folded)) value = "student";
     else if ((i && *i == 1) || is_word(msg::words_parent, folded)) value = "parent";
     else return false;
-  } else if (*s.asking == intake_field::email) {
+  } else if (*s.asking == intake_field::student_email &&
+             (choice({t(msg::opt_no_own_email)}, text) || is_word(msg::words_no, folded))) {
+    value = "";
+  } else if (is_address_field(*s.asking)) {
     const std::string e = trimmed(text);
     if (!plausible_email(e)) {
       ask(t(msg::invalid_email));

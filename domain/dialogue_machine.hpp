@@ -53,7 +53,9 @@ struct machine {
   void ask_next_missing();
   void complete_intake();
   bool on_intake_text(const std::string& text, const std::string& folded);
-  std::vector<std::string> field_labels() const;
+  bool field_applies(intake_field f) const;
+  std::vector<intake_field> applicable_fields() const;
+  std::vector<std::string> field_labels() const;  // of applicable_fields(), in that order
   std::optional<intake_field> parse_field(std::string_view folded) const;
   std::string field_value_text(intake_field f) const;
 

@@ -27,6 +27,20 @@ std::string_view to_string(invite_method m) {
   return "PUBLISH";
 }
 
+std::vector<invite_party> attendees_of(const lesson_student& student) {
+  std::vector<invite_party> out;
+  if (!student.parent_booked) {
+    if (!student.email.empty()) out.push_back({student.name, student.email});
+    return out;
+  }
+  if (!student.own_email.empty()) out.push_back({student.name, student.own_email});
+  if (!student.email.empty())
+    out.push_back({student.name.empty() ? std::string{}
+                                        : render_text(student.lang, msg::invite_parent_of, {{"student", student.name}}),
+                   student.email});
+  return out;
+}
+
 invite invite_for(const booking& b, const lesson_student& student, const invite_sources& sources,
                   std::chrono::sys_seconds now) {
   invite out;
@@ -48,7 +62,7 @@ invite invite_for(const booking& b, const lesson_student& student, const invite_
   out.description =
       render_text(lang, msg::invite_description, {{"product", product}, {"tutor", tutor}, {"student", who}});
   if (!sources.school.email.empty()) out.organizer = invite_party{sources.school.name, sources.school.email};
-  if (!student.email.empty()) out.attendees.push_back({student.name, student.email});
+  out.attendees = attendees_of(student);
   out.cancelled = !is_active(b.status);
   const bool can_invite = out.organizer && !out.attendees.empty();
   out.method = !can_invite ? invite_method::publish : out.cancelled ? invite_method::cancel : invite_method::request;

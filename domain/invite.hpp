@@ -39,11 +39,23 @@ struct invite {
   std::vector<invite_party> attendees;
 };
 
-// Who the lesson is for, as the intake recorded it.
+// Who sends the student a booking's invite: the school's mail with the .ics attached, or
+// Google Calendar (the tutor's event has the student as attendee; needs domain-wide
+// delegation). Never both: two invites with different UIDs would be two events.
+enum class invite_sender { mail, google };
+
+// Who the lesson is for, as the intake recorded it. `email` is the writer's address: the
+// student's own, or, when a parent booked, the parent's; `own_email` is then the student's.
 struct lesson_student {
   std::string name, email, level, subject;
   language lang = language::nl;
+  bool parent_booked = false;
+  std::string own_email = {};
 };
+
+// Who the booking's invite and mails go to: the student, and the parent who booked; only
+// those with an address.
+std::vector<invite_party> attendees_of(const lesson_student& student);
 
 // The organizer: the school's name and the address replies go to. No address: no organizer.
 struct school_identity {

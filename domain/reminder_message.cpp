@@ -7,8 +7,8 @@ namespace tutorbot::domain {
 
 reminder_fields reminder_fields_for(const booking& b, const std::string& student_name, const invite_sources& sources,
                                     const date::time_zone* zone, language lang) {
-  return {student_name, format_date_long(lang, b.lesson_start, zone), format_time(lang, b.lesson_start, zone),
-          tutor_name_of(b, sources)};
+  return {student_name.empty() ? render_text(lang, msg::reminder_name_unknown) : student_name,
+          format_date_long(lang, b.lesson_start, zone), format_time(lang, b.lesson_start, zone), tutor_name_of(b, sources)};
 }
 
 std::string whatsapp_reminder_text(language lang, const reminder_fields& fields) {

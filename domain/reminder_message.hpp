@@ -15,7 +15,7 @@ namespace tutorbot::domain {
 enum class reminder_field { name, day, time, tutor };
 
 struct reminder_fields {
-  std::string name;  // the student's; may be empty
+  std::string name;  // the student's; a greeting word ("daar") when unknown: WhatsApp refuses an empty parameter
   std::string day;   // "maandag 29 maart 2027", in the school's zone
   std::string time;  // "16:00"
   std::string tutor;

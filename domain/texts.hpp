@@ -25,8 +25,9 @@ enum class msg : std::size_t {
   menu_human, opt_menu,
   // intake
   intake_known, opt_yes, opt_change, ask_which_field, field_student_name, field_writer,
-  field_level, field_subject, field_goals, field_email, writer_student, writer_parent,
-  ask_student_name, ask_writer, ask_level, ask_subject, ask_goals, ask_email, invalid_email,
+  field_level, field_subject, field_goals, field_email, field_student_email, writer_student, writer_parent,
+  ask_student_name, ask_writer, ask_level, ask_subject, ask_goals, ask_email, ask_student_email, opt_no_own_email,
+  no_own_email, invalid_email,
   // booking
   ask_duration, opt_duration, ask_tutor, opt_any_tutor, slots_intro, slots_intro_filtered,
   opt_more, no_slots, no_slots_filtered, opt_all_days, no_more_slots, holding, slot_taken,
@@ -51,14 +52,15 @@ enum class msg : std::size_t {
   processing_failed,
   idle, language_switched, any_tutor_name,
   // the calendar invite (in the student's language)
-  invite_summary, invite_summary_no_subject, invite_description,
+  invite_summary, invite_summary_no_subject, invite_description, invite_parent_of,
   // the e-mail with a booking's invite (in the student's language)
   mail_confirmed_subject, mail_moved_subject, mail_cancelled_subject, mail_greeting, mail_greeting_unnamed,
-  mail_confirmed, mail_moved, mail_cancelled, mail_location, mail_invite_note, mail_cancel_note, mail_closing,
+  mail_confirmed, mail_moved, mail_cancelled, mail_location, mail_invite_note, mail_cancel_note, mail_google_invite_note,
+  mail_google_cancel_note, mail_closing,
   mail_reminder_subject, mail_reminder, mail_reminder_note, mail_cancel_refund, mail_cancel_credit,
   mail_receipt_subject, mail_receipt, mail_receipt_line, mail_receipt_total, mail_receipt_vat, mail_receipt_note,
   // the WhatsApp reminder before a lesson (in the student's language)
-  reminder_whatsapp,
+  reminder_whatsapp, reminder_name_unknown,
   // the tutor's calendar event (in the school's language)
   tutor_event_summary, tutor_event_tutor, tutor_event_student, tutor_event_level, tutor_event_subject, tutor_event_conversation,
   tutor_event_booking,
@@ -68,7 +70,7 @@ enum class msg : std::size_t {
   words_menu, words_stop, words_help, words_human, words_english, words_dutch, words_yes,
   words_no, words_change, words_more, words_any, words_student, words_parent,
   words_field_student_name, words_field_writer, words_field_level, words_field_subject,
-  words_field_goals, words_field_email,
+  words_field_goals, words_field_email, words_field_student_email,
   count_
 };
 

@@ -28,6 +28,7 @@ text_catalog make() {
   set(msg::field_subject, "Subject");
   set(msg::field_goals, "Goal");
   set(msg::field_email, "Email");
+  set(msg::field_student_email, "Student's email");
   set(msg::writer_student, "Student");
   set(msg::writer_parent, "Parent");
   set(msg::ask_student_name, "What is the student's name?");
@@ -36,6 +37,9 @@ text_catalog make() {
   set(msg::ask_subject, "Which subject do you need tutoring in?");
   set(msg::ask_goals, "What would you like to achieve? (e.g. _pass the next test_)");
   set(msg::ask_email, "What is your email address?");
+  set(msg::ask_student_email, "Does {student} have an email address of their own? Send it, or choose *No own address*.");
+  set(msg::opt_no_own_email, "No own address");
+  set(msg::no_own_email, "no own address");
   set(msg::invalid_email, "That doesn't look like a valid email address. Please try again (e.g. name@example.com).");
 
   set(msg::ask_duration, "How long should the lesson be?");
@@ -128,6 +132,7 @@ text_catalog make() {
   set(msg::invite_summary, "{subject} lesson with {tutor}");
   set(msg::invite_summary_no_subject, "Lesson with {tutor}");
   set(msg::invite_description, "{product} with {tutor} for {student}.\nWant to reschedule or cancel? Send us a WhatsApp message and choose *My lessons*.");
+  set(msg::invite_parent_of, "Parent of {student}");
   set(msg::mail_note_invite, "📧 The confirmation with the calendar invite is on its way to {email}.");
   set(msg::mail_note_update, "📧 The updated calendar invite is on its way to {email}.");
   set(msg::mail_note_cancel, "📧 The cancellation is on its way to {email}; it takes the lesson out of your calendar.");
@@ -142,6 +147,8 @@ text_catalog make() {
   set(msg::mail_location, "Where: {location}");
   set(msg::mail_invite_note, "The calendar invite is attached. Add it to your calendar; if anything changes, a new one will update it.");
   set(msg::mail_cancel_note, "If the lesson was in your calendar, the attachment takes it out.");
+  set(msg::mail_google_invite_note, "Google Calendar sends you the invite in a separate email. Accept it there; if anything changes, Google will update it.");
+  set(msg::mail_google_cancel_note, "If the lesson was in your calendar, Google Calendar takes it out.");
   set(msg::mail_closing, "Questions, or a change? Send us a WhatsApp message.\n\nKind regards,\n{school}");
   set(msg::mail_reminder_subject, "Reminder: your lesson {when}");
   set(msg::mail_reminder, "See you soon! Your lesson: {product} with {tutor}, {when}.");
@@ -155,6 +162,7 @@ text_catalog make() {
   set(msg::mail_receipt_vat, "VAT included: {vat}");
   set(msg::mail_receipt_note, "Keep this e-mail as your receipt. Your payment's reference: {reference}");
   set(msg::reminder_whatsapp, "⏰ Reminder: your lesson with {tutor} is {day} at {time}.\nCan't make it? Send *menu* and choose *My lessons* to reschedule or cancel.");
+  set(msg::reminder_name_unknown, "there");  // "Hi {{1}}" in a template: "Hi there"
   set(msg::tutor_event_summary, "{product} — {student}");
   set(msg::tutor_event_tutor, "Tutor: {tutor}");
   set(msg::tutor_event_student, "Student: {student}");
@@ -192,6 +200,7 @@ text_catalog make() {
   set(msg::words_field_subject, "subject");
   set(msg::words_field_goals, "goal|goals");
   set(msg::words_field_email, "email|e-mail|mail|email address");
+  set(msg::words_field_student_email, "student email|student's email|students email|student email address");
   return t;
 }
 

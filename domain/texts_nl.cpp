@@ -29,6 +29,7 @@ text_catalog make() {
   set(msg::field_subject, "Vak");
   set(msg::field_goals, "Doel");
   set(msg::field_email, "E-mail");
+  set(msg::field_student_email, "E-mail leerling");
   set(msg::writer_student, "Leerling");
   set(msg::writer_parent, "Ouder");
   set(msg::ask_student_name, "Wat is de naam van de leerling?");
@@ -37,6 +38,9 @@ text_catalog make() {
   set(msg::ask_subject, "Voor welk vak zoek je bijles?");
   set(msg::ask_goals, "Wat wil je met de lessen bereiken? (bijv. _een voldoende voor de toets_)");
   set(msg::ask_email, "Wat is je e-mailadres?");
+  set(msg::ask_student_email, "Heeft {student} een eigen e-mailadres? Stuur het, of kies *Geen eigen adres*.");
+  set(msg::opt_no_own_email, "Geen eigen adres");
+  set(msg::no_own_email, "geen eigen adres");
   set(msg::invalid_email, "Dat lijkt geen geldig e-mailadres. Probeer het nog eens (bijv. naam@voorbeeld.nl).");
 
   set(msg::ask_duration, "Hoe lang moet de les duren?");
@@ -129,6 +133,7 @@ text_catalog make() {
   set(msg::invite_summary, "Bijles {subject} met {tutor}");
   set(msg::invite_summary_no_subject, "Bijles met {tutor}");
   set(msg::invite_description, "{product} met {tutor} voor {student}.\nWil je verzetten of annuleren? Stuur ons een WhatsApp-bericht en kies *Mijn lessen*.");
+  set(msg::invite_parent_of, "Ouder van {student}");
   set(msg::mail_note_invite, "📧 De bevestiging met de agenda-uitnodiging gaat per e-mail naar {email}.");
   set(msg::mail_note_update, "📧 De bijgewerkte agenda-uitnodiging gaat per e-mail naar {email}.");
   set(msg::mail_note_cancel, "📧 De annulering gaat per e-mail naar {email}; die haalt de les uit je agenda.");
@@ -143,6 +148,8 @@ text_catalog make() {
   set(msg::mail_location, "Waar: {location}");
   set(msg::mail_invite_note, "De agenda-uitnodiging zit bij deze e-mail. Zet hem in je agenda; verandert er iets, dan krijg je een nieuwe die hem bijwerkt.");
   set(msg::mail_cancel_note, "Stond de les in je agenda, dan haalt de bijlage hem eruit.");
+  set(msg::mail_google_invite_note, "Google Agenda stuurt je de uitnodiging in een aparte e-mail. Accepteer hem daar; verandert er iets, dan werkt Google hem bij.");
+  set(msg::mail_google_cancel_note, "Stond de les in je agenda, dan haalt Google Agenda hem eruit.");
   set(msg::mail_closing, "Vragen, of iets wijzigen? Stuur ons een WhatsApp-bericht.\n\nGroeten,\n{school}");
   set(msg::mail_reminder_subject, "Herinnering: je les {when}");
   set(msg::mail_reminder, "Tot snel! Je les: {product} met {tutor}, {when}.");
@@ -156,6 +163,7 @@ text_catalog make() {
   set(msg::mail_receipt_vat, "Waarvan btw: {vat}");
   set(msg::mail_receipt_note, "Bewaar deze e-mail als betaalbewijs. Kenmerk van je betaling: {reference}");
   set(msg::reminder_whatsapp, "⏰ Herinnering: je les met {tutor} is {day} om {time}.\nKun je niet? Stuur *menu* en kies *Mijn lessen* om te verzetten of te annuleren.");
+  set(msg::reminder_name_unknown, "daar");  // "Hoi {{1}}" in a template: "Hoi daar"
   set(msg::tutor_event_summary, "{product} — {student}");
   set(msg::tutor_event_tutor, "Docent: {tutor}");
   set(msg::tutor_event_student, "Leerling: {student}");
@@ -193,6 +201,7 @@ text_catalog make() {
   set(msg::words_field_subject, "vak");
   set(msg::words_field_goals, "doel|doelen");
   set(msg::words_field_email, "e-mail|email|mail|e-mailadres|emailadres");
+  set(msg::words_field_student_email, "e-mail leerling|email leerling|mail leerling|e-mailadres leerling");
   return t;
 }
 

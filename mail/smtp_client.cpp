@@ -81,13 +81,17 @@ smtp_outcome send_mail(const smtp_options& options, const mail_message& message)
   const std::string sender = "<" + message.from.address + ">";
   curl_easy_setopt(c, CURLOPT_MAIL_FROM, sender.c_str());
   slist_ptr recipients;
-  append(recipients, "<" + message.to.address + ">");
+  std::string to_header;
+  for (const auto& to : message.to) {
+    append(recipients, "<" + to.address + ">");
+    to_header += (to_header.empty() ? "" : ", ") + address_header(to);
+  }
   curl_easy_setopt(c, CURLOPT_MAIL_RCPT, recipients.get());
 
   slist_ptr headers;
   append(headers, "Date: " + rfc5322_date(message.date));
   append(headers, "From: " + address_header(message.from));
-  append(headers, "To: " + address_header(message.to));
+  append(headers, "To: " + to_header);
   if (message.reply_to) append(headers, "Reply-To: " + *message.reply_to);
   append(headers, "Message-ID: " + message.message_id);
   append(headers, "Subject: " + encoded_header_word(message.subject));

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace tutorbot::mail {
 
@@ -30,7 +31,7 @@ struct calendar_part {
 struct mail_message {
   mail_address from;
   std::optional<std::string> reply_to;
-  mail_address to;
+  std::vector<mail_address> to;  // at least one
   std::string subject;
   std::string message_id;  // "<…@…>": the same for every attempt, so receivers can drop a repeat
   std::chrono::sys_seconds date;

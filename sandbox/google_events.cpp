@@ -190,8 +190,8 @@ store_result calendar_store::get(const std::string& calendar_id, const std::stri
 }
 
 store_result calendar_store::patch(const std::string& calendar_id, const std::string& event_id,
-                                   const boost::json::object& changes, bool delegated,
-                                   std::chrono::sys_seconds now) {
+                                   const boost::json::object& changes, const std::string& send_updates,
+                                   bool delegated, std::chrono::sys_seconds now) {
   calendar* cal = find(calendar_id);
   if (!cal) return not_found();
   auto it = cal->events.find(event_id);
@@ -218,6 +218,7 @@ store_result calendar_store::patch(const std::string& calendar_id, const std::st
   merged["etag"] = next_etag();
   merged["updated"] = format_utc_millis(now);
   it->second.resource = merged;
+  it->second.send_updates = send_updates;
   return merged;
 }
 

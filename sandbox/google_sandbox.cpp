@@ -220,7 +220,7 @@ void google_calendar_sandbox::impl::add_calendar_routes(net::router& routes, con
       auto body = body_object(request.body);
       if (auto* e = std::get_if<api_error>(&body)) return google::error_response(*e);
       return to_response(200, self->store.patch(request.path_params.at("calendarId"), request.path_params.at("eventId"),
-                                                std::get<json::object>(body), delegated, now()));
+                                                std::get<json::object>(body), send_updates, delegated, now()));
     });
   });
   routes.add("DELETE", event, [self](net::server_request&& request, net::respond_fn respond) {
@@ -356,6 +356,12 @@ std::optional<std::string> google_calendar_sandbox::event_json(const std::string
   auto result = impl_->store.get(calendar_id, event_id);
   if (auto* o = std::get_if<json::object>(&result)) return json::serialize(*o);
   return std::nullopt;
+}
+
+std::optional<std::string> google_calendar_sandbox::send_updates(const std::string& calendar_id,
+                                                                 const std::string& event_id) const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->store.send_updates(calendar_id, event_id);
 }
 
 int google_calendar_sandbox::token_requests() const {

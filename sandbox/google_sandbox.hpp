@@ -66,6 +66,9 @@ class google_calendar_sandbox {
   std::vector<std::string> event_ids(const std::string& calendar_id) const;  // not cancelled
   std::optional<std::string> event_json(const std::string& calendar_id,
                                         const std::string& event_id) const;
+  // The sendUpdates of the event's last insert, patch or delete ("all": Google mailed its
+  // attendees); nullopt for an unknown event.
+  std::optional<std::string> send_updates(const std::string& calendar_id, const std::string& event_id) const;
   int token_requests() const;     // tokens issued
   int calendar_requests() const;  // Calendar API calls received, failed ones included
 

@@ -47,7 +47,8 @@ class calendar_store {
                       const std::string& send_updates, bool delegated, std::chrono::sys_seconds now);
   store_result get(const std::string& calendar_id, const std::string& event_id) const;
   store_result patch(const std::string& calendar_id, const std::string& event_id,
-                     const boost::json::object& changes, bool delegated, std::chrono::sys_seconds now);
+                     const boost::json::object& changes, const std::string& send_updates, bool delegated,
+                     std::chrono::sys_seconds now);
   std::optional<api_error> remove(const std::string& calendar_id, const std::string& event_id,
                                   const std::string& send_updates, std::chrono::sys_seconds now);
   store_result list(const std::string& calendar_id, const list_query& query) const;

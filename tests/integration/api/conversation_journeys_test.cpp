@@ -124,6 +124,32 @@ BOOST_AUTO_TEST_CASE(a_free_trial_lesson_is_booked_without_payment) {
   BOOST_TEST(description.find("+316") == std::string::npos, description);
 }
 
+BOOST_AUTO_TEST_CASE(a_parent_books_and_the_invite_is_for_the_student_and_the_parent) {
+  chat_service s("journeys_parent");
+  auto attributes = chat_service::known_student();
+  attributes["writer"] = "parent";
+  attributes["student_name"] = "Lotte Jansen";
+  auto c = s.open("+31611110003", "Mark Jansen", "mark@example.nl", attributes);
+  s.say(c, "Hallo", menu_text);
+  s.say(c, "Proefles (gratis)", "Dit heb ik al van je");
+  s.say(c, "ja", "een eigen e-mailadres?");
+  s.say(c, "lotte@example.nl", suggestions_text);
+  times_of_a_fixed_day(s, c);
+  s.say(c, "1", "Je proefles staat vast ✅");
+
+  BOOST_TEST(s.scalar("SELECT count(*) FROM students WHERE writer = 'parent' AND email = 'mark@example.nl' "
+                      "AND own_email = 'lotte@example.nl'") == 1);
+  const auto booking = s.text("SELECT id::text FROM bookings WHERE is_trial");
+  auto ics = testing::http_request(s.payments.port(), "GET", "/api/v1/bookings/" + booking + "/invite.ics", "",
+                                   "Authorization: Bearer test-api-token\r\n");
+  BOOST_REQUIRE_MESSAGE(ics.status == 200, ics.body);
+  const auto invite = testing::read_invite(ics.body);
+  const auto& attendees = invite.at("attendees").as_array();
+  BOOST_REQUIRE(attendees.size() == 2u);
+  BOOST_TEST(attendees.at(0).as_string() == "mailto:lotte@example.nl");
+  BOOST_TEST(attendees.at(1).as_string() == "mailto:mark@example.nl");
+}
+
 BOOST_AUTO_TEST_CASE(a_second_free_trial_is_refused_by_the_dialogue_and_the_database) {
   chat_service s("journeys_trial_twice");
   auto c = s.open("+31611110002", "Lotte Jansen", "lotte@example.nl", chat_service::known_student());

@@ -138,6 +138,23 @@ BOOST_AUTO_TEST_CASE(outside_the_window_the_reminder_is_the_schools_template_wit
   s.payments.wait_until([&] { return s.has_label(c, "reminded"); }, "the conversation is labelled reminded");
 }
 
+BOOST_AUTO_TEST_CASE(a_student_tutorbot_has_no_message_on_record_from_is_reminded_with_the_template) {
+  const auto [c, lesson] = student_with_a_lesson("+31611160005");
+  const auto start = start_of(lesson.booking);
+  // A reminder opens the exchange: without a message on record, plain text may be refused.
+  s.exec("UPDATE conversations SET last_incoming_at = NULL WHERE chatwoot_conversation_id = " + std::to_string(c));
+  reminders_round(start - 47h);
+  BOOST_TEST(reminders_round(start - 24h) == 2u);
+  s.payments.wait_until(
+      [&] {
+        for (const auto& call : s.chatwoot.sandbox().calls())
+          if (call.method == "POST" && call.body.find(reminder_template) != std::string::npos) return true;
+        return false;
+      },
+      "the reminder goes out as the template");
+  BOOST_TEST(bot_lines_containing(c, whatsapp_reminder) == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(a_lesson_cancelled_after_its_reminder_was_planned_is_not_reminded_and_its_mail_names_the_refund) {
   const auto [c, lesson] = student_with_a_lesson("+31611160003");
   const auto start = start_of(lesson.booking);

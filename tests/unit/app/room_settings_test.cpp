@@ -48,13 +48,22 @@ BOOST_AUTO_TEST_CASE(the_calendar_sync_waits_past_the_google_clients_deadline) {
 BOOST_AUTO_TEST_CASE(google_sends_invitations_only_with_domain_wide_delegation) {
   auto cfg = sample();
   auto& google = cfg.service.providers.google;
+  google.enabled = true;
   google.send_invites = true;
   const auto client = app::make_google_calendar_settings(google);
   BOOST_TEST(!app::make_calendar_sync_settings(cfg, client).send_invites);
   BOOST_TEST(!app::make_google_auth_settings(google).subject.has_value());
+  BOOST_TEST((app::make_booking_mail_settings(cfg, nullptr).invites == domain::invite_sender::mail));
   google.delegated_subject = "planning@bijlesschool-example.nl";
   BOOST_TEST(app::make_calendar_sync_settings(cfg, client).send_invites);
   BOOST_TEST(app::make_google_auth_settings(google).subject.value() == "planning@bijlesschool-example.nl");
+  // Never both: when Google invites, the school's mails carry no invite of their own.
+  BOOST_TEST((app::make_booking_mail_settings(cfg, nullptr).invites == domain::invite_sender::google));
+  google.send_invites = false;
+  BOOST_TEST((app::make_booking_mail_settings(cfg, nullptr).invites == domain::invite_sender::mail));
+  google.send_invites = true;
+  google.enabled = false;
+  BOOST_TEST((app::make_booking_mail_settings(cfg, nullptr).invites == domain::invite_sender::mail));
 }
 
 BOOST_AUTO_TEST_CASE(every_tutor_calendar_starts_from_the_configured_hold_and_busy_times) {

@@ -20,6 +20,13 @@ BOOST_AUTO_TEST_CASE(a_stored_mail_shows_its_recipient_its_decoded_subject_and_i
   BOOST_TEST(summary->has_invite);
 }
 
+BOOST_AUTO_TEST_CASE(a_mail_to_the_student_and_the_parent_shows_both_addresses) {
+  const auto summary =
+      summarize_mail("To: Sanne <sanne@example.nl>, Ouder van Sanne <ouder@example.nl>\r\nSubject: Les\r\n\r\nbody");
+  BOOST_REQUIRE(summary);
+  BOOST_TEST(summary->to == "sanne@example.nl, ouder@example.nl");
+}
+
 BOOST_AUTO_TEST_CASE(folded_and_q_encoded_words_are_decoded_and_plain_text_kept) {
   BOOST_TEST(tutorbot::mail::decode_header_words("=?UTF-8?Q?Caf=C3=A9_open?= today") == "Café open today");
   BOOST_TEST(tutorbot::mail::decode_header_words("=?UTF-8?B?w4k=?= =?UTF-8?B?w6k=?=") == "Éé");

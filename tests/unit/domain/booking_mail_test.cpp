@@ -98,4 +98,21 @@ BOOST_AUTO_TEST_CASE(a_reminder_says_when_and_where_the_lesson_is_and_attaches_t
              "Reminder: your lesson Monday 29 March 2027 at 4:00 pm");
 }
 
+BOOST_AUTO_TEST_CASE(when_google_sends_the_invite_the_mail_says_so_and_promises_no_attachment) {
+  const auto b = monday_lesson_at_four();
+  const auto google = invite_sender::google;
+  const auto confirmed = booking_mail_for(b, sanne, sources, amsterdam(), mail_occasion::confirmed, {}, google);
+  BOOST_TEST(confirmed.text.find("Google Agenda stuurt je de uitnodiging in een aparte e-mail.") != std::string::npos,
+             confirmed.text);
+  BOOST_TEST(confirmed.text.find("zit bij deze e-mail") == std::string::npos, confirmed.text);
+  auto withdrawn = b;
+  withdrawn.status = booking_status::cancelled;
+  const auto cancelled = booking_mail_for(withdrawn, sanne, sources, amsterdam(), mail_occasion::cancelled, {}, google);
+  BOOST_TEST(cancelled.text.find("haalt Google Agenda hem eruit") != std::string::npos, cancelled.text);
+  BOOST_TEST(cancelled.text.find("bijlage") == std::string::npos, cancelled.text);
+  const auto reminder = booking_mail_for(b, sanne, sources, amsterdam(), mail_occasion::reminder, {}, google);
+  BOOST_TEST(reminder.text.find("agenda-uitnodiging") == std::string::npos, reminder.text);
+  BOOST_TEST(reminder.text.find("Tot snel!") != std::string::npos, reminder.text);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

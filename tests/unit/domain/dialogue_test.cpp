@@ -138,6 +138,65 @@ BOOST_AUTO_TEST_CASE(completed_intake_sets_attributes_and_a_staff_note_once) {
   BOOST_TEST(effects_of<set_contact_attributes>(r).empty());
 }
 
+BOOST_AUTO_TEST_CASE(a_parent_is_asked_for_the_students_own_address_and_a_student_is_not) {
+  auto ctx = known_student();
+  ctx.contact.attributes["writer"] = "parent";
+  ctx.contact.attributes["student_name"] = "Mila Bakker";
+  dialogue_state s;
+  auto r = say(s, ctx, {"hoi", "2", "ja"});
+  BOOST_TEST(s.phase == dialogue_phase::intake_ask);
+  BOOST_TEST(std::get<send_text>(r.effects.back()).text.find("Heeft Mila Bakker een eigen e-mailadres?") == 0u);
+  r = say(s, ctx, {"nog niet"});  // neither an address nor a no
+  BOOST_TEST(std::get<send_text>(r.effects.back()).text.find("geen geldig e-mailadres") != std::string::npos);
+  r = say(s, ctx, {"mila.school@example.nl"});
+  const auto attrs = effects_of<set_contact_attributes>(r);
+  BOOST_REQUIRE(attrs.size() == 1);
+  BOOST_TEST(attrs[0].attributes.at("email") == "mila@example.nl");
+  BOOST_TEST(attrs[0].attributes.at("student_email") == "mila.school@example.nl");
+  BOOST_TEST(effects_of<private_note>(r).at(0).text.find("E-mail leerling: mila.school@example.nl") != std::string::npos);
+
+  // A student who writes is never asked, and the pick list does not offer it.
+  dialogue_state own;
+  r = say(own, known_student(), {"hoi", "2", "wijzig"});
+  for (const auto& option : std::get<send_text>(r.effects.back()).options) BOOST_TEST(option != "E-mail leerling");
+  r = say(own, known_student(), {"wijzig e-mail leerling"});
+  BOOST_TEST(own.phase == dialogue_phase::intake_pick, "no such field for a student who writes");
+}
+
+BOOST_AUTO_TEST_CASE(a_parents_profile_name_is_not_taken_for_the_students) {
+  auto ctx = known_student();
+  ctx.contact.attributes["writer"] = "parent";
+  dialogue_state s;
+  say(s, ctx, {"hoi", "2"});
+  BOOST_TEST(!s.intake.fields[static_cast<std::size_t>(intake_field::student_name)].has_value());
+  ctx.contact.attributes["student_name"] = "Mila";
+  dialogue_state named;
+  say(named, ctx, {"hoi", "2"});
+  BOOST_TEST(*named.intake.fields[static_cast<std::size_t>(intake_field::student_name)] == "Mila");
+}
+
+BOOST_AUTO_TEST_CASE(a_parents_no_own_address_is_an_answer_remembered_for_the_next_booking) {
+  auto ctx = known_student();
+  ctx.contact.attributes["writer"] = "parent";
+  ctx.contact.attributes["student_name"] = "Mila Bakker";
+  dialogue_state s;
+  auto r = say(s, ctx, {"hoi", "2", "ja", "Geen eigen adres"});
+  BOOST_REQUIRE(effects_of<set_contact_attributes>(r).size() == 1);
+  BOOST_TEST(effects_of<set_contact_attributes>(r)[0].attributes.at("student_email").empty());
+  BOOST_TEST(s.phase == dialogue_phase::choose_duration);
+
+  ctx.contact.attributes["student_email"] = "";
+  dialogue_state next;
+  r = say(next, ctx, {"hoi", "2"});
+  BOOST_TEST(std::get<send_text>(r.effects.back()).text.find("E-mail leerling: geen eigen adres") != std::string::npos);
+  say(next, ctx, {"ja"});
+  BOOST_TEST(next.phase == dialogue_phase::choose_duration);
+  // And changed by name: "wijzig e-mail leerling" asks for the student's address, not the parent's.
+  dialogue_state change;
+  say(change, ctx, {"hoi", "2", "wijzig e-mail leerling"});
+  BOOST_TEST((change.asking == std::optional<intake_field>{intake_field::student_email}));
+}
+
 BOOST_AUTO_TEST_CASE(stop_releases_a_placed_hold) {
   const auto ctx = known_student();
   dialogue_state s;

@@ -88,6 +88,36 @@ BOOST_AUTO_TEST_CASE(without_an_organizer_or_a_student_address_the_invite_is_onl
   BOOST_TEST(no_address.summary == "Bijles wiskunde B met anouk");
 }
 
+BOOST_AUTO_TEST_CASE(a_parent_who_booked_is_invited_beside_the_student_and_alone_when_the_student_has_no_address) {
+  const auto t = anouk();
+  const auto p = lesson();
+  const invite_sources sources{&t, &p, {"Bijlesschool", "info@school.nl"}, "Europe/Amsterdam"};
+  auto by_parent = sanne();
+  by_parent.parent_booked = true;
+  by_parent.email = "ouder@example.nl";
+  by_parent.own_email = "sanne@example.nl";
+  const auto both = invite_for(monday_lesson_at_four(), by_parent, sources, now);
+  BOOST_TEST(to_string(both.method) == "REQUEST");
+  BOOST_REQUIRE(both.attendees.size() == 2u);
+  BOOST_TEST(both.attendees[0].email == "sanne@example.nl");
+  BOOST_TEST(both.attendees[0].name == "Sanne");
+  BOOST_TEST(both.attendees[1].email == "ouder@example.nl");
+  BOOST_TEST(both.attendees[1].name == "Ouder van Sanne");
+
+  by_parent.own_email.clear();
+  const auto parent_only = attendees_of(by_parent);
+  BOOST_REQUIRE(parent_only.size() == 1u);
+  BOOST_TEST(parent_only[0].email == "ouder@example.nl");
+  by_parent.lang = language::en;
+  BOOST_TEST(attendees_of(by_parent)[0].name == "Parent of Sanne");
+
+  // A student who writes has one address; a stale second one from an earlier parent is not theirs.
+  auto own = sanne();
+  own.own_email = "old@example.nl";
+  BOOST_REQUIRE(attendees_of(own).size() == 1u);
+  BOOST_TEST(attendees_of(own)[0].email == "sanne@example.nl");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(tutor_event)

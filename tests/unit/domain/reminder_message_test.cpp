@@ -46,6 +46,12 @@ BOOST_AUTO_TEST_CASE(the_templates_values_follow_the_configured_order_and_may_le
               std::vector<std::string>{"Anouk de Vries", "16:00"}));
 }
 
+BOOST_AUTO_TEST_CASE(a_template_never_gets_an_empty_name_which_whatsapp_would_refuse) {
+  const auto nameless = reminder_fields_for(monday_lesson_at_four(), "", sources, amsterdam(), language::nl);
+  BOOST_TEST(template_values(nameless, {reminder_field::name}).at(0) == "daar");
+  BOOST_TEST(reminder_fields_for(monday_lesson_at_four(), "", sources, amsterdam(), language::en).name == "there");
+}
+
 BOOST_AUTO_TEST_CASE(a_reminder_is_wanted_only_for_the_lesson_as_it_was_planned_and_before_it_begins) {
   const auto lesson = monday_lesson_at_four();
   const auto day_before = lesson.lesson_start - 24h;

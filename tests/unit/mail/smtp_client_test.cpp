@@ -22,7 +22,7 @@ mail::mail_message lesson_mail(const std::string& to) {
   mail::mail_message m;
   m.from = {"Bijlesschool Één", "info@school.nl"};
   m.reply_to = "planning@school.nl";
-  m.to = {"Sanne de Boer", to};
+  m.to = {{"Sanne de Boer", to}};
   m.subject = "Je les staat vast: woensdag 24 maart 2027 om 16:00 — tot dan, veel succes met je wiskunde!";
   m.message_id = "<booking-mail.b-1.0@school.nl>";
   m.date = std::chrono::sys_seconds{std::chrono::seconds{1'800'000'000}};
@@ -66,6 +66,18 @@ BOOST_AUTO_TEST_CASE(a_mail_arrives_with_its_headers_its_alternatives_and_its_in
   BOOST_TEST(method, "the text/calendar part names its method, so mail programs show accept buttons");
   BOOST_TEST(attachment);
   BOOST_TEST(testing::read_invite(testing::part_text(m, "text/calendar")).at("uid").as_string() == "b-1@tutorbot");
+}
+
+BOOST_AUTO_TEST_CASE(a_mail_to_a_student_and_the_parent_who_booked_reaches_both_as_one_message) {
+  testing::smtp_sink sink;
+  auto m = lesson_mail("sanne@example.nl");
+  m.to.push_back({"Ouder van Sanne", "ouder@example.nl"});
+  const auto outcome = mail::send_mail({sink.url(), "", "", 20s}, m);
+  BOOST_TEST_REQUIRE((outcome.verdict == mail::smtp_verdict::sent), outcome.detail);
+  const auto mails = sink.wait_for(1, 10s);
+  BOOST_REQUIRE_EQUAL(mails.size(), 1u);
+  BOOST_TEST(mails[0].at("to").as_string() == "Sanne de Boer <sanne@example.nl>, Ouder van Sanne <ouder@example.nl>");
+  BOOST_TEST(mails[0].at("envelope_to").as_string() == "sanne@example.nl, ouder@example.nl");
 }
 
 BOOST_AUTO_TEST_CASE(a_5xx_refusal_is_final_and_a_4xx_one_is_worth_another_attempt) {

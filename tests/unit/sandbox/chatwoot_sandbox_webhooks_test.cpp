@@ -122,9 +122,19 @@ BOOST_FIXTURE_TEST_CASE(an_agents_message_comes_as_outgoing_from_a_user, chatwoo
   auto a = bot.control("POST", "/conversations/" + std::to_string(c) + "/agent-message",
                        json::object{{"content", "Ik neem het over"}});
   BOOST_TEST_REQUIRE(a.status == 200);
-  const auto received = receiver.wait_for(1);
-  BOOST_TEST_REQUIRE(received.size() == 1u);
-  const auto w = body_of(received[0]);
+  // The reply also opens the conversation (conversation_status_changed), delivered on its own
+  // connection: the two may arrive in either order.
+  std::vector<json::object> created;
+  BOOST_TEST_REQUIRE(eventually([&] {
+    created.clear();
+    for (const auto& r : receiver.wait_for(1))
+      if (auto b = body_of(r); text(b.at("event")) == "message_created") created.push_back(std::move(b));
+    return !created.empty();
+  }));
+  std::string seen;
+  for (const auto& r : receiver.wait_for(1)) seen += r.body.substr(0, 400) + "\n";
+  BOOST_TEST_REQUIRE(created.size() == 1u, seen);
+  const auto& w = created[0];
   BOOST_TEST(text(w.at("message_type")) == "outgoing");
   BOOST_TEST(text(w.at("sender").at("type")) == "user");
   BOOST_TEST(w.at("id") == a.body.at("message_id"));

@@ -75,7 +75,7 @@ std::variant<std::vector<slot>, series_error> occurrences(const series_request& 
 occurrence_check availability_check(const tutor_rules& tutor, const date::time_zone* zone,
                                     std::span<const date_range> school_holidays,
                                     std::span<const busy_interval> busy, sys_seconds now) {
-  return [&tutor, zone, school_holidays, busy, now](const slot& s) -> std::optional<collision_reason> {
+  return [&tutor, zone, school_holidays, busy, now](const slot& s) -> std::optional<occurrence_clash> {
     slot_query q;
     q.from = s.start;
     q.to = s.start + seconds{1};
@@ -90,10 +90,11 @@ occurrence_check availability_check(const tutor_rules& tutor, const date::time_z
     if (s.start >= now + tutor.horizon) return collision_reason::beyond_horizon;
     const auto day = local_date(zone, s.start);
     const auto in = [&](const date_range& r) { return r.contains(day); };
-    if (std::any_of(school_holidays.begin(), school_holidays.end(), in) ||
-        std::any_of(tutor.days_off.begin(), tutor.days_off.end(), in) ||
-        tutor.hours_on(day).empty())
-      return collision_reason::closed;
+    if (auto h = std::find_if(school_holidays.begin(), school_holidays.end(), in); h != school_holidays.end())
+      return occurrence_clash{collision_reason::closed, h->name};
+    if (auto off = std::find_if(tutor.days_off.begin(), tutor.days_off.end(), in); off != tutor.days_off.end())
+      return occurrence_clash{collision_reason::closed, off->name};
+    if (tutor.hours_on(day).empty()) return collision_reason::closed;
     if (!free_with(tutor, {})) return collision_reason::outside_hours;
     if (tutor.max_lessons_per_day > 0) {
       tutor_rules uncapped = tutor;
@@ -104,10 +105,36 @@ occurrence_check availability_check(const tutor_rules& tutor, const date::time_z
   };
 }
 
+namespace {
+
+// The nearest free time to `planned` in its local week (Monday to Sunday) that overlaps no
+// lesson of the plan; the earlier of two equally near.
+std::optional<slot> nearest_in_week(const slot& planned, const date::time_zone* zone, const free_slot_finder& free_in,
+                                    const std::vector<slot>& lessons) {
+  const auto local_day = floor<days>(zone->to_local(planned.start));
+  const auto monday = local_day - (date::weekday{local_day} - date::Monday);
+  const auto at = [&](date::local_days d) { return zone->to_sys(date::local_seconds{d.time_since_epoch()}, date::choose::earliest); };
+  std::optional<slot> best;
+  const auto distance = [&](const slot& s) { return s.start > planned.start ? s.start - planned.start : planned.start - s.start; };
+  for (const auto& candidate : free_in(at(monday), at(monday + weeks{1}))) {
+    if (candidate.end - candidate.start != planned.end - planned.start) continue;
+    const bool overlaps = std::any_of(lessons.begin(), lessons.end(),
+                                      [&](const slot& l) { return l.start < candidate.end && candidate.start < l.end; });
+    if (overlaps) continue;
+    if (!best || distance(candidate) < distance(*best) ||
+        (distance(candidate) == distance(*best) && candidate.start < best->start))
+      best = candidate;
+  }
+  return best;
+}
+
+}  // namespace
+
 std::variant<series_plan, series_error> plan_series(const series_request& request,
                                                     const date::time_zone* zone,
                                                     collision_policy policy,
-                                                    const occurrence_check& is_free) {
+                                                    const occurrence_check& is_free,
+                                                    const free_slot_finder& free_in) {
   auto occ = occurrences(request, zone);
   if (const auto* e = std::get_if<series_error>(&occ)) return *e;
   const auto& planned = std::get<std::vector<slot>>(occ);
@@ -116,7 +143,7 @@ std::variant<series_plan, series_error> plan_series(const series_request& reques
   plan.rule = request;
   const auto check = [&](const slot& s) {
     if (const auto why = is_free(s)) {
-      plan.collisions.push_back({local_date(zone, s.start), s, *why});
+      plan.collisions.push_back({local_date(zone, s.start), s, why->reason, why->name});
       plan.excluded.push_back(s.start);
       return false;
     }
@@ -134,6 +161,22 @@ std::variant<series_plan, series_error> plan_series(const series_request& reques
       break;
     case collision_policy::skip_date:
       break;
+    case collision_policy::move_within_week: {
+      for (const auto& c : plan.collisions) {
+        const auto to = free_in ? nearest_in_week(c.when, zone, free_in, plan.lessons) : std::nullopt;
+        if (!to) {
+          ++plan.unfilled;
+          continue;
+        }
+        plan.moved.push_back({c.when, *to});
+        plan.added.push_back(to->start);
+        plan.lessons.insert(std::upper_bound(plan.lessons.begin(), plan.lessons.end(), *to,
+                                             [](const slot& a, const slot& b) { return a.start < b.start; }),
+                            *to);
+      }
+      std::sort(plan.added.begin(), plan.added.end());
+      break;
+    }
     case collision_policy::append_at_end: {
       // Replacements continue the series' own rhythm after its last date; the calendar
       // rule becomes a COUNT up to the last lesson, with the gaps as EXDATEs.
@@ -178,9 +221,12 @@ std::vector<std::string> recurrence_lines(const series_plan& plan, const date::t
   std::vector<std::string> out;
   if (plan.rejected || plan.lessons.empty()) return out;
   out.push_back(rrule(plan.rule, zone));
-  for (const auto t : plan.excluded)
-    out.push_back("EXDATE;TZID=" + std::string(zone->name()) + ":" +
-                  date::format("%Y%m%dT%H%M%S", zone->to_local(t)));
+  const auto local_line = [&](const char* property, sys_seconds t) {
+    return std::string(property) + ";TZID=" + std::string(zone->name()) + ":" +
+           date::format("%Y%m%dT%H%M%S", zone->to_local(t));
+  };
+  for (const auto t : plan.excluded) out.push_back(local_line("EXDATE", t));
+  for (const auto t : plan.added) out.push_back(local_line("RDATE", t));
   return out;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // Weekly and bi-weekly lesson series: the occurrences (same local wall-clock time every
 // interval weeks, so the UTC instant moves with DST), a per-occurrence collision check
-// under the school's policy, and the RFC 5545 recurrence lines for the calendar event.
+// under the school's policy (reject, skip, move within the week, or extend at the end),
+// and the RFC 5545 recurrence lines that describe the plan.
 
 #include <chrono>
 #include <functional>
@@ -46,7 +47,10 @@ std::string to_string(series_error e);
 std::variant<std::vector<slot>, series_error> occurrences(const series_request& request,
                                                           const date::time_zone* zone);
 
-enum class collision_policy { reject_series, skip_date, append_at_end };
+// reject_series: book nothing; skip_date: book the rest; move_within_week: the nearest free
+// time in the same local week (Monday to Sunday), else skipped; append_at_end: one more
+// date after the series for each one lost.
+enum class collision_policy { reject_series, skip_date, move_within_week, append_at_end };
 
 enum class collision_reason {
   too_soon,        // before now + min_notice
@@ -59,8 +63,19 @@ enum class collision_reason {
 
 std::string to_string(collision_reason r);
 
+// Why an occurrence cannot be booked; `name` is what closes the day ("meivakantie"), when
+// the reason is closed by a named holiday or day off.
+struct occurrence_clash {
+  occurrence_clash(collision_reason r, std::string n = {}) : reason(r), name(std::move(n)) {}
+  collision_reason reason;
+  std::string name;
+};
+
 // Tells whether an occurrence can be booked: nothing if free, else why not.
-using occurrence_check = std::function<std::optional<collision_reason>(const slot&)>;
+using occurrence_check = std::function<std::optional<occurrence_clash>(const slot&)>;
+
+// The free times of the tutor in [from, to), ascending (move_within_week's candidates).
+using free_slot_finder = std::function<std::vector<slot>(std::chrono::sys_seconds from, std::chrono::sys_seconds to)>;
 
 // The usual check: the occurrence must be one of available_slots' answers for the
 // tutor. The referenced rules, holidays and busy intervals must outlive the check.
@@ -73,22 +88,31 @@ struct occurrence_collision {
   std::chrono::year_month_day date;  // local date of the occurrence
   slot when;
   collision_reason reason;
+  std::string name;  // the holiday or day off that closes the date, if named
+};
+
+struct occurrence_move {
+  slot from, to;  // the planned time, and the free time in its week that replaces it
 };
 
 struct series_plan {
   bool rejected = false;                        // reject_series met a collision: book nothing
   std::vector<slot> lessons;                    // to book, ascending
   std::vector<occurrence_collision> collisions;  // every occurrence checked and found busy
-  int unfilled = 0;  // append_at_end: replacements not found within max_appended_probes
-  // The recurrence that, minus `excluded`, yields exactly `lessons` (for the calendar).
+  std::vector<occurrence_move> moved;            // move_within_week: each collision it placed
+  int unfilled = 0;  // move_within_week, append_at_end: lost dates without a replacement
+  // The recurrence that, minus `excluded` and plus `added`, yields exactly `lessons`.
   series_request rule;
   std::vector<std::chrono::sys_seconds> excluded;
+  std::vector<std::chrono::sys_seconds> added;  // moved lessons' new starts (RDATE)
 };
 
+// `free_in` is asked only by move_within_week, which needs it.
 std::variant<series_plan, series_error> plan_series(const series_request& request,
                                                     const date::time_zone* zone,
                                                     collision_policy policy,
-                                                    const occurrence_check& is_free);
+                                                    const occurrence_check& is_free,
+                                                    const free_slot_finder& free_in = {});
 
 // "RRULE:FREQ=WEEKLY;INTERVAL=2;COUNT=10" (INTERVAL only when not 1), or with
 // "UNTIL=20270612T215959Z": RFC 5545 §3.3.10 requires UNTIL in UTC when DTSTART carries
@@ -97,7 +121,7 @@ std::string rrule(const series_request& request, const date::time_zone* zone);
 
 // The lines for a calendar event's recurrence (Google Calendar's `recurrence` field):
 // the RRULE, then one "EXDATE;TZID=Europe/Amsterdam:20270105T160000" per excluded
-// date. Empty for a rejected plan.
+// date and one "RDATE;TZID=…" per moved lesson's new time. Empty for a rejected plan.
 std::vector<std::string> recurrence_lines(const series_plan& plan, const date::time_zone* zone);
 
 }  // namespace tutorbot::domain

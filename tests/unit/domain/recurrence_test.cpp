@@ -167,9 +167,84 @@ BOOST_AUTO_TEST_CASE(availability_check_names_the_reason) {
   const std::vector<busy_interval> busy{{utc(2026, 11, 10, 15), utc(2026, 11, 10, 16), false}};
   const auto check = availability_check(t, amsterdam(), holidays, busy, utc(2026, 11, 1, 0));
   BOOST_TEST(!check({utc(2026, 11, 3, 15), utc(2026, 11, 3, 16)}).has_value());
-  BOOST_TEST(to_string(*check({utc(2026, 11, 10, 15), utc(2026, 11, 10, 16)})) == "taken");
-  BOOST_TEST(to_string(*check({utc(2026, 11, 17, 15), utc(2026, 11, 17, 16)})) == "closed");
-  BOOST_TEST(to_string(*check({utc(2026, 11, 24, 20), utc(2026, 11, 24, 21)})) == "outside_hours");
+  BOOST_TEST(to_string(check({utc(2026, 11, 10, 15), utc(2026, 11, 10, 16)})->reason) == "taken");
+  BOOST_TEST(to_string(check({utc(2026, 11, 17, 15), utc(2026, 11, 17, 16)})->reason) == "closed");
+  BOOST_TEST(to_string(check({utc(2026, 11, 24, 20), utc(2026, 11, 24, 21)})->reason) == "outside_hours");
+}
+
+BOOST_AUTO_TEST_CASE(a_date_closed_by_a_holiday_or_a_day_off_is_named_so_the_student_hears_why) {
+  tutor_rules t;
+  t.weekly[2] = {{15 * 60, 21 * 60}};  // Tuesdays
+  t.durations_minutes = {60};
+  t.horizon = days{365};
+  t.days_off = {{year{2026} / 11 / 24, year{2026} / 11 / 24, "congres"}};
+  const std::vector<date_range> holidays{{year{2026} / 11 / 17, year{2026} / 11 / 17, "studiedag"}};
+  const auto check = availability_check(t, amsterdam(), holidays, {}, utc(2026, 11, 1, 0));
+  BOOST_TEST(check({utc(2026, 11, 17, 15), utc(2026, 11, 17, 16)})->name == "studiedag");
+  BOOST_TEST(check({utc(2026, 11, 24, 15), utc(2026, 11, 24, 16)})->name == "congres");
+  series_request r = three_tuesdays();
+  r.first_start = utc(2026, 11, 10, 15);
+  const auto p = std::get<series_plan>(plan_series(r, amsterdam(), collision_policy::skip_date, check));
+  BOOST_REQUIRE(p.collisions.size() == 2u);
+  BOOST_TEST(p.collisions[0].name == "studiedag");
+  BOOST_TEST(to_string(p.collisions[1].reason) == "closed");
+  BOOST_TEST(p.collisions[1].name == "congres");
+}
+
+namespace {
+
+// The free hours the week of 9 November offers besides the busy Tuesday 16:00, as a finder
+// that records the windows it was asked for.
+struct week_of_9_november {
+  std::vector<slot> free{{utc(2026, 11, 9, 14), utc(2026, 11, 9, 15)},    // Mon 15:00, 25 h before
+                         {utc(2026, 11, 10, 13), utc(2026, 11, 10, 14)},  // Tue 14:00, 2 h before
+                         {utc(2026, 11, 10, 17), utc(2026, 11, 10, 18)},  // Tue 18:00, 2 h after
+                         {utc(2026, 11, 11, 15), utc(2026, 11, 11, 16)}}; // Wed 16:00, a day after
+  std::vector<std::pair<sys_seconds, sys_seconds>> asked;
+  free_slot_finder finder() {
+    return [this](sys_seconds from, sys_seconds to) {
+      asked.emplace_back(from, to);
+      std::vector<slot> out;
+      for (const auto& s : free)
+        if (s.start >= from && s.end <= to) out.push_back(s);
+      return out;
+    };
+  }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(move_within_week_takes_the_nearest_free_time_of_that_local_week_the_earlier_on_a_tie) {
+  week_of_9_november week;
+  const auto p = std::get<series_plan>(
+      plan_series(three_tuesdays(), amsterdam(), collision_policy::move_within_week, busy_on_10_november, week.finder()));
+  BOOST_REQUIRE(week.asked.size() == 1u);
+  // Monday 00:00 to the next Monday 00:00, local (CET: an hour earlier in UTC).
+  BOOST_TEST(week.asked[0].first == utc(2026, 11, 8, 23));
+  BOOST_TEST(week.asked[0].second == utc(2026, 11, 15, 23));
+  const std::vector<sys_seconds> want{utc(2026, 11, 3, 15), utc(2026, 11, 10, 13), utc(2026, 11, 17, 15)};
+  BOOST_TEST(starts(p.lessons) == want, boost::test_tools::per_element());
+  BOOST_REQUIRE(p.moved.size() == 1u);
+  BOOST_TEST(p.moved[0].from.start == utc(2026, 11, 10, 15));
+  BOOST_TEST(p.unfilled == 0);
+  const std::vector<std::string> lines{"RRULE:FREQ=WEEKLY;COUNT=3", "EXDATE;TZID=Europe/Amsterdam:20261110T160000",
+                                       "RDATE;TZID=Europe/Amsterdam:20261110T140000"};
+  BOOST_TEST(recurrence_lines(p, amsterdam()) == lines, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(move_within_week_skips_a_week_with_no_free_time_left) {
+  week_of_9_november week;
+  week.free = {{utc(2026, 11, 17, 15), utc(2026, 11, 17, 17)}};  // a longer time, in another week
+  const auto p = std::get<series_plan>(
+      plan_series(three_tuesdays(), amsterdam(), collision_policy::move_within_week, busy_on_10_november, week.finder()));
+  BOOST_TEST(p.lessons.size() == 2u);
+  BOOST_TEST(p.moved.empty());
+  BOOST_TEST(p.unfilled == 1);
+  // Without a finder nothing can move: the lost dates are skipped, not invented.
+  const auto blind = std::get<series_plan>(
+      plan_series(three_tuesdays(), amsterdam(), collision_policy::move_within_week, busy_on_10_november));
+  BOOST_TEST(blind.lessons.size() == 2u);
+  BOOST_TEST(blind.unfilled == 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -35,7 +35,10 @@ bool plausible_email(std::string_view e) {
   const auto at = e.find('@');
   if (at == std::string_view::npos || at == 0 || e.find('@', at + 1) != std::string_view::npos)
     return false;
-  if (e.find_first_of(" \t,;<>") != std::string_view::npos) return false;
+  if (e.find_first_of(" ,;<>\"") != std::string_view::npos) return false;
+  // A line break would end a mail header early: no control characters at all.
+  if (std::any_of(e.begin(), e.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }))
+    return false;
   const auto domain = e.substr(at + 1);
   const auto dot = domain.rfind('.');
   return dot != std::string_view::npos && dot > 0 && dot + 2 <= domain.size();
@@ -65,9 +68,8 @@ std::vector<std::string> machine::field_labels() const {
 std::optional<intake_field> machine::parse_field(std::string_view folded) const {
   const auto fields = applicable_fields();
   if (const auto i = choice(field_labels(), folded)) return fields[*i];
-  // The longest words first: "e-mail leerling" names the student's address, not the writer's.
-  for (auto it = fields.rbegin(); it != fields.rend(); ++it)
-    if (is_word(field_word_msgs[static_cast<std::size_t>(*it)], folded)) return *it;
+  for (auto f : fields)
+    if (is_word(field_word_msgs[static_cast<std::size_t>(f)], folded)) return f;
   return std::nullopt;
 }
 
@@ -103,8 +105,9 @@ void machine::begin_intake() {
   prefill(intake_field::subject, attribute("subject"));
   prefill(intake_field::goals, attribute("goals"));
   if (ctx.contact.email && plausible_email(*ctx.contact.email)) prefill(intake_field::email, ctx.contact.email);
-  // Kept even when empty: "no own address" was an answer, not a gap.
-  if (auto own = attribute("student_email"); own && (own->empty() || plausible_email(trimmed(*own))))
+  // Kept even when empty: "no own address" was an answer, not a gap; but only a parent's.
+  if (auto own = attribute("student_email");
+      own && attribute("writer") == std::optional<std::string>{"parent"} && (own->empty() || plausible_email(trimmed(*own))))
     if (auto& slot = s.intake.fields[static_cast<std::size_t>(intake_field::student_email)]; !slot)
       slot = trimmed(*own);
 
@@ -167,6 +170,16 @@ void machine::complete_intake() {
   after_intake();
 }
 
+// Who writes decides what the other answers mean: the WhatsApp profile name is a parent's own,
+// not the student's, and a second address belongs only to a parent's answers.
+void machine::on_writer_changed(const std::string& writer) {
+  auto& name = s.intake.fields[static_cast<std::size_t>(intake_field::student_name)];
+  if (writer == "parent" && name && ctx.contact.name && *name == trimmed(*ctx.contact.name) &&
+      ctx.contact.attributes.find("student_name") == ctx.contact.attributes.end())
+    name.reset();
+  s.intake.fields[static_cast<std::size_t>(intake_field::student_email)].reset();
+}
+
 bool machine::on_intake_text(const std::string& text, const std::string& folded) {
   if (s.phase == dialogue_phase::intake_confirm) {
     if (const auto i = choice({t(msg::opt_yes), t(msg::opt_change)}, text)) {
@@ -199,7 +212,7 @@ bool machine::on_intake_text(const std::string& text, const std::string& folded)
       return true;
     }
     if (const auto i = choice(field_labels(), text)) {
-      ask_field(static_cast<intake_field>(*i));
+      ask_field(applicable_fields()[*i]);
       return true;
     }
     return false;
@@ -209,9 +222,12 @@ bool machine::on_intake_text(const std::string& text, const std::string& folded)
   auto& value = s.intake.fields[static_cast<std::size_t>(*s.asking)];
   if (*s.asking == intake_field::writer) {
     const auto i = choice({t(msg::writer_student), t(msg::writer_parent)}, text);
-    if ((i && *i == 0) || is_word(msg::words_student, folded)) value = "student";
-    else if ((i && *i == 1) || is_word(msg::words_parent, folded)) value = "parent";
+    std::string writer;
+    if ((i && *i == 0) || is_word(msg::words_student, folded)) writer = "student";
+    else if ((i && *i == 1) || is_word(msg::words_parent, folded)) writer = "parent";
     else return false;
+    if (value != writer) on_writer_changed(writer);
+    value = writer;
   } else if (*s.asking == intake_field::student_email &&
              (choice({t(msg::opt_no_own_email)}, text) || is_word(msg::words_no, folded))) {
     value = "";

@@ -53,6 +53,7 @@ struct machine {
   void ask_next_missing();
   void complete_intake();
   bool on_intake_text(const std::string& text, const std::string& folded);
+  void on_writer_changed(const std::string& writer);
   bool field_applies(intake_field f) const;
   std::vector<intake_field> applicable_fields() const;
   std::vector<std::string> field_labels() const;  // of applicable_fields(), in that order

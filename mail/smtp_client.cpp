@@ -29,12 +29,24 @@ using slist_ptr = std::unique_ptr<curl_slist, slist_free>;
 void append(slist_ptr& list, const std::string& line) { list.reset(curl_slist_append(list.release(), line.c_str())); }
 
 // "Name <address>"; the name quoted (RFC 5322 §3.2.4) or encoded (RFC 2047).
+bool is_control(char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }
+
+// An address that could end its header line or its SMTP command early, or is not one address.
+bool unsafe_address(const std::string& address) {
+  return address.empty() || std::any_of(address.begin(), address.end(), [](char c) {
+           return is_control(c) || c == ' ' || c == '<' || c == '>' || c == ',' || c == '"';
+         });
+}
+
 std::string address_header(const mail_address& a) {
   if (a.name.empty()) return a.address;
-  std::string name = encoded_header_word(a.name);
-  if (name == a.name) {  // plain ASCII: quoted instead
+  // A typed name may hold a line break: it must not start a header of its own.
+  std::string plain = a.name;
+  std::replace_if(plain.begin(), plain.end(), is_control, ' ');
+  std::string name = encoded_header_word(plain);
+  if (name == plain) {  // plain ASCII: quoted instead
     name = "\"";
-    for (char c : a.name) {
+    for (char c : plain) {
       if (c == '"' || c == '\\') name += '\\';
       name += c;
     }
@@ -62,6 +74,10 @@ void ensure_curl_initialized() {
 }  // namespace
 
 smtp_outcome send_mail(const smtp_options& options, const mail_message& message) {
+  if (message.to.empty()) return {smtp_verdict::refused, "no recipient"};
+  if (unsafe_address(message.from.address)) return {smtp_verdict::refused, "not a single plain address: sender"};
+  for (const auto& to : message.to)
+    if (unsafe_address(to.address)) return {smtp_verdict::refused, "not a single plain address: recipient"};
   ensure_curl_initialized();
   std::unique_ptr<CURL, easy_free> curl{curl_easy_init()};
   if (!curl) return {smtp_verdict::try_again, "curl_easy_init failed"};

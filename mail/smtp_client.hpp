@@ -47,8 +47,10 @@ struct smtp_outcome {
   std::string detail;  // curl's error and the server's last reply code; no secrets
 };
 
-// refused: the server answered 5xx (a bad address, a refused sender, bad credentials): the
-// same message will be refused again. try_again: 4xx, no connection, TLS or time-out.
+// refused: the server answered 5xx (a bad address, a refused sender, bad credentials), or an
+// address is not one plain address (a line break, a space, several in one): the same message
+// will be refused again. try_again: 4xx, no connection, TLS or time-out. Line breaks in a
+// display name become spaces.
 smtp_outcome send_mail(const smtp_options& options, const mail_message& message);
 
 }  // namespace tutorbot::mail

@@ -8,6 +8,7 @@
 #include "db/connection.hpp"
 #include "db/migrations.hpp"
 #include "db/tutors.hpp"
+#include "domain/instant.hpp"
 #include "net/base32hex.hpp"
 #include "tests/integration/api/google_service.hpp"
 #include "tests/support/dates.hpp"
@@ -225,15 +226,33 @@ BOOST_AUTO_TEST_CASE(google_invites_the_student_and_the_parent_and_the_mail_atta
   BOOST_TEST(testing::part_text(mails[0], "text/plain").find("Google Agenda stuurt je de uitnodiging") != std::string::npos,
              testing::part_text(mails[0], "text/plain"));
 
-  // Cancelled: Google withdraws its invite (sendUpdates=all on the delete); the mail says so.
-  BOOST_REQUIRE(call("DELETE", "/api/v1/bookings/" + booking).status == 200);
-  BOOST_TEST(testing::eventually([&] { return s.google.sandbox().event_ids(s.calendar_id).empty(); }, 20s));
+  // Moved: Google sends the attendees the update (sendUpdates=all on the patch).
+  const auto later = std::string(json::parse(slots.body).as_array().back().as_object().at("start").as_string());
+  auto onto = call("POST", "/api/v1/holds",
+                   json::serialize(json::object{{"tutor_id", "anouk"}, {"start", later}, {"duration_minutes", 60}, {"student_ref", "crm-20"}}));
+  BOOST_REQUIRE_MESSAGE(onto.status == 201, onto.body);
+  const auto moved = call("POST", "/api/v1/bookings/" + booking + "/reschedule",
+                          json::serialize(json::object{{"hold_id", json::parse(onto.body).at("booking_id")}}));
+  BOOST_REQUIRE_MESSAGE(moved.status == 200, moved.body);
+  BOOST_TEST(testing::eventually([&] {
+    const auto text = s.google.sandbox().event_json(s.calendar_id, event_id);
+    return text && domain::parse_rfc3339(json::parse(*text).at("start").at("dateTime").as_string()) ==
+                       domain::parse_rfc3339(later);
+  }, 20s));
   BOOST_TEST(s.google.sandbox().send_updates(s.calendar_id, event_id).value_or("") == "all");
   mails = sink.wait_for(2, 20s);
   BOOST_REQUIRE_EQUAL(mails.size(), 2u);
   BOOST_TEST(testing::part_text(mails[1], "text/calendar").empty());
-  BOOST_TEST(testing::part_text(mails[1], "text/plain").find("haalt Google Agenda hem eruit") != std::string::npos,
-             testing::part_text(mails[1], "text/plain"));
+
+  // Cancelled: Google withdraws its invite (sendUpdates=all on the delete); the mail says so.
+  BOOST_REQUIRE(call("DELETE", "/api/v1/bookings/" + booking).status == 200);
+  BOOST_TEST(testing::eventually([&] { return s.google.sandbox().event_ids(s.calendar_id).empty(); }, 20s));
+  BOOST_TEST(s.google.sandbox().send_updates(s.calendar_id, event_id).value_or("") == "all");
+  mails = sink.wait_for(3, 20s);
+  BOOST_REQUIRE_EQUAL(mails.size(), 3u);
+  BOOST_TEST(testing::part_text(mails[2], "text/calendar").empty());
+  BOOST_TEST(testing::part_text(mails[2], "text/plain").find("haalt Google Agenda hem eruit") != std::string::npos,
+             testing::part_text(mails[2], "text/plain"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -175,6 +175,36 @@ BOOST_AUTO_TEST_CASE(a_parents_profile_name_is_not_taken_for_the_students) {
   BOOST_TEST(*named.intake.fields[static_cast<std::size_t>(intake_field::student_name)] == "Mila");
 }
 
+BOOST_AUTO_TEST_CASE(a_first_time_parent_is_asked_the_students_name_instead_of_given_their_own) {
+  auto ctx = sample_context(monday);
+  ctx.contact.name = "Mark Jansen";  // the parent's WhatsApp profile
+  dialogue_state s;
+  auto r = say(s, ctx, {"hoi", "2", "ja"});
+  BOOST_TEST(std::get<send_text>(r.effects.back()).text == "Schrijf je als leerling of als ouder?");
+  r = say(s, ctx, {"ouder"});
+  BOOST_TEST(std::get<send_text>(r.effects.back()).text == "Wat is de naam van de leerling?");
+  BOOST_TEST(!s.intake.fields[static_cast<std::size_t>(intake_field::student_name)].has_value());
+}
+
+BOOST_AUTO_TEST_CASE(a_second_address_from_before_is_asked_again_when_the_writer_changes) {
+  auto ctx = known_student();
+  ctx.contact.attributes["student_email"] = "old@example.nl";  // left from an earlier parent's intake
+  dialogue_state s;
+  auto r = say(s, ctx, {"hoi", "2"});
+  BOOST_TEST(std::get<send_text>(r.effects.back()).text.find("old@example.nl") == std::string::npos);
+  // The profile name was the writer's own: now a parent's, so the student's name is asked too.
+  r = say(s, ctx, {"wijzig wie schrijft", "ouder", "Sem"});
+  BOOST_TEST((s.asking == std::optional<intake_field>{intake_field::student_email}));
+}
+
+BOOST_AUTO_TEST_CASE(an_address_with_a_line_break_is_refused_before_it_reaches_a_mail_header) {
+  const auto ctx = known_student();
+  dialogue_state s;
+  auto r = say(s, ctx, {"hoi", "2", "wijzig e-mail", "mila\nBcc:evil@example.nl"});
+  BOOST_TEST(std::get<send_text>(r.effects.back()).text.find("geen geldig e-mailadres") != std::string::npos);
+  BOOST_TEST(*s.intake.fields[static_cast<std::size_t>(intake_field::email)] == "mila@example.nl");
+}
+
 BOOST_AUTO_TEST_CASE(a_parents_no_own_address_is_an_answer_remembered_for_the_next_booking) {
   auto ctx = known_student();
   ctx.contact.attributes["writer"] = "parent";

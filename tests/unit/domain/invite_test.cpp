@@ -104,6 +104,9 @@ BOOST_AUTO_TEST_CASE(a_parent_who_booked_is_invited_beside_the_student_and_alone
   BOOST_TEST(both.attendees[1].email == "ouder@example.nl");
   BOOST_TEST(both.attendees[1].name == "Ouder van Sanne");
 
+  by_parent.own_email = "Ouder@Example.nl";  // the parent's own address given twice: one attendee
+  BOOST_TEST(attendees_of(by_parent).size() == 1u);
+
   by_parent.own_email.clear();
   const auto parent_only = attendees_of(by_parent);
   BOOST_REQUIRE(parent_only.size() == 1u);

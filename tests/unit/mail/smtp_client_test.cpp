@@ -80,6 +80,21 @@ BOOST_AUTO_TEST_CASE(a_mail_to_a_student_and_the_parent_who_booked_reaches_both_
   BOOST_TEST(mails[0].at("envelope_to").as_string() == "sanne@example.nl, ouder@example.nl");
 }
 
+BOOST_AUTO_TEST_CASE(a_line_break_never_starts_a_header_of_its_own) {
+  testing::smtp_sink sink;
+  auto injected = lesson_mail("sanne@example.nl\r\nBcc: evil@example.nl");
+  const auto refused = mail::send_mail({sink.url(), "", "", 20s}, injected);
+  BOOST_TEST((refused.verdict == mail::smtp_verdict::refused), refused.detail);
+  auto named = lesson_mail("sanne@example.nl");
+  named.to[0].name = "Sanne\r\nBcc: evil@example.nl";
+  const auto sent = mail::send_mail({sink.url(), "", "", 20s}, named);
+  BOOST_TEST_REQUIRE((sent.verdict == mail::smtp_verdict::sent), sent.detail);
+  const auto mails = sink.wait_for(1, 10s);
+  BOOST_REQUIRE_EQUAL(mails.size(), 1u);
+  BOOST_TEST(mails[0].at("envelope_to").as_string() == "sanne@example.nl");
+  BOOST_TEST(mails[0].at("to").as_string() == "\"Sanne  Bcc: evil@example.nl\" <sanne@example.nl>");
+}
+
 BOOST_AUTO_TEST_CASE(a_5xx_refusal_is_final_and_a_4xx_one_is_worth_another_attempt) {
   testing::smtp_sink sink;
   const auto refused = mail::send_mail({sink.url(), "", "", 20s}, lesson_mail("refused-sanne@example.nl"));

@@ -1,7 +1,6 @@
 #include "domain/invite.hpp"
 
-#include <algorithm>
-#include <cctype>
+#include <boost/algorithm/string/predicate.hpp>
 
 #include "domain/texts.hpp"
 
@@ -38,12 +37,7 @@ std::vector<invite_party> attendees_of(const lesson_student& student) {
   }
   if (!student.own_email.empty()) out.push_back({student.name, student.own_email});
   // A parent who gave their own address as the student's is one attendee, not two.
-  const auto same_address = [](std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-             return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-  };
-  if (!student.email.empty() && !same_address(student.email, student.own_email))
+  if (!student.email.empty() && !boost::algorithm::iequals(student.email, student.own_email))
     out.push_back({student.name.empty() ? std::string{}
                                         : render_text(student.lang, msg::invite_parent_of, {{"student", student.name}}),
                    student.email});

@@ -2,6 +2,7 @@
 // What the tutor calendars are asked and answer. These stay inside one process, so they
 // are allowed as unsafe (unserialisable) message types instead of getting inspectors.
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <variant>
@@ -13,6 +14,7 @@
 #include "db/bookings.hpp"
 #include "domain/availability.hpp"
 #include "domain/booking.hpp"
+#include "domain/recurrence.hpp"
 
 namespace tutorbot::actors {
 
@@ -67,6 +69,37 @@ struct transition_answer {
   db::transition_result outcome;
 };
 
+// A weekly or bi-weekly series: planned against the tutor's rules, holidays, busy times and
+// bookings, then every lesson of the plan held in one transaction.
+struct series_hold_request {
+  domain::tutor_id tutor;
+  domain::series_request series;
+  domain::collision_policy on_clash = domain::collision_policy::skip_date;
+  std::string student_ref;
+  std::string product_id;
+  std::function<domain::cents(std::chrono::sys_seconds)> price_of;  // a lesson's price by its start
+  std::optional<db::conversation_fence> fence;
+};
+
+// The plan booked nothing: it was rejected (a clash under reject_series) or no lesson fits.
+struct series_not_booked {};
+
+struct series_answer {
+  domain::series_plan plan;  // what was planned: the lessons, each clash, each move
+  std::variant<db::stored_series, series_not_booked, domain::series_error, hold_refusal> outcome;
+};
+
+// Cancel the lessons of a series that start at or after `from` (never one that has begun).
+struct series_cancel_request {
+  std::string series_id;
+  std::chrono::sys_seconds from;
+  std::string reason;
+};
+
+struct series_cancel_answer {
+  std::optional<db::stored_series> series;  // nullopt: no such series
+};
+
 // A booking as another instance (NOTIFY), the sweeper or a reload reports it.
 struct booking_change {
   domain::booking booking;
@@ -81,6 +114,11 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::hold_answer)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::transition_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::transition_answer)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::booking_change)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::series_hold_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::series_answer)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::series_cancel_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::series_cancel_answer)
+
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<tutorbot::actors::busy_update>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<tutorbot::domain::booking>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<tutorbot::domain::booking>)

@@ -11,6 +11,7 @@
 #include "db/credit.hpp"
 #include "db/idempotency.hpp"
 #include "db/payments.hpp"
+#include "db/series.hpp"
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::hold_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::transition_result)
@@ -21,3 +22,5 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::free_confirm_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::idempotency_claim)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<tutorbot::db::order_view>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<tutorbot::db::booking_with_student>)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::db::series_result)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<tutorbot::db::stored_series>)

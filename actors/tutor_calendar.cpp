@@ -1,6 +1,7 @@
 #include "actors/tutor_calendar.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <iterator>
 #include <map>
 
@@ -29,14 +30,13 @@ struct tutor_calendar_state {
   // Holds being written right now, by blocked period: an overlapping hold is refused at once
   // instead of racing the first to the database.
   std::vector<std::pair<sys_seconds, sys_seconds>> pending;
-  // Holds waiting for a busy-time refresh that is under way, each until its own deadline
-  // (arrival + busy_wait), whether it started that refresh or found one running.
-  struct awaiting_hold {
-    hold_request request;
-    caf::response_promise promise;
+  // Holds and series waiting for a busy-time refresh that is under way, each until its own
+  // deadline (arrival + busy_wait), whether it started that refresh or found one running.
+  struct awaiting_busy_read {
+    std::function<void()> go;
     std::chrono::steady_clock::time_point until;
   };
-  std::vector<awaiting_hold> awaiting_busy;
+  std::vector<awaiting_busy_read> awaiting_busy;
   bool refreshing = false;
   static inline const char* name = "tutor_calendar";
 
@@ -103,6 +103,17 @@ struct tutor_calendar_state {
       }
     }
     return domain::available_slots(settings.rules, settings.zone, settings.school_holidays, busy_span, q, now);
+  }
+
+  // Every booking and calendar event, sorted: what a series, which spans months, is checked
+  // against.
+  std::vector<domain::busy_interval> all_busy() {
+    std::vector<domain::busy_interval> all;
+    const auto& bookings = bookings_busy();
+    all.reserve(bookings.size() + events.size());
+    std::merge(bookings.begin(), bookings.end(), events.begin(), events.end(), std::back_inserter(all),
+               [](const auto& a, const auto& b) { return a.start < b.start; });
+    return all;
   }
 
   std::optional<std::chrono::seconds> busy_age(sys_seconds now) const {
@@ -181,7 +192,7 @@ void refresh_busy(caf::stateful_actor<tutor_calendar_state>* self) {
   self->state.refreshing = true;
   auto now = now_seconds();
   auto from = now - std::chrono::days{1};
-  auto to = now + s.rules.horizon + std::chrono::days{1};
+  auto to = now + std::max(s.rules.horizon, s.series.horizon) + std::chrono::days{1};
   auto me = caf::actor_cast<caf::actor>(self);
   auto calendar = s.calendar_id;
   auto tutor = s.rules.id;
@@ -267,18 +278,118 @@ void place_hold(caf::stateful_actor<tutor_calendar_state>* self, const hold_requ
           });
 }
 
+// What a series' lesson costs and blocks, held until the whole series is paid.
+db::new_hold lesson_hold(const tutor_calendar_state& s, const series_hold_request& req, const domain::slot& lesson,
+                         sys_seconds now) {
+  const auto& rules = s.settings.rules;
+  return db::new_hold{domain::tutor_id{rules.id},
+                      req.student_ref,
+                      lesson.start,
+                      lesson.end,
+                      lesson.start - rules.buffer_before,
+                      lesson.end + rules.buffer_after,
+                      now + s.settings.hold_duration,
+                      req.product_id,
+                      req.price_of(lesson.start)};
+}
+
+// Plans the series against everything this calendar knows, then holds every planned lesson in
+// one transaction. Its blocked periods are pending meanwhile, as a single hold's is.
+void place_series(caf::stateful_actor<tutor_calendar_state>* self, const series_hold_request& req,
+                  caf::response_promise rp) {
+  auto& st = self->state;
+  const auto now = now_seconds();
+  const auto duration = req.series.duration_minutes;
+  series_answer answer;
+  auto refuse = [&](auto outcome) {
+    answer.outcome = outcome;
+    rp.deliver(std::move(answer));
+  };
+  if (!st.settings.rules.accepts_duration(duration)) return refuse(hold_refusal::duration_not_allowed);
+  // The first lesson is one the tutor offers (bookings aside): a series starts from a slot.
+  domain::slot_query first{req.series.first_start, req.series.first_start + std::chrono::seconds{1}, duration, {}, {}, 1};
+  if (!st.offers(first, now, false)) return refuse(hold_refusal::outside_availability);
+
+  // A series runs further ahead than a single booking may: to the series horizon.
+  auto rules = st.settings.rules;
+  rules.horizon = st.settings.series.horizon;
+  const auto busy = st.all_busy();
+  const auto zone = st.settings.zone;
+  const auto& holidays = st.settings.school_holidays;
+  auto is_free = domain::availability_check(rules, zone, holidays, busy, now);
+  domain::free_slot_finder free_in = [&](sys_seconds from, sys_seconds to) {
+    auto found = domain::available_slots(rules, zone, holidays, busy, domain::slot_query{from, to, duration, {}, {}, 0}, now);
+    auto* slots = std::get_if<std::vector<domain::slot>>(&found);
+    return slots ? std::move(*slots) : std::vector<domain::slot>{};
+  };
+  auto planned = domain::plan_series(req.series, zone, req.on_clash, is_free, free_in);
+  if (auto* invalid = std::get_if<domain::series_error>(&planned)) return refuse(*invalid);
+  answer.plan = std::move(std::get<domain::series_plan>(planned));
+  const auto& plan = answer.plan;
+  if (plan.rejected || plan.lessons.empty()) return refuse(series_not_booked{});
+
+  db::new_series series{domain::tutor_id{rules.id},
+                        req.student_ref,
+                        req.series.first_start,
+                        duration,
+                        req.series.interval_weeks,
+                        domain::rrule(plan.rule, zone),
+                        std::string(domain::to_string(req.on_clash)),
+                        db::clashes_json(plan),
+                        {}};
+  for (const auto& lesson : plan.lessons) series.holds.push_back(lesson_hold(st, req, lesson, now));
+  for (const auto& h : series.holds)
+    if (st.overlaps_a_pending_hold(h.blocked_start, h.blocked_end)) return refuse(hold_refusal::slot_taken);
+  for (const auto& h : series.holds) st.pending.emplace_back(h.blocked_start, h.blocked_end);
+  st.busy_stale = true;
+  auto settle = [self, holds = series.holds] {
+    for (const auto& h : holds) self->state.settle_pending(h.blocked_start, h.blocked_end);
+  };
+  auto job = make_db_job([series = std::move(series), fence = req.fence](db::connection& conn) {
+    return db::insert_series(conn, series, fence);
+  }, std::chrono::steady_clock::now() + st.settings.db_timeout / 2);
+  self->request(st.settings.db_pool, caf::duration{st.settings.db_timeout}, run_atom::value, job)
+      .then(
+          [=](db::series_result& result) mutable {
+            settle();
+            if (auto* stored = std::get_if<db::stored_series>(&result)) {
+              for (const auto& b : stored->bookings) self->state.apply(b);
+              answer.outcome = std::move(*stored);
+            } else {
+              answer.outcome = hold_refusal::slot_taken;
+            }
+            rp.deliver(std::move(answer));
+          },
+          [=](caf::error& e) mutable {
+            settle();
+            rp.deliver(std::move(e));
+          });
+}
+
+// Runs `go` at once when the busy times are fresh enough to hold on, else once a refresh is in
+// (or busy_wait has passed).
+void after_fresh_busy(caf::stateful_actor<tutor_calendar_state>* self, std::function<void()> go) {
+  auto& st = self->state;
+  auto age = st.busy_age(now_seconds());
+  bool stale = st.settings.google && (!age || *age > st.settings.busy_max_age_for_hold);
+  if (!stale) return go();
+  st.awaiting_busy.push_back({std::move(go), std::chrono::steady_clock::now() + st.settings.busy_wait});
+  self->delayed_send(self, st.settings.busy_wait, awaiting_due_atom::value);
+  refresh_busy(self);  // unless one is under way already
+}
+
 // Holds that waited for fresh busy times go ahead, in arrival order, with whatever the cache
 // now holds: all of them when the refresh is in, else those whose wait is over.
 void release_awaiting_holds(caf::stateful_actor<tutor_calendar_state>* self,
                             std::optional<std::chrono::steady_clock::time_point> due_by = std::nullopt) {
-  std::vector<tutor_calendar_state::awaiting_hold> ready;
+  std::vector<tutor_calendar_state::awaiting_busy_read> ready;
   auto& waiting = self->state.awaiting_busy;
   auto is_due = [&](const auto& w) { return !due_by || w.until <= *due_by; };
   std::copy_if(waiting.begin(), waiting.end(), std::back_inserter(ready), is_due);
   std::erase_if(waiting, is_due);
   if (due_by && !ready.empty())
     obs::log_warn("calendar_busy_wait_exceeded", {{"tutor", self->state.settings.rules.id}, {"holds", ready.size()}});
-  for (auto& w : ready) place_hold(self, w.request, w.promise);
+  for (auto& w : ready) w.go();
 }
 
 // Confirm, cancel and reschedule: one database transition (which enqueues the calendar
@@ -314,16 +425,31 @@ caf::behavior tutor_calendar(caf::stateful_actor<tutor_calendar_state>* self, tu
       },
       [=](hold_atom, hold_request& req) {
         auto rp = self->make_response_promise();
-        auto& st = self->state;
-        auto age = st.busy_age(now_seconds());
-        bool stale = st.settings.google && (!age || *age > st.settings.busy_max_age_for_hold);
-        if (!stale) {
-          place_hold(self, req, rp);
-          return rp;
-        }
-        st.awaiting_busy.push_back({std::move(req), rp, std::chrono::steady_clock::now() + st.settings.busy_wait});
-        self->delayed_send(self, st.settings.busy_wait, awaiting_due_atom::value);
-        refresh_busy(self);  // unless one is under way already
+        after_fresh_busy(self, [self, req = std::move(req), rp] { place_hold(self, req, rp); });
+        return rp;
+      },
+      [=](series_atom, series_hold_request& req) {
+        auto rp = self->make_response_promise();
+        after_fresh_busy(self, [self, req = std::move(req), rp] { place_series(self, req, rp); });
+        return rp;
+      },
+      [=](series_cancel_atom, series_cancel_request& req) {
+        auto rp = self->make_response_promise();
+        auto policy = self->state.settings.cancellation;
+        auto job = make_db_job([req, policy](db::connection& conn) {
+          auto now = now_seconds();
+          return db::cancel_series_from(conn, req.series_id, std::max(req.from, now), now, req.reason, policy);
+        });
+        self->request(self->state.settings.db_pool, caf::duration{self->state.settings.db_timeout}, run_atom::value, job)
+            .then(
+                [=](std::optional<db::stored_series>& series) mutable {
+                  if (series) {
+                    for (const auto& b : series->bookings) self->state.apply(b);
+                    nudge_outbox(self);
+                  }
+                  rp.deliver(series_cancel_answer{std::move(series)});
+                },
+                [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
         return rp;
       },
       [=](confirm_atom, transition_request& req) {

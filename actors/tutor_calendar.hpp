@@ -43,6 +43,8 @@ struct tutor_calendar_settings {
   std::chrono::milliseconds busy_wait{2000};
   // Told (nudge_atom) after every change that enqueued outbox work, to start it at once.
   caf::actor outbox;
+  // How far ahead series may run; the busy times are read that far too.
+  domain::series_rules series;
   // What a cancellation gives back (refund or credit); null: nothing automatic.
   const domain::cancellation_policy* cancellation = nullptr;
 };

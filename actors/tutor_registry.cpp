@@ -32,6 +32,7 @@ std::optional<caf::actor> calendar_of(registry_actor* self, const std::string& t
   cs.rules = *rules;
   cs.calendar_id = rules->calendar_id.empty() ? s.settings.default_calendar_id : rules->calendar_id;
   cs.school_holidays = s.settings.calendar.school_holidays;
+  cs.series = s.settings.calendar.series;
   auto calendar = spawn_tutor_calendar(self, std::move(cs));
   s.calendars.emplace(tutor, calendar);
   return calendar;
@@ -54,27 +55,46 @@ caf::typed_response_promise<Answer> route_by_tutor(registry_actor* self, Atom at
   return rp;
 }
 
-// Confirm and cancel name only the booking: find its tutor first, then ask that calendar.
-template <class Atom>
-caf::typed_response_promise<transition_answer> route_by_booking(registry_actor* self, Atom atom,
-                                                                transition_request req) {
-  auto rp = self->template make_response_promise<transition_answer>();
-  auto id = req.id;
-  auto job = make_db_job([id](db::connection& conn) { return db::find_booking(conn, id); });
-  self->request(self->state.settings.each_calendar.db_pool, caf::duration{std::chrono::seconds(5)}, run_atom::value, job)
+// Confirm, cancel and reschedule name a booking, a series' cancellation names the series:
+// find the tutor it belongs to first (`find` runs on the database), then ask that calendar;
+// `missing` is the answer when there is no such booking or series.
+template <class Answer, class Atom, class Request, class Find>
+caf::typed_response_promise<Answer> route_by_owner(registry_actor* self, Atom atom, Request req, Find find,
+                                                   Answer missing) {
+  auto rp = self->template make_response_promise<Answer>();
+  using found_type = decltype(find(std::declval<db::connection&>()));
+  self->request(self->state.settings.each_calendar.db_pool, caf::duration{std::chrono::seconds(5)}, run_atom::value,
+                make_db_job(std::move(find)))
       .then(
-          [=](std::optional<domain::booking>& found) mutable {
+          [=](found_type& found) mutable {
             auto calendar = found ? calendar_of(self, found->tutor.value) : std::nullopt;
             if (!calendar) {
-              rp.deliver(transition_answer{db::not_found{}});
+              rp.deliver(std::move(missing));
               return;
             }
             self->request(*calendar, caf::duration{std::chrono::seconds(10)}, atom, req)
-                .then([=](transition_answer& answer) mutable { rp.deliver(std::move(answer)); },
+                .then([=](Answer& answer) mutable { rp.deliver(std::move(answer)); },
                       [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
           },
           [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
   return rp;
+}
+
+template <class Atom>
+caf::typed_response_promise<transition_answer> route_by_booking(registry_actor* self, Atom atom,
+                                                                transition_request req) {
+  auto id = req.id;
+  return route_by_owner(
+      self, atom, std::move(req), [id](db::connection& conn) { return db::find_booking(conn, id); },
+      transition_answer{db::not_found{}});
+}
+
+caf::typed_response_promise<series_cancel_answer> route_by_series(registry_actor* self, series_cancel_atom atom,
+                                                                  series_cancel_request req) {
+  auto id = req.series_id;
+  return route_by_owner(
+      self, atom, std::move(req), [id](db::connection& conn) { return db::find_series(conn, id); },
+      series_cancel_answer{});
 }
 
 tutor_registry_actor::behavior_type tutor_registry(registry_actor* self, tutor_registry_settings settings) {
@@ -92,6 +112,8 @@ tutor_registry_actor::behavior_type tutor_registry(registry_actor* self, tutor_r
   return {
       [=](slots_atom a, slots_request& req) { return route_by_tutor<slots_answer>(self, a, std::move(req)); },
       [=](hold_atom a, hold_request& req) { return route_by_tutor<hold_answer>(self, a, std::move(req)); },
+      [=](series_atom a, series_hold_request& req) { return route_by_tutor<series_answer>(self, a, std::move(req)); },
+      [=](series_cancel_atom a, series_cancel_request& req) { return route_by_series(self, a, std::move(req)); },
       [=](confirm_atom a, transition_request& req) { return route_by_booking(self, a, std::move(req)); },
       [=](cancel_atom a, transition_request& req) { return route_by_booking(self, a, std::move(req)); },
       [=](reschedule_atom a, transition_request& req) { return route_by_booking(self, a, std::move(req)); },

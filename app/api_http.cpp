@@ -1,5 +1,6 @@
 #include "app/api_http.hpp"
 
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
@@ -56,6 +57,24 @@ boost::json::object booking_json(const domain::booking& b) {
 }  // namespace
 
 std::string booking_json_text(const domain::booking& b) { return boost::json::serialize(booking_json(b)); }
+
+std::string series_json_text(const db::stored_series& s) {
+  boost::json::array lessons;
+  for (const auto& b : s.bookings) lessons.push_back(booking_json(b));
+  boost::system::error_code ec;
+  auto clashes = boost::json::parse(s.clashes, ec);  // written by db::clashes_json
+  boost::json::object o{{"series_id", s.id},
+                        {"tutor_id", s.tutor.value},
+                        {"student_ref", s.student_ref},
+                        {"first_start", domain::rfc3339(s.first_start)},
+                        {"duration_minutes", s.duration_minutes},
+                        {"interval_weeks", s.interval_weeks},
+                        {"on_clash", s.on_clash},
+                        {"rrule", s.rrule},
+                        {"lessons", std::move(lessons)},
+                        {"clashes", ec ? boost::json::value(boost::json::array{}) : std::move(clashes)}};
+  return boost::json::serialize(o);
+}
 
 std::string bookings_json_text(const std::vector<domain::booking>& bookings) {
   boost::json::array out;

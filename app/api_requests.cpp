@@ -89,24 +89,101 @@ parsed<local_days_window> parse_bookings_window(std::string_view from_text, std:
   return local_days_window{local_midnight(zone, *from), local_midnight_after(zone, *to)};
 }
 
-parsed<hold_fields> parse_hold_request(std::string_view body) {
-  auto o = object_body(body);
-  if (!o) return api_problem{400, "bad_json", "the body must be a JSON object"};
-  auto tutor = string_field(*o, "tutor_id");
-  auto start_text = string_field(*o, "start");
-  auto student_ref = string_field(*o, "student_ref");
-  const auto* duration = o->if_contains("duration_minutes");
+namespace {
+
+// What a hold and a series both name: tutor_id, a start (RFC 3339) under `start_key`,
+// duration_minutes and student_ref; `expected` describes the whole body when one is missing.
+parsed<hold_fields> lesson_fields(const json::object& o, const char* start_key, const char* expected) {
+  auto tutor = string_field(o, "tutor_id");
+  auto start_text = string_field(o, start_key);
+  auto student_ref = string_field(o, "student_ref");
+  const auto* duration = o.if_contains("duration_minutes");
   if (!tutor || !start_text || !student_ref || !duration || !duration->is_int64())
-    return api_problem{400, "bad_request",
-                       "expected {tutor_id: string, start: RFC 3339, duration_minutes: integer, student_ref: string}"};
+    return api_problem{400, "bad_request", expected};
   auto start = domain::parse_rfc3339(*start_text);
-  if (!start) return api_problem{400, "bad_date", "start must be RFC 3339, e.g. 2026-12-01T16:00:00+01:00"};
+  if (!start)
+    return api_problem{400, "bad_date", std::string(start_key) + " must be RFC 3339, e.g. 2026-12-01T16:00:00+01:00"};
   const auto minutes = duration->as_int64();
   if (minutes <= 0 || minutes > max_lesson_minutes)
     return api_problem{400, "bad_duration", "duration_minutes must be between 1 and 1440"};
   if (student_ref->size() > max_student_ref)
     return api_problem{400, "bad_request", "student_ref is at most 200 characters"};
   return hold_fields{std::move(*tutor), *start, static_cast<int>(minutes), std::move(*student_ref)};
+}
+
+}  // namespace
+
+parsed<hold_fields> parse_hold_request(std::string_view body) {
+  auto o = object_body(body);
+  if (!o) return api_problem{400, "bad_json", "the body must be a JSON object"};
+  return lesson_fields(*o, "start",
+                       "expected {tutor_id: string, start: RFC 3339, duration_minutes: integer, student_ref: string}");
+}
+
+api_problem series_problem(domain::series_error error) {
+  using domain::series_error;
+  switch (error) {
+    case series_error::count_or_until_required:
+      return {400, "bad_request", "give either count (lessons) or until (YYYY-MM-DD), not both"};
+    case series_error::invalid_interval:
+      return {422, "invalid_interval", "interval_weeks must be 1 (weekly) or 2 (every two weeks)"};
+    case series_error::invalid_count: return {422, "invalid_count", "count must be at least 1"};
+    case series_error::until_before_first: return {422, "invalid_until", "until is before the first lesson"};
+    case series_error::too_long: return {422, "too_long", "the series has more lessons than the school allows"};
+    case series_error::invalid_duration: return {400, "bad_duration", "duration_minutes must be between 1 and 1440"};
+  }
+  return {422, "invalid_series", domain::to_string(error)};
+}
+
+parsed<series_fields> parse_series_request(std::string_view body, const domain::series_rules& rules,
+                                           const date::time_zone* zone) {
+  auto o = object_body(body);
+  if (!o) return api_problem{400, "bad_json", "the body must be a JSON object"};
+  constexpr const char* expected =
+      "expected {tutor_id, first_start: RFC 3339, duration_minutes, interval_weeks: 1 or 2, count or until: "
+      "YYYY-MM-DD, student_ref, on_clash?: reject|skip|move|extend}";
+  auto lesson = lesson_fields(*o, "first_start", expected);
+  if (auto* problem = std::get_if<api_problem>(&lesson)) return *problem;
+  const auto* interval = o->if_contains("interval_weeks");
+  if (!interval || !interval->is_int64()) return api_problem{400, "bad_request", expected};
+  auto& first = std::get<hold_fields>(lesson);
+  series_fields out{std::move(first.tutor_id), {}, std::move(first.student_ref), rules.on_clash};
+  out.series.first_start = first.start;
+  out.series.duration_minutes = first.duration_minutes;
+  if (interval->as_int64() != 1 && interval->as_int64() != 2) return series_problem(domain::series_error::invalid_interval);
+  out.series.interval_weeks = static_cast<int>(interval->as_int64());
+  if (const auto* count = o->if_contains("count")) {
+    if (!count->is_int64()) return api_problem{400, "bad_request", "count must be a whole number of lessons"};
+    if (count->as_int64() < 1) return series_problem(domain::series_error::invalid_count);
+    if (count->as_int64() > rules.max_lessons)
+      return api_problem{422, "too_long", "count is over the school's maximum of " + std::to_string(rules.max_lessons) + " lessons"};
+    out.series.count = static_cast<int>(count->as_int64());
+  }
+  if (const auto* until = o->if_contains("until")) {
+    auto day = until->is_string() ? domain::parse_iso_date(std::string(until->as_string())) : std::nullopt;
+    if (!day) return api_problem{400, "bad_date", "until must be a date as YYYY-MM-DD"};
+    out.series.until = *day;
+  }
+  if (const auto* policy = o->if_contains("on_clash")) {
+    auto parsed_policy = policy->is_string() ? domain::parse_collision_policy(std::string(policy->as_string())) : std::nullopt;
+    if (!parsed_policy) return api_problem{400, "bad_request", "on_clash must be reject, skip, move or extend"};
+    out.on_clash = *parsed_policy;
+  }
+  // The dates themselves: both count and until, an until before the start, too many lessons.
+  auto lessons = domain::occurrences(out.series, zone);
+  if (auto* error = std::get_if<domain::series_error>(&lessons)) return series_problem(*error);
+  if (std::get<std::vector<domain::slot>>(lessons).size() > static_cast<std::size_t>(rules.max_lessons))
+    return api_problem{422, "too_long", "until gives more lessons than the school's maximum of " +
+                                            std::to_string(rules.max_lessons)};
+  return out;
+}
+
+parsed<std::optional<sys_seconds>> parse_series_cancel_from(const std::optional<std::string>& from,
+                                                            const date::time_zone* zone) {
+  if (!from) return std::optional<sys_seconds>{};
+  auto day = parse_local_date(*from);
+  if (!day) return api_problem{400, "bad_date", "from must be a date as YYYY-MM-DD"};
+  return std::optional<sys_seconds>{local_midnight(zone, *day)};
 }
 
 parsed<domain::booking_id> parse_reschedule_request(std::string_view body) {

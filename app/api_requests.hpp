@@ -3,6 +3,7 @@
 // rule about bad input is tested without a server. A request that breaks one gets the
 // problem to answer with (status, code, message) and changes nothing.
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -10,6 +11,7 @@
 #include "db/bookings.hpp"
 #include "domain/availability.hpp"
 #include "domain/booking.hpp"
+#include "domain/recurrence.hpp"
 
 namespace date {
 class time_zone;
@@ -47,6 +49,26 @@ struct hold_fields {
   std::string student_ref;
 };
 parsed<hold_fields> parse_hold_request(std::string_view body);
+
+// POST /api/v1/series {tutor_id, first_start (RFC 3339), duration_minutes, interval_weeks: 1|2,
+// count | until (YYYY-MM-DD, local, inclusive), student_ref, on_clash?}: a series of at most
+// `max_lessons` lessons; on_clash (reject, skip, move, extend) defaults to the school's policy.
+struct series_fields {
+  std::string tutor_id;
+  domain::series_request series;
+  std::string student_ref;
+  domain::collision_policy on_clash = domain::collision_policy::skip_date;
+};
+parsed<series_fields> parse_series_request(std::string_view body, const domain::series_rules& rules,
+                                           const date::time_zone* zone);
+
+// DELETE /api/v1/series/{id}?from=YYYY-MM-DD: the rest of the series from local midnight of
+// `from`; without it, from now.
+parsed<std::optional<std::chrono::sys_seconds>> parse_series_cancel_from(const std::optional<std::string>& from,
+                                                                         const date::time_zone* zone);
+
+// The 422 for a series the rules refuse.
+api_problem series_problem(domain::series_error error);
 
 // POST /api/v1/bookings/{id}/reschedule {hold_id}: the held slot to move onto.
 parsed<domain::booking_id> parse_reschedule_request(std::string_view body);

@@ -11,6 +11,7 @@
 #include "actors/db_pool.hpp"
 #include "app/api_http.hpp"
 #include "app/api_requests.hpp"
+#include "app/series_routes.hpp"
 #include "db/booking_students.hpp"
 #include "db/bookings.hpp"
 #include "domain/instant.hpp"
@@ -23,8 +24,6 @@ namespace json = boost::json;
 using net::server_response;
 
 namespace {
-
-constexpr auto actor_timeout = std::chrono::seconds(10);
 
 server_response unknown_tutor(const std::string& id) {
   return server_response::error(404, "unknown_tutor", "no tutor with id " + id);
@@ -46,21 +45,6 @@ std::string slots_json(const std::vector<domain::slot>& slots) {
   }
   out += ']';
   return out;
-}
-
-server_response hold_refused(actors::hold_refusal refusal) {
-  switch (refusal) {
-    case actors::hold_refusal::slot_taken:
-      return server_response::error(409, "slot_taken", "another booking overlaps this slot");
-    case actors::hold_refusal::day_full:
-      return server_response::error(409, "day_full", "the tutor's lessons for that day are full");
-    case actors::hold_refusal::outside_availability:
-      return server_response::error(422, "outside_availability",
-                                    "not a bookable start for this tutor (hours, notice, horizon, step)");
-    case actors::hold_refusal::duration_not_allowed:
-      return server_response::error(422, "duration_not_allowed", "this tutor does not give lessons of that length");
-  }
-  return server_response::error(409, "hold_refused", "the hold was refused");
 }
 
 server_response transition_response(const db::transition_result& outcome) {
@@ -122,7 +106,7 @@ net::handler_fn tutor_slots(const api_context& ctx) {
   };
 }
 
-// POST /api/v1/holds: priced as the chat would price it (weekend discount included).
+// POST /api/v1/holds
 net::handler_fn place_hold(const api_context& ctx) {
   return [ctx](net::server_request&& req, net::respond_fn respond) {
     auto parsed = parse_hold_request(req.body);
@@ -131,14 +115,9 @@ net::handler_fn place_hold(const api_context& ctx) {
     if (!ctx.calendar->find_tutor(fields.tutor_id)) return respond(unknown_tutor(fields.tutor_id));
     const auto* product = ctx.payments->lesson_of(fields.duration_minutes);
     if (!product) return respond(server_response::error(422, "duration_not_allowed", "no lesson product of that length"));
-    domain::quote_request quote_req;
-    quote_req.product_id = product->id;
-    quote_req.lesson_start = fields.start;
-    quote_req.zone = ctx.zone;
-    auto quoted = domain::quote_booking(*ctx.payments, quote_req);
-    auto price = std::holds_alternative<domain::quote>(quoted) ? std::get<domain::quote>(quoted).total : product->price;
     actors::hold_request hold{domain::tutor_id{fields.tutor_id}, fields.start, fields.duration_minutes,
-                              std::move(fields.student_ref), product->id, price, std::nullopt};
+                              std::move(fields.student_ref), product->id, lesson_price(ctx, *product, fields.start),
+                              std::nullopt};
     actors::ask<actors::hold_answer>(
         ctx.system, ctx.registry, caf::duration{actor_timeout},
         [respond](caf::expected<actors::hold_answer> answer) {
@@ -245,6 +224,30 @@ net::handler_fn booking_invite(const api_context& ctx) {
 
 }  // namespace
 
+server_response hold_refused(actors::hold_refusal refusal) {
+  switch (refusal) {
+    case actors::hold_refusal::slot_taken:
+      return server_response::error(409, "slot_taken", "another booking overlaps this slot");
+    case actors::hold_refusal::day_full:
+      return server_response::error(409, "day_full", "the tutor's lessons for that day are full");
+    case actors::hold_refusal::outside_availability:
+      return server_response::error(422, "outside_availability",
+                                    "not a bookable start for this tutor (hours, notice, horizon, step)");
+    case actors::hold_refusal::duration_not_allowed:
+      return server_response::error(422, "duration_not_allowed", "this tutor does not give lessons of that length");
+  }
+  return server_response::error(409, "hold_refused", "the hold was refused");
+}
+
+domain::cents lesson_price(const api_context& ctx, const domain::product& product, std::chrono::sys_seconds start) {
+  domain::quote_request quote_req;
+  quote_req.product_id = product.id;
+  quote_req.lesson_start = start;
+  quote_req.zone = ctx.zone;
+  auto quoted = domain::quote_booking(*ctx.payments, quote_req);
+  return std::holds_alternative<domain::quote>(quoted) ? std::get<domain::quote>(quoted).total : product.price;
+}
+
 void add_api_routes(net::router& routes, const api_context& ctx) {
   auto guarded = [&ctx](net::handler_fn handler) { return bearer_guarded(ctx.api_token, std::move(handler)); };
   auto mutating = [&ctx](net::handler_fn handler) {
@@ -258,6 +261,9 @@ void add_api_routes(net::router& routes, const api_context& ctx) {
   routes.add("POST", "/api/v1/bookings/{id}/reschedule", mutating(reschedule_booking(ctx)));
   routes.add("GET", "/api/v1/bookings", guarded(list_bookings(ctx)));
   routes.add("GET", "/api/v1/bookings/{id}/invite.ics", guarded(booking_invite(ctx)));
+  routes.add("POST", "/api/v1/series", mutating(book_series(ctx)));
+  routes.add("GET", "/api/v1/series/{id}", guarded(show_series(ctx)));
+  routes.add("DELETE", "/api/v1/series/{id}", mutating(cancel_series(ctx)));
 }
 
 }  // namespace tutorbot::app

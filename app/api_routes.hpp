@@ -1,5 +1,6 @@
 #pragma once
 // The bookings API of design §7 (/api/v1/…), behind the bearer token.
+#include <chrono>
 #include <string>
 
 #include <caf/actor.hpp>
@@ -29,5 +30,11 @@ struct api_context {
 };
 
 void add_api_routes(net::router& routes, const api_context& context);
+
+// 409 or 422 for a hold or series the tutor's calendar refused.
+net::server_response hold_refused(actors::hold_refusal refusal);
+
+// A lesson's price as the chat would quote it (the weekend price included).
+domain::cents lesson_price(const api_context& ctx, const domain::product& product, std::chrono::sys_seconds start);
 
 }  // namespace tutorbot::app

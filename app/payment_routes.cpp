@@ -28,8 +28,6 @@ namespace {
 
 using actors::now_seconds;
 
-constexpr auto actor_timeout = std::chrono::seconds(10);
-
 json::object order_json(const db::order_view& o) {
   json::object out{{"order_id", o.id},
                    {"kind", o.kind},

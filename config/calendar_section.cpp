@@ -7,6 +7,7 @@
 
 #include "config/calendar_values.hpp"
 #include "config/sections.hpp"
+#include "domain/recurrence.hpp"
 
 namespace tutorbot::config::detail {
 namespace {
@@ -281,12 +282,31 @@ void read_tutor(const YAML::Node& n, const sink& s, const std::string& path, con
   t.max_lessons_per_day = st.max_lessons_per_day;
 }
 
+void read_series(const YAML::Node& n, const sink& s, domain::series_rules& out) {
+  static constexpr std::string_view known[] = {"max_lessons", "horizon_weeks", "on_clash"};
+  each_entry(n, s, "series", known, {}, [&](const std::string& key, const YAML::Node& v) {
+    const auto p = join("series", key);
+    if (key == "max_lessons") {
+      if (auto x = get_int(v, s, p, 1, domain::max_series_occurrences)) out.max_lessons = static_cast<int>(*x);
+    } else if (key == "horizon_weeks") {
+      if (auto x = get_int(v, s, p, 1, 104)) out.horizon = weeks{*x};
+    } else if (auto name = get_string(v, s, p)) {
+      // reject is an API caller's choice; a student in the chat always gets a plan.
+      auto policy = domain::parse_collision_policy(*name);
+      if (!policy || *policy == domain::collision_policy::reject_series)
+        s.add(v, p, quote(*name) + " is not a policy: use skip, move or extend");
+      else
+        out.on_clash = *policy;
+    }
+  });
+}
+
 }  // namespace
 
 void read_calendar(const YAML::Node& root, const sink& s, domain::calendar_rules& out) {
   settings defaults;
   std::optional<YAML::Node> tutors;
-  each_entry(root, s, "", {"timezone", "defaults", "school_holidays", "tutors"},
+  each_entry(root, s, "", {"timezone", "defaults", "school_holidays", "series", "tutors"},
              {"timezone", "tutors"}, [&](const std::string& key, const YAML::Node& v) {
     if (key == "timezone") {
       if (auto tz = get_string(v, s, key)) {
@@ -305,6 +325,8 @@ void read_calendar(const YAML::Node& root, const sink& s, domain::calendar_rules
       check_settings(defaults, s);
     } else if (key == "school_holidays") {
       out.school_holidays = get_date_ranges(v, s, key);
+    } else if (key == "series") {
+      read_series(v, s, out.series);
     } else {
       tutors.emplace(v);
     }

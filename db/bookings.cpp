@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "db/bookings_tx.hpp"
 #include "db/fence_tx.hpp"
 #include "db/outbox.hpp"
 #include "db/outbox_tx.hpp"
@@ -90,6 +91,27 @@ void enqueue_cancellation_refund_in(pqxx::work& tx, const domain::booking& b, co
   }
 }
 
+}  // namespace
+
+std::optional<domain::booking> cancel_in(pqxx::work& tx, const domain::booking_id& id, sys_seconds now,
+                                         const std::string& reason, const domain::cancellation_policy* policy) {
+  auto rows = tx.exec_params(
+      "UPDATE bookings SET status = 'cancelled', cancelled_at = to_timestamp($2), cancel_reason = $3, "
+      "invite_sequence = invite_sequence + 1, updated_at = now() WHERE id = $1::uuid AND status IN ('held', 'confirmed') "
+      "RETURNING " + booking_columns + ", confirmed_at IS NOT NULL",
+      id.value, epoch(now), reason);
+  if (rows.empty()) return std::nullopt;
+  auto cancelled = to_booking(rows[0]);
+  if (rows[0][booking_column_count].as<bool>()) {
+    enqueue_booking_change_in(tx, id.value);
+    if (policy) enqueue_cancellation_refund_in(tx, cancelled, *policy, now);
+  }
+  enqueue_session_expiry_in(tx, id.value);
+  return cancelled;
+}
+
+namespace {
+
 void prepare_statements(connection& conn) {
   prepare(conn, "insert_hold",
           "INSERT INTO bookings (tutor_id, student_ref, lesson, blocked, status, hold_expires_at, "
@@ -107,11 +129,6 @@ void prepare_statements(connection& conn) {
   prepare(conn, "expire_hold",
           "UPDATE bookings SET status = 'expired', updated_at = now() "
           "WHERE id = $1::uuid AND status = 'held' AND hold_expires_at <= to_timestamp($2)");
-  prepare(conn, "cancel_booking",
-          "UPDATE bookings SET status = 'cancelled', cancelled_at = to_timestamp($2), cancel_reason = $3, "
-          "invite_sequence = invite_sequence + 1, updated_at = now() WHERE id = $1::uuid AND status IN ('held', 'confirmed') "
-          "RETURNING " + booking_columns);
-  prepare(conn, "was_confirmed", "SELECT confirmed_at IS NOT NULL FROM bookings WHERE id = $1::uuid");
   prepare(conn, "lock_booking", "SELECT " + booking_columns + " FROM bookings WHERE id = $1::uuid FOR UPDATE");
   prepare(conn, "release_hold_for_reschedule",
           "UPDATE bookings SET status = 'cancelled', cancelled_at = to_timestamp($2), cancel_reason = 'rescheduled', "
@@ -193,16 +210,7 @@ transition_result cancel_booking(connection& conn, const domain::booking_id& id,
   prepare_statements(conn);
   return transact(conn, [&](pqxx::work& tx) -> transition_result {
     check_fence_in(tx, fence);
-    auto rows = tx.exec_prepared("cancel_booking", id.value, epoch(now), reason);
-    if (!rows.empty()) {
-      auto cancelled = to_booking(rows[0]);
-      if (tx.exec_prepared("was_confirmed", id.value)[0][0].as<bool>()) {
-        enqueue_booking_change_in(tx, id.value);
-        if (policy) enqueue_cancellation_refund_in(tx, cancelled, *policy, now);
-      }
-      enqueue_session_expiry_in(tx, id.value);
-      return cancelled;
-    }
+    if (auto cancelled = cancel_in(tx, id, now, reason, policy)) return *cancelled;
     auto current = find_in(tx, id);
     if (!current) return not_found{};
     if (current->status == domain::booking_status::cancelled) return *current;

@@ -81,10 +81,24 @@ struct tutor_rules {
   const std::vector<minute_range>& hours_on(std::chrono::year_month_day day) const;
 };
 
+// What happens to an occurrence of a series that cannot be booked: reject_series books
+// nothing; skip_date books the rest; move_within_week takes the nearest free time in the same
+// local week (Monday to Sunday), else skips it; append_at_end adds one more date after the
+// series for each one lost.
+enum class collision_policy { reject_series, skip_date, move_within_week, append_at_end };
+
+// How far students may book weekly and bi-weekly series.
+struct series_rules {
+  int max_lessons = 20;                   // the longest series booked at once
+  std::chrono::days horizon{26 * 7};      // every lesson of a series starts before now + horizon
+  collision_policy on_clash = collision_policy::skip_date;  // the school's policy in the chat
+};
+
 struct calendar_rules {
   std::string timezone;                      // IANA name, validated: "Europe/Amsterdam"
   std::vector<date_range> school_holidays;   // closed for every tutor
   std::vector<tutor_rules> tutors;
+  series_rules series;
 
   const tutor_rules* find_tutor(std::string_view id) const;
   bool is_school_holiday(std::chrono::year_month_day day) const;

@@ -27,6 +27,14 @@ std::string rfc3339(std::chrono::sys_seconds instant) {
   return out;
 }
 
+std::string iso_date(std::chrono::year_month_day day) {
+  std::string out = "0000-00-00";
+  put_digits(&out[0], static_cast<unsigned>(static_cast<int>(day.year())), 4);
+  put_digits(&out[5], static_cast<unsigned>(day.month()), 2);
+  put_digits(&out[8], static_cast<unsigned>(day.day()), 2);
+  return out;
+}
+
 std::optional<std::chrono::year_month_day> parse_iso_date(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
   auto number = [&](std::size_t from, std::size_t count) -> std::optional<unsigned> {

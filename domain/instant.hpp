@@ -11,6 +11,9 @@ namespace tutorbot::domain {
 // Years 0000-9999.
 std::string rfc3339(std::chrono::sys_seconds instant);
 
+// "2026-12-01", years 0000-9999.
+std::string iso_date(std::chrono::year_month_day day);
+
 // "2026-12-01" exactly (a calendar date that exists), else nullopt.
 std::optional<std::chrono::year_month_day> parse_iso_date(std::string_view text);
 

@@ -35,6 +35,29 @@ std::string to_string(collision_reason r) {
 
 namespace {
 
+constexpr std::pair<collision_policy, std::string_view> policy_names[] = {
+    {collision_policy::reject_series, "reject"},
+    {collision_policy::skip_date, "skip"},
+    {collision_policy::move_within_week, "move"},
+    {collision_policy::append_at_end, "extend"},
+};
+
+}  // namespace
+
+std::string_view to_string(collision_policy p) {
+  for (const auto& [policy, name] : policy_names)
+    if (policy == p) return name;
+  return "unknown";
+}
+
+std::optional<collision_policy> parse_collision_policy(std::string_view name) {
+  for (const auto& [policy, n] : policy_names)
+    if (n == name) return policy;
+  return std::nullopt;
+}
+
+namespace {
+
 // The k-th lesson (0-based) of a series. get_info(...).first is, for a skipped wall
 // time, the period before the gap, and for a repeated one the earlier period: exactly
 // RFC 5545 §3.3.5's reading.

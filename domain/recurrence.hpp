@@ -9,6 +9,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -47,10 +48,9 @@ std::string to_string(series_error e);
 std::variant<std::vector<slot>, series_error> occurrences(const series_request& request,
                                                           const date::time_zone* zone);
 
-// reject_series: book nothing; skip_date: book the rest; move_within_week: the nearest free
-// time in the same local week (Monday to Sunday), else skipped; append_at_end: one more
-// date after the series for each one lost.
-enum class collision_policy { reject_series, skip_date, move_within_week, append_at_end };
+// "reject", "skip", "move", "extend": the names of the API and the configuration.
+std::string_view to_string(collision_policy p);
+std::optional<collision_policy> parse_collision_policy(std::string_view name);
 
 enum class collision_reason {
   too_soon,        // before now + min_notice

@@ -133,3 +133,71 @@ BOOST_AUTO_TEST_CASE(a_confirmation_without_payment_says_who_and_why_within_boun
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(series_request)
+
+namespace {
+
+domain::series_rules school() {
+  domain::series_rules rules;
+  rules.max_lessons = 10;
+  rules.on_clash = domain::collision_policy::move_within_week;
+  return rules;
+}
+
+std::string body(const std::string& extra) {
+  return R"({"tutor_id":"anouk","first_start":"2026-10-13T16:00:00+02:00","duration_minutes":60,"student_ref":"s1")" +
+         extra + "}";
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_weekly_count_is_read_exactly_and_the_policy_defaults_to_the_schools) {
+  const auto parsed = app::parse_series_request(body(R"(,"interval_weeks":1,"count":8)"), school(), amsterdam());
+  const auto& f = value_of(parsed);
+  BOOST_TEST(f.tutor_id == "anouk");
+  BOOST_TEST(f.student_ref == "s1");
+  BOOST_TEST(domain::rfc3339(f.series.first_start) == "2026-10-13T14:00:00Z");
+  BOOST_TEST(f.series.interval_weeks == 1);
+  BOOST_TEST(f.series.count.value_or(0) == 8);
+  BOOST_TEST(!f.series.until.has_value());
+  BOOST_TEST((f.on_clash == domain::collision_policy::move_within_week));
+}
+
+BOOST_AUTO_TEST_CASE(until_is_an_inclusive_local_date_and_on_clash_is_named) {
+  const auto parsed = app::parse_series_request(body(R"(,"interval_weeks":2,"until":"2026-12-22","on_clash":"reject")"),
+                                                school(), amsterdam());
+  const auto& f = value_of(parsed);
+  BOOST_TEST(domain::iso_date(f.series.until.value()) == "2026-12-22");
+  BOOST_TEST((f.on_clash == domain::collision_policy::reject_series));
+}
+
+BOOST_AUTO_TEST_CASE(each_invalid_series_gets_a_4xx_with_its_own_code) {
+  const auto code = [](const std::string& b) {
+    auto p = problem_of(app::parse_series_request(b, school(), amsterdam()));
+    return std::to_string(p.status) + " " + p.code;
+  };
+  BOOST_TEST(code(body(R"(,"interval_weeks":3,"count":4)")) == "422 invalid_interval");
+  BOOST_TEST(code(body(R"(,"interval_weeks":0,"count":4)")) == "422 invalid_interval");
+  BOOST_TEST(code(body(R"(,"interval_weeks":1,"count":0)")) == "422 invalid_count");
+  BOOST_TEST(code(body(R"(,"interval_weeks":1,"count":11)")) == "422 too_long");
+  // Eleven Tuesdays from 13 October through 22 December: over the school's ten.
+  BOOST_TEST(code(body(R"(,"interval_weeks":1,"until":"2026-12-22")")) == "422 too_long");
+  BOOST_TEST(code(body(R"(,"interval_weeks":1,"until":"2026-10-12")")) == "422 invalid_until");
+  BOOST_TEST(code(body(R"(,"interval_weeks":1,"count":4,"until":"2026-12-01")")) == "400 bad_request");
+  BOOST_TEST(code(body(R"(,"interval_weeks":1)")) == "400 bad_request");
+  BOOST_TEST(code(body(R"(,"interval_weeks":1,"count":4,"on_clash":"ignore")")) == "400 bad_request");
+  BOOST_TEST(code(body(R"(,"interval_weeks":1,"until":"22-12-2026")")) == "400 bad_date");
+  BOOST_TEST(code(R"({"tutor_id":"anouk"})") == "400 bad_request");
+  BOOST_TEST(code("[1]") == "400 bad_json");
+}
+
+BOOST_AUTO_TEST_CASE(a_cancellation_from_a_date_starts_at_its_local_midnight) {
+  const auto parsed = app::parse_series_cancel_from(std::string("2027-03-28"), amsterdam());
+  auto from = value_of(parsed);
+  BOOST_TEST(domain::rfc3339(from.value()) == "2027-03-27T23:00:00Z");
+  BOOST_TEST(!value_of(app::parse_series_cancel_from(std::nullopt, amsterdam())).has_value());
+  BOOST_TEST(problem_of(app::parse_series_cancel_from(std::string("28-03-2027"), amsterdam())).code == "bad_date");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -214,4 +214,25 @@ tutors:
   expect_only_problem(r, t.file("calendar_config.yaml"), 3, "tutors[0].name", "is required");
 }
 
+BOOST_AUTO_TEST_CASE(series_rules_are_read_and_default_when_absent) {
+  const temp_config t;
+  const auto absent = load_config(t.dir(), fake_env({}));
+  BOOST_TEST(valid(absent).calendar.series.max_lessons == 20);
+  BOOST_TEST((valid(absent).calendar.series.on_clash == tutorbot::domain::collision_policy::skip_date));
+  const auto r = load_calendar(t, std::string(minimal_calendar) + "series:\n  max_lessons: 12\n  horizon_weeks: 30\n  on_clash: move\n");
+  const auto& series = valid(r).calendar.series;
+  BOOST_TEST(series.max_lessons == 12);
+  BOOST_TEST(series.horizon.count() == 30 * 7);
+  BOOST_TEST((series.on_clash == tutorbot::domain::collision_policy::move_within_week));
+}
+
+BOOST_AUTO_TEST_CASE(a_series_policy_the_chat_cannot_follow_is_reported) {
+  const temp_config t;
+  const auto r = load_calendar(t, std::string(minimal_calendar) + "series:\n  on_clash: reject\n");
+  expect_only_problem(r, t.file("calendar_config.yaml"), 11, "series.on_clash",
+                      "\"reject\" is not a policy: use skip, move or extend");
+  const auto too_many = load_calendar(t, std::string(minimal_calendar) + "series:\n  max_lessons: 105\n");
+  BOOST_TEST(problems_of(too_many)[0].key == "series.max_lessons");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

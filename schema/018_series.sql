@@ -1,0 +1,10 @@
+-- A series is booked as one request: what was asked (the first lesson, its length, the
+-- rhythm and the school's policy for clashes) and what the plan left out or moved, so the
+-- series can be shown as the student agreed to it. Its lessons are bookings with series_id.
+ALTER TABLE series
+  ADD COLUMN student_ref text NOT NULL DEFAULT '',
+  ADD COLUMN first_start timestamptz,
+  ADD COLUMN duration_minutes int CHECK (duration_minutes > 0),
+  ADD COLUMN on_clash text CHECK (on_clash IN ('reject', 'skip', 'move', 'extend')),
+  ADD COLUMN clashes jsonb NOT NULL DEFAULT '[]';
+CREATE INDEX bookings_by_series ON bookings (series_id, lower(lesson)) WHERE series_id IS NOT NULL;

@@ -26,8 +26,9 @@ using refresh_atom = caf::atom_constant<caf::atom("refresh")>;
 using nudge_atom = caf::atom_constant<caf::atom("nudge")>;
 // (news_atom, conversation id): that conversation has new events (to the registry).
 using news_atom = caf::atom_constant<caf::atom("news")>;
-// A weekly or bi-weekly series: hold all its lessons, or cancel the rest of it.
+// A weekly or bi-weekly series: hold all its lessons, confirm them, or cancel the rest of it.
 using series_atom = caf::atom_constant<caf::atom("series")>;
+using series_confirm_atom = caf::atom_constant<caf::atom("seriescon")>;
 using series_cancel_atom = caf::atom_constant<caf::atom("seriescan")>;
 using reschedule_atom = caf::atom_constant<caf::atom("reschedule")>;
 using checkout_atom = caf::atom_constant<caf::atom("checkout")>;

@@ -89,15 +89,17 @@ struct series_answer {
   std::variant<db::stored_series, series_not_booked, domain::series_error, hold_refusal> outcome;
 };
 
-// Cancel the lessons of a series that start at or after `from` (never one that has begun).
-struct series_cancel_request {
+// A change of a whole series: cancel its lessons that start at or after `from` (never one that
+// has begun), or confirm its held lessons by a staff override.
+struct series_change_request {
   std::string series_id;
-  std::chrono::sys_seconds from;
-  std::string reason;
+  std::chrono::sys_seconds from;  // for a cancellation
+  std::string reason;             // for a cancellation
+  db::staff_override confirmed_by;  // for a confirmation
 };
 
-struct series_cancel_answer {
-  std::optional<db::stored_series> series;  // nullopt: no such series
+struct series_change_answer {
+  db::series_confirm_result outcome;  // the series afterwards, not_found, or hold_expired (a confirmation)
 };
 
 // A booking as another instance (NOTIFY), the sweeper or a reload reports it.
@@ -116,8 +118,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::transition_answer)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::booking_change)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::series_hold_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::series_answer)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::series_cancel_request)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::series_cancel_answer)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::series_change_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::series_change_answer)
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::optional<tutorbot::actors::busy_update>)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<tutorbot::domain::booking>)

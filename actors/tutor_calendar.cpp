@@ -413,6 +413,27 @@ caf::response_promise transition(caf::stateful_actor<tutor_calendar_state>* self
   return rp;
 }
 
+// A series confirmed or cancelled as one: one database transaction, its lessons remembered here
+// as they are afterwards (a lesson whose hold expired is forgotten), and the outbox told.
+template <class Job>
+caf::response_promise series_change(caf::stateful_actor<tutor_calendar_state>* self, Job job) {
+  auto rp = self->make_response_promise();
+  self->request(self->state.settings.db_pool, caf::duration{self->state.settings.db_timeout}, run_atom::value,
+                make_db_job(std::move(job)))
+      .then(
+          [=](db::series_confirm_result& result) mutable {
+            if (auto* series = std::get_if<db::stored_series>(&result)) {
+              for (const auto& b : series->bookings) self->state.apply(b);
+              nudge_outbox(self);
+            } else if (std::holds_alternative<db::hold_expired>(result)) {
+              load_bookings(self, false);
+            }
+            rp.deliver(series_change_answer{std::move(result)});
+          },
+          [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
+  return rp;
+}
+
 caf::behavior tutor_calendar(caf::stateful_actor<tutor_calendar_state>* self, tutor_calendar_settings settings) {
   self->state.settings = std::move(settings);
   if (self->state.settings.google) self->send(self, refresh_atom::value);
@@ -433,24 +454,19 @@ caf::behavior tutor_calendar(caf::stateful_actor<tutor_calendar_state>* self, tu
         after_fresh_busy(self, [self, req = std::move(req), rp] { place_series(self, req, rp); });
         return rp;
       },
-      [=](series_cancel_atom, series_cancel_request& req) {
-        auto rp = self->make_response_promise();
-        auto policy = self->state.settings.cancellation;
-        auto job = make_db_job([req, policy](db::connection& conn) {
-          auto now = now_seconds();
-          return db::cancel_series_from(conn, req.series_id, std::max(req.from, now), now, req.reason, policy);
+      [=](series_confirm_atom, series_change_request& req) {
+        return series_change(self, [req](db::connection& conn) -> db::series_confirm_result {
+          return db::confirm_series(conn, req.series_id, now_seconds(), req.confirmed_by);
         });
-        self->request(self->state.settings.db_pool, caf::duration{self->state.settings.db_timeout}, run_atom::value, job)
-            .then(
-                [=](std::optional<db::stored_series>& series) mutable {
-                  if (series) {
-                    for (const auto& b : series->bookings) self->state.apply(b);
-                    nudge_outbox(self);
-                  }
-                  rp.deliver(series_cancel_answer{std::move(series)});
-                },
-                [=](caf::error& e) mutable { rp.deliver(std::move(e)); });
-        return rp;
+      },
+      [=](series_cancel_atom, series_change_request& req) {
+        auto policy = self->state.settings.cancellation;
+        return series_change(self, [req, policy](db::connection& conn) -> db::series_confirm_result {
+          auto now = now_seconds();
+          auto series = db::cancel_series_from(conn, req.series_id, std::max(req.from, now), now, req.reason, policy);
+          if (!series) return db::not_found{};
+          return *series;
+        });
       },
       [=](confirm_atom, transition_request& req) {
         auto id = req.id;

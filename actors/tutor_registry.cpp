@@ -89,12 +89,13 @@ caf::typed_response_promise<transition_answer> route_by_booking(registry_actor* 
       transition_answer{db::not_found{}});
 }
 
-caf::typed_response_promise<series_cancel_answer> route_by_series(registry_actor* self, series_cancel_atom atom,
-                                                                  series_cancel_request req) {
+template <class Atom>
+caf::typed_response_promise<series_change_answer> route_by_series(registry_actor* self, Atom atom,
+                                                                  series_change_request req) {
   auto id = req.series_id;
   return route_by_owner(
       self, atom, std::move(req), [id](db::connection& conn) { return db::find_series(conn, id); },
-      series_cancel_answer{});
+      series_change_answer{db::not_found{}});
 }
 
 tutor_registry_actor::behavior_type tutor_registry(registry_actor* self, tutor_registry_settings settings) {
@@ -113,7 +114,8 @@ tutor_registry_actor::behavior_type tutor_registry(registry_actor* self, tutor_r
       [=](slots_atom a, slots_request& req) { return route_by_tutor<slots_answer>(self, a, std::move(req)); },
       [=](hold_atom a, hold_request& req) { return route_by_tutor<hold_answer>(self, a, std::move(req)); },
       [=](series_atom a, series_hold_request& req) { return route_by_tutor<series_answer>(self, a, std::move(req)); },
-      [=](series_cancel_atom a, series_cancel_request& req) { return route_by_series(self, a, std::move(req)); },
+      [=](series_confirm_atom a, series_change_request& req) { return route_by_series(self, a, std::move(req)); },
+      [=](series_cancel_atom a, series_change_request& req) { return route_by_series(self, a, std::move(req)); },
       [=](confirm_atom a, transition_request& req) { return route_by_booking(self, a, std::move(req)); },
       [=](cancel_atom a, transition_request& req) { return route_by_booking(self, a, std::move(req)); },
       [=](reschedule_atom a, transition_request& req) { return route_by_booking(self, a, std::move(req)); },

@@ -23,13 +23,15 @@ struct tutor_registry_settings {
 };
 
 // Answers slot queries, holds and series (routed by tutor) and confirm, cancel and
-// reschedule (routed by the booking's tutor) and series cancellations (by the series' tutor); takes booking changes and reloads for every calendar.
+// reschedule (routed by the booking's tutor) and a series' confirmation and cancellation (by
+// the series' tutor); takes booking changes and reloads for every calendar.
 // Typed: the compiler checks every message sent to it and every answer awaited.
 using tutor_registry_actor =
     caf::typed_actor<caf::replies_to<slots_atom, slots_request>::with<slots_answer>,
                      caf::replies_to<hold_atom, hold_request>::with<hold_answer>,
                      caf::replies_to<series_atom, series_hold_request>::with<series_answer>,
-                     caf::replies_to<series_cancel_atom, series_cancel_request>::with<series_cancel_answer>,
+                     caf::replies_to<series_confirm_atom, series_change_request>::with<series_change_answer>,
+                     caf::replies_to<series_cancel_atom, series_change_request>::with<series_change_answer>,
                      caf::replies_to<confirm_atom, transition_request>::with<transition_answer>,
                      caf::replies_to<cancel_atom, transition_request>::with<transition_answer>,
                      caf::replies_to<reschedule_atom, transition_request>::with<transition_answer>,

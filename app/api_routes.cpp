@@ -263,6 +263,7 @@ void add_api_routes(net::router& routes, const api_context& ctx) {
   routes.add("GET", "/api/v1/bookings/{id}/invite.ics", guarded(booking_invite(ctx)));
   routes.add("POST", "/api/v1/series", mutating(book_series(ctx)));
   routes.add("GET", "/api/v1/series/{id}", guarded(show_series(ctx)));
+  routes.add("POST", "/api/v1/series/{id}/confirm", mutating(confirm_series(ctx)));
   routes.add("DELETE", "/api/v1/series/{id}", mutating(cancel_series(ctx)));
 }
 

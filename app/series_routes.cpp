@@ -86,20 +86,53 @@ net::handler_fn show_series(const api_context& ctx) {
   };
 }
 
+namespace {
+
+template <class Atom>
+void ask_series_change(const api_context& ctx, Atom atom, actors::series_change_request request,
+                       net::respond_fn respond) {
+  auto id = request.series_id;
+  actors::ask<actors::series_change_answer>(
+      ctx.system, ctx.registry, caf::duration{actor_timeout},
+      [id, respond](caf::expected<actors::series_change_answer> answer) {
+        if (!answer) return respond(unavailable(answer.error()));
+        std::visit(
+            [&](const auto& outcome) {
+              using T = std::decay_t<decltype(outcome)>;
+              if constexpr (std::is_same_v<T, db::stored_series>) {
+                respond(server_response::json(200, series_json_text(outcome)));
+              } else if constexpr (std::is_same_v<T, db::not_found>) {
+                respond(server_response::error(404, "unknown_series", "no series with id " + id));
+              } else {
+                respond(server_response::error(409, "hold_expired",
+                                               "the series' holds expired; its slots were released"));
+              }
+            },
+            answer->outcome);
+      },
+      atom, std::move(request));
+}
+
+}  // namespace
+
+net::handler_fn confirm_series(const api_context& ctx) {
+  return [ctx](net::server_request&& req, net::respond_fn respond) {
+    auto by = parse_override_request(req.body);
+    if (auto* problem = std::get_if<api_problem>(&by)) return respond(problem_response(*problem));
+    actors::series_change_request request{req.path_params.at("id"), {}, {}, std::move(std::get<db::staff_override>(by))};
+    ask_series_change(ctx, actors::series_confirm_atom::value, std::move(request), std::move(respond));
+  };
+}
+
 net::handler_fn cancel_series(const api_context& ctx) {
   return [ctx](net::server_request&& req, net::respond_fn respond) {
     auto from = parse_series_cancel_from(req.query_param("from"), ctx.zone);
     if (auto* problem = std::get_if<api_problem>(&from)) return respond(problem_response(*problem));
-    auto id = req.path_params.at("id");
-    actors::series_cancel_request request{id, std::get<std::optional<std::chrono::sys_seconds>>(from).value_or(actors::now_seconds()), "api"};
-    actors::ask<actors::series_cancel_answer>(
-        ctx.system, ctx.registry, caf::duration{actor_timeout},
-        [id, respond](caf::expected<actors::series_cancel_answer> answer) {
-          if (!answer) return respond(unavailable(answer.error()));
-          if (!answer->series) return respond(server_response::error(404, "unknown_series", "no series with id " + id));
-          respond(server_response::json(200, series_json_text(*answer->series)));
-        },
-        actors::series_cancel_atom::value, std::move(request));
+    actors::series_change_request request{req.path_params.at("id"),
+                                          std::get<std::optional<std::chrono::sys_seconds>>(from).value_or(actors::now_seconds()),
+                                          "api",
+                                          {}};
+    ask_series_change(ctx, actors::series_cancel_atom::value, std::move(request), std::move(respond));
   };
 }
 

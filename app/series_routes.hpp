@@ -12,6 +12,9 @@ namespace tutorbot::app {
 net::handler_fn book_series(const api_context& ctx);
 // GET /api/v1/series/{id}
 net::handler_fn show_series(const api_context& ctx);
+// POST /api/v1/series/{id}/confirm {staff, reason}: a staff override for the whole series (paid at
+// the desk): every held lesson confirmed in one transaction; 409 when its holds expired.
+net::handler_fn confirm_series(const api_context& ctx);
 // DELETE /api/v1/series/{id}?from=YYYY-MM-DD: cancels the lessons from that date on, each under
 // the cancellation policy.
 net::handler_fn cancel_series(const api_context& ctx);

@@ -121,14 +121,6 @@ void prepare_statements(connection& conn) {
   prepare(conn, "own_hold",
           "SELECT " + booking_columns + " FROM bookings WHERE tutor_id = $1 AND student_ref = $2 AND status = 'held' "
           "AND lesson = tstzrange(to_timestamp($3), to_timestamp($4)) AND hold_expires_at > now()");
-  prepare(conn, "confirm_hold",
-          "UPDATE bookings SET status = 'confirmed', confirmed_at = to_timestamp($2), updated_at = now(), "
-          "paid_with = 'staff', confirmed_by = $3, confirm_reason = $4 "
-          "WHERE id = $1::uuid AND status = 'held' AND hold_expires_at > to_timestamp($2) "
-          "RETURNING " + booking_columns);
-  prepare(conn, "expire_hold",
-          "UPDATE bookings SET status = 'expired', updated_at = now() "
-          "WHERE id = $1::uuid AND status = 'held' AND hold_expires_at <= to_timestamp($2)");
   prepare(conn, "lock_booking", "SELECT " + booking_columns + " FROM bookings WHERE id = $1::uuid FOR UPDATE");
   prepare(conn, "release_hold_for_reschedule",
           "UPDATE bookings SET status = 'cancelled', cancelled_at = to_timestamp($2), cancel_reason = 'rescheduled', "
@@ -179,28 +171,38 @@ hold_result insert_hold(connection& conn, const new_hold& h, const std::optional
   });
 }
 
+transition_result confirm_in(pqxx::work& tx, const domain::booking_id& id, sys_seconds now, const staff_override& by) {
+  auto rows = tx.exec_params(
+      "UPDATE bookings SET status = 'confirmed', confirmed_at = to_timestamp($2), updated_at = now(), "
+      "paid_with = 'staff', confirmed_by = $3, confirm_reason = $4 "
+      "WHERE id = $1::uuid AND status = 'held' AND hold_expires_at > to_timestamp($2) RETURNING " + booking_columns,
+      id.value, epoch(now), by.staff, by.reason);
+  if (!rows.empty()) {
+    enqueue_booking_change_in(tx, id.value);
+    return to_booking(rows[0]);
+  }
+  // Unprepared, as everything here: a series confirms its lessons in its own repository's transaction.
+  auto found = tx.exec_params("SELECT " + booking_columns + " FROM bookings WHERE id = $1::uuid", id.value);
+  if (found.empty()) return not_found{};
+  const auto current = to_booking(found[0]);
+  if (current.status == domain::booking_status::confirmed) return current;
+  if (current.status == domain::booking_status::held) {
+    // Expired but not yet swept: settle it now so the slot is free for others at once.
+    tx.exec_params("UPDATE bookings SET status = 'expired', updated_at = now() "
+                   "WHERE id = $1::uuid AND status = 'held' AND hold_expires_at <= to_timestamp($2)",
+                   id.value, epoch(now));
+    enqueue_session_expiry_in(tx, id.value);
+    return hold_expired{};
+  }
+  if (current.status == domain::booking_status::expired) return hold_expired{};
+  return wrong_status{current.status};
+}
+
 transition_result confirm_hold(connection& conn, const domain::booking_id& id, sys_seconds now,
                                const staff_override& by) {
   if (!looks_like_uuid(id.value)) return not_found{};
   prepare_statements(conn);
-  return transact(conn, [&](pqxx::work& tx) -> transition_result {
-    auto rows = tx.exec_prepared("confirm_hold", id.value, epoch(now), by.staff, by.reason);
-    if (!rows.empty()) {
-      enqueue_booking_change_in(tx, id.value);
-      return to_booking(rows[0]);
-    }
-    auto current = find_in(tx, id);
-    if (!current) return not_found{};
-    if (current->status == domain::booking_status::confirmed) return *current;
-    if (current->status == domain::booking_status::held) {
-      // Expired but not yet swept: settle it now so the slot is free for others at once.
-      tx.exec_prepared("expire_hold", id.value, epoch(now));
-      enqueue_session_expiry_in(tx, id.value);
-      return hold_expired{};
-    }
-    if (current->status == domain::booking_status::expired) return hold_expired{};
-    return wrong_status{current->status};
-  });
+  return transact(conn, [&](pqxx::work& tx) { return confirm_in(tx, id, now, by); });
 }
 
 transition_result cancel_booking(connection& conn, const domain::booking_id& id, sys_seconds now,

@@ -1,16 +1,22 @@
 #pragma once
 // Internal to db/: booking transitions inside another repository's transaction (a series
-// cancels its lessons in one).
+// confirms or cancels its lessons in one). They use no prepared statement.
 #include <chrono>
 #include <optional>
 #include <string>
 
 #include <pqxx/pqxx>
 
+#include "db/bookings.hpp"
 #include "domain/booking.hpp"
 #include "domain/catalog.hpp"
 
 namespace tutorbot::db {
+
+// held → confirmed while the hold lasts, by a staff override (confirm_hold's rules); a hold past
+// its expiry is marked expired and refused.
+transition_result confirm_in(pqxx::work& tx, const domain::booking_id& id, std::chrono::sys_seconds now,
+                             const staff_override& by);
 
 // Cancels a held or confirmed booking and returns it as it is afterwards; nothing for a booking
 // that is not active (or does not exist). What follows a confirmed one's cancellation is

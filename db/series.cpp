@@ -4,6 +4,7 @@
 
 #include "db/bookings_tx.hpp"
 #include "db/fence_tx.hpp"
+#include "db/outbox_tx.hpp"
 #include "db/pq.hpp"
 #include "db/rows.hpp"
 #include "domain/instant.hpp"
@@ -37,6 +38,11 @@ void prepare_statements(connection& conn) {
   prepare(conn, "find_series", "SELECT " + series_columns + " FROM series WHERE id = $1::uuid");
   prepare(conn, "series_bookings",
           "SELECT " + booking_columns + " FROM bookings WHERE series_id = $1::uuid ORDER BY lower(lesson)");
+  prepare(conn, "lock_series_holds",
+          "SELECT id::text, hold_expires_at <= to_timestamp($2) FROM bookings WHERE series_id = $1::uuid "
+          "AND status = 'held' ORDER BY lower(lesson) FOR UPDATE");
+  prepare(conn, "expire_series_hold",
+          "UPDATE bookings SET status = 'expired', updated_at = now() WHERE id = $1::uuid AND status = 'held'");
   prepare(conn, "lock_series_from",
           "SELECT id::text FROM bookings WHERE series_id = $1::uuid AND status IN ('held', 'confirmed') "
           "AND lower(lesson) >= to_timestamp($2) ORDER BY lower(lesson) FOR UPDATE");
@@ -102,6 +108,28 @@ std::optional<stored_series> find_series(connection& conn, const std::string& id
   if (!looks_like_uuid(id)) return std::nullopt;
   prepare_statements(conn);
   return transact(conn, [&](pqxx::work& tx) { return find_in(tx, id); });
+}
+
+series_confirm_result confirm_series(connection& conn, const std::string& id, sys_seconds now,
+                                     const staff_override& by) {
+  if (!looks_like_uuid(id)) return not_found{};
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) -> series_confirm_result {
+    if (tx.exec_prepared("find_series", id).empty()) return not_found{};
+    auto holds = tx.exec_prepared("lock_series_holds", id, epoch(now));
+    bool expired = false;
+    for (const auto& row : holds) expired = expired || row[1].as<bool>();
+    if (expired) {
+      // All or none: the series' holds end together, so its slots are free for others at once.
+      for (const auto& row : holds) {
+        tx.exec_prepared("expire_series_hold", row[0].as<std::string>());
+        enqueue_session_expiry_in(tx, row[0].as<std::string>());
+      }
+      return hold_expired{};
+    }
+    for (const auto& row : holds) confirm_in(tx, domain::booking_id{row[0].as<std::string>()}, now, by);
+    return *find_in(tx, id);
+  });
 }
 
 std::optional<stored_series> cancel_series_from(connection& conn, const std::string& id, sys_seconds from,

@@ -60,6 +60,13 @@ series_result insert_series(connection& conn, const new_series& series,
 
 std::optional<stored_series> find_series(connection& conn, const std::string& id);
 
+// A staff override for the whole series (paid at the desk): every held lesson is confirmed in one
+// transaction, each as confirm_hold would (its calendar event and mail enqueued). When the holds
+// have expired, none is confirmed and every held one is marked expired (hold_expired).
+using series_confirm_result = std::variant<stored_series, not_found, hold_expired>;
+series_confirm_result confirm_series(connection& conn, const std::string& id, std::chrono::sys_seconds now,
+                                     const staff_override& by);
+
 // Cancels every held or confirmed lesson of the series that starts at or after `from`, in one
 // transaction, each as a single cancellation would be (its refund or credit under the policy).
 // Returns the series afterwards; nullopt when there is no such series.

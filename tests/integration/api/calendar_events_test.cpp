@@ -130,6 +130,46 @@ BOOST_AUTO_TEST_CASE(a_reschedule_patches_the_event_and_a_cancellation_deletes_i
   BOOST_TEST(s.google.sandbox().event_ids(s.calendar_id).empty());
 }
 
+BOOST_AUTO_TEST_CASE(a_series_has_one_event_per_lesson_and_cancelling_the_rest_deletes_theirs) {
+  testing::google_service s("events_series");
+  const auto first = first_free_start(s.port(), 7);
+  auto booked = testing::http_request(s.port(), "POST", "/api/v1/series",
+                                      R"({"tutor_id":"anouk","first_start":")" + first +
+                                          R"(","duration_minutes":60,"interval_weeks":1,"count":3,"student_ref":"conversation-42"})",
+                                      api_auth);
+  BOOST_REQUIRE_MESSAGE(booked.status == 201, booked.body);
+  const auto series = json::parse(booked.body).as_object();
+  const std::string id(series.at("series_id").as_string());
+  const auto& lessons = series.at("lessons").as_array();
+  BOOST_REQUIRE_EQUAL(lessons.size(), 3u);
+
+  auto unexplained = testing::http_request(s.port(), "POST", "/api/v1/series/" + id + "/confirm", "", api_auth);
+  BOOST_TEST(unexplained.status == 400);
+  auto confirmed = testing::http_request(s.port(), "POST", "/api/v1/series/" + id + "/confirm", staff_override, api_auth);
+  BOOST_REQUIRE_MESSAGE(confirmed.status == 200, confirmed.body);
+  const auto confirmed_series = json::parse(confirmed.body);
+  for (const auto& lesson : confirmed_series.at("lessons").as_array())
+    BOOST_TEST(lesson.at("status").as_string() == "confirmed");
+  wait_for_outbox(s);
+  for (const auto& lesson : lessons) {
+    auto events = events_of(s, std::string(lesson.at("booking_id").as_string()));
+    BOOST_REQUIRE_EQUAL(events.size(), 1u);
+    BOOST_TEST((domain::parse_rfc3339(event_start(events[0])) ==
+                domain::parse_rfc3339(std::string(lesson.at("start").as_string()))));
+  }
+
+  // The rest from the second lesson's local date on: its event and the third's go, the first stays.
+  const auto second = domain::parse_rfc3339(std::string(lessons[1].at("start").as_string())).value();
+  const auto from = date::format("%F", date::floor<date::days>(date::make_zoned("Europe/Amsterdam", second).get_local_time()));
+  auto cancelled = testing::http_request(s.port(), "DELETE", "/api/v1/series/" + id + "?from=" + from, "", api_auth);
+  BOOST_REQUIRE_MESSAGE(cancelled.status == 200, cancelled.body);
+  wait_for_outbox(s);
+  BOOST_TEST(events_of(s, std::string(lessons[0].at("booking_id").as_string())).size() == 1u);
+  BOOST_TEST(events_of(s, std::string(lessons[1].at("booking_id").as_string())).empty());
+  BOOST_TEST(events_of(s, std::string(lessons[2].at("booking_id").as_string())).empty());
+  BOOST_TEST(s.google.sandbox().event_ids(s.calendar_id).size() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(a_hold_rereads_busy_times_older_than_its_limit_first) {
   testing::google_service s("events_fresh_busy", [](config::config& cfg) {
     cfg.service.providers.google.busy_refresh = std::chrono::hours(1);  // no periodic refresh in this test

@@ -115,4 +115,28 @@ BOOST_AUTO_TEST_CASE(cancelling_the_rest_cancels_the_lessons_from_that_moment_an
                   .has_value());
 }
 
+BOOST_AUTO_TEST_CASE(a_staff_confirmation_confirms_every_held_lesson_or_none_once_the_holds_expired) {
+  auto stored = std::get<db::stored_series>(db::insert_series(conn, weekly("anouk", "2030-03-05T15:00:00Z", 3, "s1")));
+  // One lesson cancelled on its own stays cancelled.
+  BOOST_REQUIRE(std::holds_alternative<domain::booking>(
+      db::cancel_booking(conn, stored.bookings[1].id, at("2029-12-01T00:00:00Z"), "api")));
+  const db::staff_override by{"Eva", "paid at the desk"};
+  auto confirmed = db::confirm_series(conn, stored.id, at("2029-12-01T00:00:00Z"), by);
+  BOOST_REQUIRE(std::holds_alternative<db::stored_series>(confirmed));
+  const auto& lessons = std::get<db::stored_series>(confirmed).bookings;
+  BOOST_TEST(domain::to_string(lessons[0].status) == "confirmed");
+  BOOST_TEST(domain::to_string(lessons[1].status) == "cancelled");
+  BOOST_TEST(domain::to_string(lessons[2].status) == "confirmed");
+  BOOST_TEST(scalar("SELECT count(*) FROM outbox WHERE kind = 'calendar.sync'") == 2);
+  // Again: nothing more happens.
+  BOOST_TEST(std::holds_alternative<db::stored_series>(db::confirm_series(conn, stored.id, at("2029-12-01T00:00:00Z"), by)));
+  BOOST_TEST(scalar("SELECT count(*) FROM outbox WHERE kind = 'calendar.sync'") == 2);
+
+  auto late = std::get<db::stored_series>(db::insert_series(conn, weekly("daan", "2030-03-05T15:00:00Z", 3, "s2")));
+  BOOST_TEST(std::holds_alternative<db::hold_expired>(db::confirm_series(conn, late.id, at("2030-02-01T00:00:00Z"), by)));
+  BOOST_TEST(scalar("SELECT count(*) FROM bookings WHERE series_id = '" + late.id + "' AND status = 'expired'") == 3);
+  BOOST_TEST(std::holds_alternative<db::not_found>(
+      db::confirm_series(conn, "00000000-0000-0000-0000-000000000000", at("2029-12-01T00:00:00Z"), by)));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

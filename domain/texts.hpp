@@ -35,6 +35,9 @@ enum class msg : std::size_t {
   weekend_discount_note, vat_exempt, vat_rate, payment_received, package_paid, opt_book_now,
   opt_later, booking_confirmed, trial_confirmed, credit_confirmed, payment_failed, opt_retry,
   opt_other_time, payment_expired, opt_new_times, trial_used, trial_unavailable,
+  // a series' plan: why a date cannot be booked, and where a lesson moved
+  series_clash_holiday, series_clash_closed, series_clash_unavailable, series_clash_taken, series_clash_day_full,
+  series_clash_too_soon, series_clash_too_far, series_moved,
   // said only when mail is on (dialogue_context::invites_by_email)
   mail_note_invite, mail_note_update, mail_note_cancel,
   // my lessons

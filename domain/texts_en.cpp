@@ -133,6 +133,14 @@ text_catalog make() {
   set(msg::invite_summary_no_subject, "Lesson with {tutor}");
   set(msg::invite_description, "{product} with {tutor} for {student}.\nWant to reschedule or cancel? Send us a WhatsApp message and choose *My lessons*.");
   set(msg::invite_parent_of, "Parent of {student}");
+  set(msg::series_clash_holiday, "{date} falls in the {name}");
+  set(msg::series_clash_closed, "{date}: no lessons that day");
+  set(msg::series_clash_unavailable, "{date}: the tutor is not available then");
+  set(msg::series_clash_taken, "{date}: that time is already taken");
+  set(msg::series_clash_day_full, "{date}: that day is full");
+  set(msg::series_clash_too_soon, "{date}: too soon to book");
+  set(msg::series_clash_too_far, "{date}: too far ahead to book");
+  set(msg::series_moved, "{date} moves to {moved_to}");
   set(msg::mail_note_invite, "📧 The confirmation with the calendar invite is on its way to {email}.");
   set(msg::mail_note_update, "📧 The updated calendar invite is on its way to {email}.");
   set(msg::mail_note_cancel, "📧 The cancellation is on its way to {email}; it takes the lesson out of your calendar.");

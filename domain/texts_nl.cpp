@@ -134,6 +134,14 @@ text_catalog make() {
   set(msg::invite_summary_no_subject, "Bijles met {tutor}");
   set(msg::invite_description, "{product} met {tutor} voor {student}.\nWil je verzetten of annuleren? Stuur ons een WhatsApp-bericht en kies *Mijn lessen*.");
   set(msg::invite_parent_of, "Ouder van {student}");
+  set(msg::series_clash_holiday, "{date} valt in de {name}");
+  set(msg::series_clash_closed, "{date}: die dag zijn er geen lessen");
+  set(msg::series_clash_unavailable, "{date}: de docent is er dan niet");
+  set(msg::series_clash_taken, "{date}: die tijd is al bezet");
+  set(msg::series_clash_day_full, "{date}: die dag zit vol");
+  set(msg::series_clash_too_soon, "{date}: te kort dag om nog te boeken");
+  set(msg::series_clash_too_far, "{date}: te ver vooruit om te boeken");
+  set(msg::series_moved, "{date} wordt {moved_to}");
   set(msg::mail_note_invite, "📧 De bevestiging met de agenda-uitnodiging gaat per e-mail naar {email}.");
   set(msg::mail_note_update, "📧 De bijgewerkte agenda-uitnodiging gaat per e-mail naar {email}.");
   set(msg::mail_note_cancel, "📧 De annulering gaat per e-mail naar {email}; die haalt de les uit je agenda.");

@@ -72,15 +72,25 @@ struct tutor_calendar_state {
     return {first, last};
   }
 
+  // The active bookings as busy lesson times, sorted, but for the live holds of
+  // `own_student_ref` when it is not empty.
+  void collect_bookings(std::vector<domain::busy_interval>& out, const std::string& own_student_ref = {}) const {
+    out.clear();
+    for (const auto& [id, b] : active) {
+      const bool own = !own_student_ref.empty() && b.status == domain::booking_status::held &&
+                       b.student_ref == own_student_ref;
+      if (!own) out.push_back({b.lesson_start, b.lesson_end, true});
+    }
+    // Holds still being written count too: a slot one student is taking is not offered to
+    // the next (by lesson times; the rules add the buffers).
+    for (const auto& [start, end] : pending)
+      out.push_back({start + settings.rules.buffer_before, end - settings.rules.buffer_after, true});
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
+  }
+
   const std::vector<domain::busy_interval>& bookings_busy() {
     if (busy_stale) {
-      busy.clear();
-      for (const auto& [id, b] : active) busy.push_back({b.lesson_start, b.lesson_end, true});
-      // Holds still being written count too: a slot one student is taking is not offered to
-      // the next (by lesson times; the rules add the buffers).
-      for (const auto& [start, end] : pending)
-        busy.push_back({start + settings.rules.buffer_before, end - settings.rules.buffer_after, true});
-      std::sort(busy.begin(), busy.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
+      collect_bookings(busy);
       busy_stale = false;
     }
     return busy;
@@ -106,10 +116,11 @@ struct tutor_calendar_state {
   }
 
   // Every booking and calendar event, sorted: what a series, which spans months, is checked
-  // against.
-  std::vector<domain::busy_interval> all_busy() {
+  // against; the live holds of `own_student_ref` (when not empty) left out.
+  std::vector<domain::busy_interval> all_busy(const std::string& own_student_ref) const {
+    std::vector<domain::busy_interval> bookings;
+    collect_bookings(bookings, own_student_ref);
     std::vector<domain::busy_interval> all;
-    const auto& bookings = bookings_busy();
     all.reserve(bookings.size() + events.size());
     std::merge(bookings.begin(), bookings.end(), events.begin(), events.end(), std::back_inserter(all),
                [](const auto& a, const auto& b) { return a.start < b.start; });
@@ -306,16 +317,18 @@ void place_series(caf::stateful_actor<tutor_calendar_state>* self, const series_
     rp.deliver(std::move(answer));
   };
   if (!st.settings.rules.accepts_duration(duration)) return refuse(hold_refusal::duration_not_allowed);
-  // The first lesson is one the tutor offers (bookings aside): a series starts from a slot.
-  domain::slot_query first{req.series.first_start, req.series.first_start + std::chrono::seconds{1}, duration, {}, {}, 1};
-  if (!st.offers(first, now, false)) return refuse(hold_refusal::outside_availability);
-
   // A series runs further ahead than a single booking may: to the series horizon.
   auto rules = st.settings.rules;
   rules.horizon = st.settings.series.horizon;
-  const auto busy = st.all_busy();
   const auto zone = st.settings.zone;
   const auto& holidays = st.settings.school_holidays;
+  // The first lesson is one the tutor offers, bookings and calendar events aside: a series
+  // starts from a slot.
+  const domain::slot first{req.series.first_start, req.series.first_start + std::chrono::minutes{duration}};
+  if (domain::availability_check(rules, zone, holidays, {}, now)(first)) return refuse(hold_refusal::outside_availability);
+  // The student's own holds do not stand in the way: asked again (a retry after a timeout), the
+  // series they belong to is found by db::insert_series and answered as it is.
+  auto busy = st.all_busy(req.student_ref);
   auto is_free = domain::availability_check(rules, zone, holidays, busy, now);
   domain::free_slot_finder free_in = [&](sys_seconds from, sys_seconds to) {
     auto found = domain::available_slots(rules, zone, holidays, busy, domain::slot_query{from, to, duration, {}, {}, 0}, now);
@@ -334,6 +347,7 @@ void place_series(caf::stateful_actor<tutor_calendar_state>* self, const series_
                         duration,
                         req.series.interval_weeks,
                         domain::rrule(plan.rule, zone),
+                        domain::rrule(req.series, zone),
                         std::string(domain::to_string(req.on_clash)),
                         db::clashes_json(plan),
                         {}};

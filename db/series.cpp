@@ -26,8 +26,12 @@ const std::string series_columns =
 
 void prepare_statements(connection& conn) {
   prepare(conn, "insert_series",
-          "INSERT INTO series (tutor_id, student_ref, first_start, duration_minutes, interval_weeks, rrule, on_clash, "
-          "clashes) VALUES ($1, $2, to_timestamp($3), $4, $5, $6, $7, $8::jsonb) RETURNING id::text");
+          "INSERT INTO series (tutor_id, student_ref, first_start, duration_minutes, interval_weeks, rrule, asked_rule, "
+          "on_clash, clashes) VALUES ($1, $2, to_timestamp($3), $4, $5, $6, $7, $8, $9::jsonb) RETURNING id::text");
+  prepare(conn, "own_series",
+          "SELECT s.id::text FROM series s WHERE s.tutor_id = $1 AND s.student_ref = $2 AND s.first_start = to_timestamp($3) "
+          "AND s.duration_minutes = $4 AND s.asked_rule = $5 AND s.on_clash = $6 AND EXISTS (SELECT 1 FROM bookings b "
+          "WHERE b.series_id = s.id AND b.status = 'held' AND b.hold_expires_at > now())");
   // ON CONFLICT DO NOTHING, as for a single hold: a lesson another transaction is holding
   // right now is waited for, then found taken, instead of ending in a deadlock.
   prepare(conn, "insert_series_hold",
@@ -41,6 +45,9 @@ void prepare_statements(connection& conn) {
   prepare(conn, "lock_series_holds",
           "SELECT id::text, hold_expires_at <= to_timestamp($2) FROM bookings WHERE series_id = $1::uuid "
           "AND status = 'held' ORDER BY lower(lesson) FOR UPDATE");
+  prepare(conn, "series_swept",
+          "SELECT coalesce(bool_or(status = 'expired') AND NOT bool_or(status = 'confirmed'), false) FROM bookings "
+          "WHERE series_id = $1::uuid");
   prepare(conn, "expire_series_hold",
           "UPDATE bookings SET status = 'expired', updated_at = now() WHERE id = $1::uuid AND status = 'held'");
   prepare(conn, "lock_series_from",
@@ -87,9 +94,12 @@ series_result insert_series(connection& conn, const new_series& series, const st
   try {
     return transact(conn, [&](pqxx::work& tx) -> series_result {
       check_fence_in(tx, fence);
+      auto own = tx.exec_prepared("own_series", series.tutor.value, series.student_ref, epoch(series.first_start),
+                                  series.duration_minutes, series.asked_rule, series.on_clash);
+      if (!own.empty()) return *find_in(tx, own[0][0].as<std::string>());
       auto id = tx.exec_prepared("insert_series", series.tutor.value, series.student_ref, epoch(series.first_start),
-                                 series.duration_minutes, series.interval_weeks, series.rrule, series.on_clash,
-                                 series.clashes)[0][0]
+                                 series.duration_minutes, series.interval_weeks, series.rrule, series.asked_rule,
+                                 series.on_clash, series.clashes)[0][0]
                     .as<std::string>();
       for (const auto& h : series.holds) {
         auto rows = tx.exec_prepared("insert_series_hold", h.tutor.value, h.student_ref, epoch(h.lesson_start),
@@ -119,6 +129,8 @@ series_confirm_result confirm_series(connection& conn, const std::string& id, sy
     auto holds = tx.exec_prepared("lock_series_holds", id, epoch(now));
     bool expired = false;
     for (const auto& row : holds) expired = expired || row[1].as<bool>();
+    // Nothing held any more, nothing confirmed and the holds swept away: as late as above.
+    if (holds.empty() && tx.exec_prepared("series_swept", id)[0][0].as<bool>()) return hold_expired{};
     if (expired) {
       // All or none: the series' holds end together, so its slots are free for others at once.
       for (const auto& row : holds) {

@@ -22,7 +22,8 @@ struct new_series {
   std::chrono::sys_seconds first_start;  // as asked, even when the plan left that date out
   int duration_minutes = 60;
   int interval_weeks = 1;
-  std::string rrule;         // "RRULE:FREQ=WEEKLY;COUNT=8"
+  std::string rrule;         // the plan's: "RRULE:FREQ=WEEKLY;COUNT=8"
+  std::string asked_rule;    // the request's (extend may have lengthened the plan's)
   std::string on_clash;      // reject, skip, move or extend
   std::string clashes;  // clashes_json of the plan: what it left out or moved
   std::vector<new_hold> holds;  // ascending: concurrent series then wait on each other in one order
@@ -54,7 +55,9 @@ using series_result = std::variant<stored_series, series_lesson_taken>;
 // "moved_to" only for a lesson the plan moved.
 std::string clashes_json(const domain::series_plan& plan);
 
-// With a fence, nothing happens unless its claim stands (fenced_off).
+// A series asked again — the same tutor, student_ref, first start, length, rule and policy —
+// while its lessons are still held is returned as it is (a client that retries after a
+// timeout). With a fence, nothing happens unless its claim stands (fenced_off).
 series_result insert_series(connection& conn, const new_series& series,
                             const std::optional<conversation_fence>& fence = {});
 

@@ -5,6 +5,7 @@ ALTER TABLE series
   ADD COLUMN student_ref text NOT NULL DEFAULT '',
   ADD COLUMN first_start timestamptz,
   ADD COLUMN duration_minutes int CHECK (duration_minutes > 0),
+  ADD COLUMN asked_rule text NOT NULL DEFAULT '',  -- the rule asked for; rrule is the plan's
   ADD COLUMN on_clash text CHECK (on_clash IN ('reject', 'skip', 'move', 'extend')),
   ADD COLUMN clashes jsonb NOT NULL DEFAULT '[]';
 CREATE INDEX bookings_by_series ON bookings (series_id, lower(lesson)) WHERE series_id IS NOT NULL;

@@ -23,6 +23,7 @@ struct series_db : testing::bookings_db {
     s.duration_minutes = 60;
     s.interval_weeks = 1;
     s.rrule = "RRULE:FREQ=WEEKLY;COUNT=" + std::to_string(count);
+    s.asked_rule = s.rrule;
     s.on_clash = "reject";
     s.clashes = "[]";
     for (int k = 0; k < count; ++k) {
@@ -56,6 +57,17 @@ BOOST_AUTO_TEST_CASE(every_lesson_is_held_under_the_series_and_read_back_in_orde
   BOOST_TEST(found->bookings.size() == 4u);
   BOOST_TEST(!db::find_series(conn, "not-a-uuid").has_value());
   BOOST_TEST(!db::find_series(conn, "00000000-0000-0000-0000-000000000000").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(a_series_asked_again_while_held_is_the_same_series) {
+  auto first = std::get<db::stored_series>(db::insert_series(conn, weekly("anouk", "2030-03-05T15:00:00Z", 4, "s1")));
+  auto again = db::insert_series(conn, weekly("anouk", "2030-03-05T15:00:00Z", 4, "s1"));
+  BOOST_REQUIRE(std::holds_alternative<db::stored_series>(again));
+  BOOST_TEST(std::get<db::stored_series>(again).id == first.id);
+  BOOST_TEST(scalar("SELECT count(*) FROM series") == 1);
+  BOOST_TEST(scalar("SELECT count(*) FROM bookings") == 4);
+  // Another student asking the same is refused.
+  BOOST_TEST(std::holds_alternative<db::series_lesson_taken>(db::insert_series(conn, weekly("anouk", "2030-03-05T15:00:00Z", 4, "s2"))));
 }
 
 BOOST_AUTO_TEST_CASE(one_taken_lesson_holds_none_of_the_series) {
@@ -135,6 +147,10 @@ BOOST_AUTO_TEST_CASE(a_staff_confirmation_confirms_every_held_lesson_or_none_onc
   auto late = std::get<db::stored_series>(db::insert_series(conn, weekly("daan", "2030-03-05T15:00:00Z", 3, "s2")));
   BOOST_TEST(std::holds_alternative<db::hold_expired>(db::confirm_series(conn, late.id, at("2030-02-01T00:00:00Z"), by)));
   BOOST_TEST(scalar("SELECT count(*) FROM bookings WHERE series_id = '" + late.id + "' AND status = 'expired'") == 3);
+  // After the sweeper has expired them too.
+  auto swept = std::get<db::stored_series>(db::insert_series(conn, weekly("daan", "2030-06-04T15:00:00Z", 2, "s3")));
+  BOOST_TEST(db::expire_holds(conn, at("2030-02-01T00:00:00Z")).size() == 2u);
+  BOOST_TEST(std::holds_alternative<db::hold_expired>(db::confirm_series(conn, swept.id, at("2030-02-01T00:00:00Z"), by)));
   BOOST_TEST(std::holds_alternative<db::not_found>(
       db::confirm_series(conn, "00000000-0000-0000-0000-000000000000", at("2029-12-01T00:00:00Z"), by)));
 }

@@ -39,6 +39,7 @@ std::optional<domain::booking> parse_booking_notification(const std::string& pay
     domain::booking b;
     b.id = domain::booking_id{std::string(o.at("id").as_string())};
     b.tutor = domain::tutor_id{std::string(o.at("tutor_id").as_string())};
+    if (auto* ref = o.if_contains("student_ref"); ref && ref->is_string()) b.student_ref = std::string(ref->as_string());
     auto status = domain::parse_booking_status(std::string(o.at("status").as_string()));
     if (!status) return std::nullopt;
     b.status = *status;

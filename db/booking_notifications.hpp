@@ -1,5 +1,5 @@
 #pragma once
-// LISTEN for the booking_changed notifications that schema/002's trigger sends, so that a
+// LISTEN for the booking_changed notifications that schema/018's trigger sends, so that a
 // booking made by another instance reaches this instance's tutor calendars at once.
 #include <chrono>
 #include <memory>
@@ -17,8 +17,8 @@ class booking_listener {
   booking_listener(const booking_listener&) = delete;
   booking_listener& operator=(const booking_listener&) = delete;
 
-  // Waits up to `wait` for notifications and returns the bookings they describe (timing
-  // and status only). Throws unavailable when the connection is gone; the next call
+  // Waits up to `wait` for notifications and returns the bookings they describe (timing,
+  // status and student_ref only). Throws unavailable when the connection is gone; the next call
   // reconnects and LISTENs again — the caller then reloads, since notifications sent
   // meanwhile are lost.
   std::vector<domain::booking> poll(std::chrono::milliseconds wait);

@@ -2,6 +2,7 @@
 // tutor's hours and the school's holidays, held all or none, shown as one, and cancelled from a
 // date on. The school's holiday is placed relative to today, so no test assumes a date.
 #include <future>
+#include <set>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -76,6 +77,9 @@ struct series_fixture {
 
   std::unique_ptr<app::service> start_instance() {
     auto cfg = testing::sample_config(url);
+    // Long enough to reach the next change of daylight saving time from any date.
+    cfg.calendar.series.horizon = date::weeks{40};
+    cfg.calendar.series.max_lessons = 40;
     cfg.calendar.school_holidays.push_back({domain::parse_iso_date(holiday_first).value(),
                                             domain::parse_iso_date(holiday_last).value(), "testvakantie"});
     auto svc = std::make_unique<app::service>(cfg);
@@ -161,6 +165,26 @@ BOOST_AUTO_TEST_CASE(a_weekly_series_skips_the_holiday_keeps_its_local_time_and_
   BOOST_TEST(free_starts()[0].at("start").as_string() != first);
 }
 
+BOOST_AUTO_TEST_CASE(a_weekly_series_across_the_next_dst_change_keeps_its_local_time_on_both_sides) {
+  const auto first = first_start();
+  const auto first_instant = domain::parse_rfc3339(first).value();
+  // The next change of UTC offset after the first lesson, from the zone database.
+  const auto change = amsterdam()->get_info(first_instant).end;
+  const auto weeks_to_change = std::chrono::duration_cast<date::weeks>(change - first_instant).count() + 2;
+  BOOST_REQUIRE(weeks_to_change <= 40);
+  auto r = post(*primary, "/api/v1/series", series_body(first, 1, static_cast<int>(weeks_to_change), "student-1", "skip"));
+  BOOST_REQUIRE_MESSAGE(r.status == 201, r.body);
+  const auto series = json::parse(r.body);
+  const auto& lessons = series.at("lessons").as_array();
+  BOOST_REQUIRE(lessons.size() >= 2u);
+  std::set<std::chrono::seconds> offsets;
+  for (const auto& lesson : lessons) {
+    BOOST_TEST(local_time_of(lesson.at("start")) == local_time_of(json::value(first)));
+    offsets.insert(amsterdam()->get_info(domain::parse_rfc3339(std::string(lesson.at("start").as_string())).value()).offset);
+  }
+  BOOST_TEST(offsets.size() == 2u);  // lessons on both sides of the change: the UTC time moved, the local did not
+}
+
 BOOST_AUTO_TEST_CASE(reject_books_nothing_and_names_the_clash) {
   auto r = post(*primary, "/api/v1/series", series_body(first_start(), 1, 6, "student-1", "reject"));
   BOOST_REQUIRE_EQUAL(r.status, 409);
@@ -224,7 +248,7 @@ BOOST_AUTO_TEST_CASE(invalid_series_get_a_4xx_and_change_nothing) {
   };
   BOOST_TEST(code(series_body(first, 3, 4, "x", "skip")) == "422 invalid_interval");
   BOOST_TEST(code(series_body(first, 1, 0, "x", "skip")) == "422 invalid_count");
-  BOOST_TEST(code(series_body(first, 1, 21, "x", "skip")) == "422 too_long");  // the school allows 20
+  BOOST_TEST(code(series_body(first, 1, 41, "x", "skip")) == "422 too_long");  // this school allows 40
   BOOST_TEST(code(series_body(iso(monday - date::days{13}) + "T03:00:00Z", 1, 4, "x", "skip")) ==
              "422 outside_availability");
   auto unknown = json::parse(series_body(first, 1, 4, "x", "skip")).as_object();

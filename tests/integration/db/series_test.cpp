@@ -4,7 +4,9 @@
 
 #include <future>
 
+#include "db/booking_notifications.hpp"
 #include "db/series.hpp"
+#include "tests/support/eventually.hpp"
 #include "tests/integration/db/bookings_fixture.hpp"
 
 using namespace tutorbot;
@@ -68,6 +70,22 @@ BOOST_AUTO_TEST_CASE(a_series_asked_again_while_held_is_the_same_series) {
   BOOST_TEST(scalar("SELECT count(*) FROM bookings") == 4);
   // Another student asking the same is refused.
   BOOST_TEST(std::holds_alternative<db::series_lesson_taken>(db::insert_series(conn, weekly("anouk", "2030-03-05T15:00:00Z", 4, "s2"))));
+}
+
+BOOST_AUTO_TEST_CASE(a_booking_notification_says_whose_booking_it_is) {
+  // Another instance's calendar learns of a hold from it, and must know it as the student's own
+  // when they ask again.
+  db::booking_listener listener(url);
+  listener.poll(std::chrono::milliseconds{50});  // LISTENs
+  auto h = hold("anouk", "2030-03-05T15:00:00Z");
+  h.student_ref = "conversation-7";
+  BOOST_REQUIRE(std::holds_alternative<domain::booking>(db::insert_hold(conn, h)));
+  std::vector<domain::booking> seen;
+  BOOST_REQUIRE(testing::eventually([&] {
+    for (auto& b : listener.poll(std::chrono::milliseconds{50})) seen.push_back(b);
+    return !seen.empty();
+  }, std::chrono::seconds{10}));
+  BOOST_TEST(seen[0].student_ref == "conversation-7");
 }
 
 BOOST_AUTO_TEST_CASE(one_taken_lesson_holds_none_of_the_series) {

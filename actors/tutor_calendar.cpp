@@ -349,7 +349,7 @@ void place_series(caf::stateful_actor<tutor_calendar_state>* self, const series_
                         domain::rrule(plan.rule, zone),
                         domain::rrule(req.series, zone),
                         std::string(domain::to_string(req.on_clash)),
-                        db::clashes_json(plan),
+                        domain::clashes_json(plan),
                         {}};
   for (const auto& lesson : plan.lessons) series.holds.push_back(lesson_hold(st, req, lesson, now));
   for (const auto& h : series.holds)

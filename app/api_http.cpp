@@ -62,7 +62,7 @@ std::string series_json_text(const db::stored_series& s) {
   boost::json::array lessons;
   for (const auto& b : s.bookings) lessons.push_back(booking_json(b));
   boost::system::error_code ec;
-  auto clashes = boost::json::parse(s.clashes, ec);  // written by db::clashes_json
+  auto clashes = boost::json::parse(s.clashes, ec);  // written by domain::clashes_json
   boost::json::object o{{"series_id", s.id},
                         {"tutor_id", s.tutor.value},
                         {"student_ref", s.student_ref},

@@ -26,7 +26,7 @@ server_response not_booked(const domain::series_plan& plan) {
   json::object o{{"error", rejected ? "series_clashes" : "nothing_fits"},
                  {"message", rejected ? "lessons of the series clash; nothing was held (on_clash: reject)"
                                       : "no lesson of the series can be booked; nothing was held"},
-                 {"clashes", json::parse(db::clashes_json(plan))}};
+                 {"clashes", json::parse(domain::clashes_json(plan))}};
   return server_response::json(409, json::serialize(o));
 }
 

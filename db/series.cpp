@@ -1,13 +1,11 @@
 #include "db/series.hpp"
 
-#include <boost/json.hpp>
 
 #include "db/bookings_tx.hpp"
 #include "db/fence_tx.hpp"
 #include "db/outbox_tx.hpp"
 #include "db/pq.hpp"
 #include "db/rows.hpp"
-#include "domain/instant.hpp"
 
 namespace tutorbot::db {
 
@@ -74,20 +72,6 @@ std::optional<stored_series> find_in(pqxx::work& tx, const std::string& id) {
 }
 
 }  // namespace
-
-std::string clashes_json(const domain::series_plan& plan) {
-  boost::json::array out;
-  for (const auto& c : plan.collisions) {
-    boost::json::object clash{{"date", domain::iso_date(c.date)},
-                              {"start", domain::rfc3339(c.when.start)},
-                              {"reason", domain::to_string(c.reason)}};
-    if (!c.name.empty()) clash["name"] = c.name;
-    for (const auto& m : plan.moved)
-      if (m.from.start == c.when.start) clash["moved_to"] = domain::rfc3339(m.to.start);
-    out.push_back(std::move(clash));
-  }
-  return boost::json::serialize(out);
-}
 
 series_result insert_series(connection& conn, const new_series& series, const std::optional<conversation_fence>& fence) {
   prepare_statements(conn);

@@ -25,7 +25,7 @@ struct new_series {
   std::string rrule;         // the plan's: "RRULE:FREQ=WEEKLY;COUNT=8"
   std::string asked_rule;    // the request's (extend may have lengthened the plan's)
   std::string on_clash;      // reject, skip, move or extend
-  std::string clashes;  // clashes_json of the plan: what it left out or moved
+  std::string clashes;  // domain::clashes_json of the plan: what it left out or moved
   std::vector<new_hold> holds;  // ascending: concurrent series then wait on each other in one order
 };
 
@@ -38,7 +38,7 @@ struct stored_series {
   int interval_weeks = 1;
   std::string rrule;
   std::string on_clash;
-  std::string clashes;  // JSON, as clashes_json wrote it
+  std::string clashes;  // JSON, as domain::clashes_json wrote it
   std::vector<domain::booking> bookings;  // every lesson ever held for it, in lesson order
 };
 
@@ -48,12 +48,6 @@ struct series_lesson_taken {
 };
 
 using series_result = std::variant<stored_series, series_lesson_taken>;
-
-// What the plan left out or moved, as stored with the series and shown by the API:
-// [{"date":"2027-04-27","start":"2027-04-27T14:00:00Z","reason":"closed","name":"meivakantie",
-//   "moved_to":"2027-04-29T14:00:00Z"}], "name" only for a named holiday or day off and
-// "moved_to" only for a lesson the plan moved.
-std::string clashes_json(const domain::series_plan& plan);
 
 // A series asked again — the same tutor, student_ref, first start, length, rule and policy —
 // while its lessons are still held is returned as it is (a client that retries after a

@@ -2,8 +2,11 @@
 
 #include <algorithm>
 
+#include <boost/json.hpp>
 #include <date/date.h>
 #include <date/tz.h>
+
+#include "domain/instant.hpp"
 
 namespace tutorbot::domain {
 
@@ -225,6 +228,20 @@ std::variant<series_plan, series_error> plan_series(const series_request& reques
     }
   }
   return plan;
+}
+
+std::string clashes_json(const series_plan& plan) {
+  boost::json::array out;
+  for (const auto& c : plan.collisions) {
+    boost::json::object clash{{"date", iso_date(c.date)},
+                              {"start", rfc3339(c.when.start)},
+                              {"reason", to_string(c.reason)}};
+    if (!c.name.empty()) clash["name"] = c.name;
+    for (const auto& m : plan.moved)
+      if (m.from.start == c.when.start) clash["moved_to"] = rfc3339(m.to.start);
+    out.push_back(std::move(clash));
+  }
+  return boost::json::serialize(out);
 }
 
 std::string rrule(const series_request& r, const date::time_zone* zone) {

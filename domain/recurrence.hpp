@@ -114,6 +114,12 @@ std::variant<series_plan, series_error> plan_series(const series_request& reques
                                                     const occurrence_check& is_free,
                                                     const free_slot_finder& free_in = {});
 
+// What the plan left out or moved, as stored with a series and shown by the API:
+// [{"date":"2027-04-27","start":"2027-04-27T14:00:00Z","reason":"closed","name":"meivakantie",
+//   "moved_to":"2027-04-29T14:00:00Z"}], "name" only for a named holiday or day off and
+// "moved_to" only for a lesson the plan moved.
+std::string clashes_json(const series_plan& plan);
+
 // "RRULE:FREQ=WEEKLY;INTERVAL=2;COUNT=10" (INTERVAL only when not 1), or with
 // "UNTIL=20270612T215959Z": RFC 5545 §3.3.10 requires UNTIL in UTC when DTSTART carries
 // a TZID, so the inclusive local date becomes the last second of that local day in UTC.

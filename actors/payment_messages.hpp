@@ -37,10 +37,19 @@ struct package_checkout_request {
   std::optional<db::conversation_fence> fence;
 };
 
+// One Checkout Session for every held lesson of a series (the same one when asked again).
+struct series_checkout_request {
+  std::string series_id;
+  std::string customer_email;
+  domain::language locale = domain::language::nl;
+  std::optional<long long> conversation_id;
+  std::optional<db::conversation_fence> fence;
+};
+
 enum class checkout_refusal {
-  not_found,        // no such booking, or no such package product (404)
+  not_found,        // no such booking or series, or no such package product (404)
   hold_expired,     // the hold ended; hold the slot again (409)
-  wrong_status,     // the booking is not held (409)
+  wrong_status,     // the booking is not held, or the series' lessons changed (409)
   nothing_to_pay,   // the price is 0: confirm it without Stripe (422)
   stripe_failed,    // Stripe refused or could not be reached (502)
 };
@@ -54,4 +63,5 @@ struct checkout_answer {
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::lesson_checkout_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::package_checkout_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::series_checkout_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tutorbot::actors::checkout_answer)

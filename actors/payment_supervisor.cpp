@@ -17,6 +17,7 @@
 #include "db/inbox.hpp"
 #include "db/credit.hpp"
 #include "db/payments.hpp"
+#include "db/series.hpp"
 #include "domain/pricing.hpp"
 #include "net/retry.hpp"
 #include "net/stripe_client.hpp"
@@ -61,10 +62,15 @@ struct context {
 
 checkout_answer refused(checkout_refusal why, std::string message) { return {why, std::move(message)}; }
 
+// Who pays, and in which language Checkout speaks to them.
+struct payer {
+  std::string customer_email;
+  domain::language locale = domain::language::nl;
+};
+
 // Creates the session for an open order without one and remembers it.
 checkout_answer create_session(const context& ctx, db::connection& conn, db::order_view order,
-                               const domain::quote& quote, const domain::product& product,
-                               const lesson_checkout_request& who) {
+                               const domain::quote& quote, const payer& who) {
   net::checkout_request request;
   for (const auto& line : quote.lines) {
     net::checkout_line_item item;
@@ -72,7 +78,8 @@ checkout_answer create_session(const context& ctx, db::connection& conn, db::ord
     item.unit_amount = line.unit_amount;
     item.quantity = line.quantity;
     // A Stripe Price only fits when we charge what the catalog lists (no weekend discount).
-    if (product.stripe_price_id && line.discount_percent == 0) item.price_id = product.stripe_price_id;
+    const auto* product = ctx.settings.catalog->find_product(line.product_id);
+    if (product && product->stripe_price_id && line.discount_percent == 0) item.price_id = product->stripe_price_id;
     request.line_items.push_back(std::move(item));
   }
   request.currency = quote.currency;
@@ -83,6 +90,7 @@ checkout_answer create_session(const context& ctx, db::connection& conn, db::ord
   request.client_reference_id = order.id;
   request.metadata = {{"order_id", order.id}};
   if (order.booking) request.metadata["booking_id"] = order.booking->value;
+  if (order.series) request.metadata["series_id"] = *order.series;
   // Stripe wants expires_at 30 min to 24 h after creation, so it is clamped from now, and the
   // key names it: a retry in the same second replays the same session; a later one (after a
   // crash between Stripe's answer and storing it) makes a new one — the first was never
@@ -132,7 +140,7 @@ checkout_answer lesson_checkout(const context& ctx, db::connection& conn, const 
     if (order.status != "open") return refused(checkout_refusal::wrong_status, "the order is " + order.status);
     return {std::move(order), {}};
   }
-  return create_session(ctx, conn, std::move(order), quote, *product, r);
+  return create_session(ctx, conn, std::move(order), quote, {r.customer_email, r.locale});
 }
 
 checkout_answer package_checkout(const context& ctx, db::connection& conn, const package_checkout_request& r) {
@@ -154,7 +162,46 @@ checkout_answer package_checkout(const context& ctx, db::connection& conn, const
   db::order_request request{quote, product->id, r.customer_email, std::string(domain::to_string(r.locale)),
                             product->lessons, r.conversation_id, r.fence};
   auto order = db::open_package_order(conn, *student, request, now_seconds() + std::chrono::hours{1});
-  return create_session(ctx, conn, std::move(order), quote, *product, {{}, r.customer_email, r.locale, r.conversation_id, r.fence});
+  return create_session(ctx, conn, std::move(order), quote, {r.customer_email, r.locale});
+}
+
+checkout_answer series_checkout(const context& ctx, db::connection& conn, const series_checkout_request& r) {
+  auto series = db::find_series(conn, r.series_id);
+  if (!series) return refused(checkout_refusal::not_found, "no such series");
+  std::vector<domain::booking> held;
+  for (const auto& b : series->bookings)
+    if (b.status == domain::booking_status::held) held.push_back(b);
+  if (held.empty()) {
+    const bool lapsed = std::any_of(series->bookings.begin(), series->bookings.end(),
+                                    [](const auto& b) { return b.status == domain::booking_status::expired; });
+    if (lapsed) return refused(checkout_refusal::hold_expired, "the series' holds ended; plan it again");
+    return refused(checkout_refusal::wrong_status, "the series has no lesson waiting for payment");
+  }
+  std::vector<std::chrono::sys_seconds> starts;
+  for (const auto& b : held) starts.push_back(b.lesson_start);
+  auto quoted = domain::quote_series(*ctx.settings.catalog, held.front().product_id, starts, ctx.settings.zone);
+  if (auto* e = std::get_if<domain::pricing_error>(&quoted)) return refused(checkout_refusal::not_found, e->message);
+  const auto& quote = std::get<domain::quote>(quoted);
+  if (!quote.payment_required) return refused(checkout_refusal::nothing_to_pay, "these lessons cost nothing");
+  const auto shares = domain::series_lesson_shares(quote, held.size());
+  std::vector<db::priced_lesson> lessons;
+  for (std::size_t i = 0; i < held.size(); ++i) lessons.push_back({held[i].id, shares[i]});
+  // A package's price names the package; lessons priced one by one name the lesson.
+  const auto& charged_product = quote.lines.size() == 1 ? quote.lines.front().product_id : held.front().product_id;
+  db::order_request request{quote, charged_product, r.customer_email, std::string(domain::to_string(r.locale)), 0,
+                            r.conversation_id, r.fence};
+  auto opened = db::open_order_for_series(conn, r.series_id, lessons, request, now_seconds());
+  if (std::holds_alternative<db::not_found>(opened)) return refused(checkout_refusal::not_found, "no such series");
+  if (std::holds_alternative<db::hold_expired>(opened))
+    return refused(checkout_refusal::hold_expired, "the series' holds ended; plan it again");
+  if (std::holds_alternative<db::wrong_status>(opened))
+    return refused(checkout_refusal::wrong_status, "the series' lessons changed; ask again");
+  auto order = std::get<db::order_view>(opened);
+  if (order.status == "expired" || order.status == "failed")
+    return refused(checkout_refusal::hold_expired, "the series' payment " + order.status + "; plan it again");
+  if (order.status != "open") return refused(checkout_refusal::wrong_status, "the order is " + order.status);
+  if (!order.checkout_url.empty()) return {std::move(order), {}};
+  return create_session(ctx, conn, std::move(order), quote, {r.customer_email, r.locale});
 }
 
 // ---- Inbox ----------------------------------------------------------------------------
@@ -315,6 +362,9 @@ caf::behavior checkout_worker(caf::stateful_actor<worker_state>* self, std::shar
       [=](checkout_atom, package_checkout_request& r) {
         return answer([&] { return package_checkout(*ctx, *self->state.conn, r); });
       },
+      [=](checkout_atom, series_checkout_request& r) {
+        return answer([&] { return series_checkout(*ctx, *self->state.conn, r); });
+      },
   };
 }
 
@@ -368,6 +418,11 @@ payment_supervisor_actor::behavior_type payment_supervisor(
         return rp;
       },
       [=](checkout_atom a, package_checkout_request& r) -> caf::result<checkout_answer> {
+        auto rp = self->template make_response_promise<checkout_answer>();
+        rp.delegate(next_checkout_worker(), a, std::move(r));
+        return rp;
+      },
+      [=](checkout_atom a, series_checkout_request& r) -> caf::result<checkout_answer> {
         auto rp = self->template make_response_promise<checkout_answer>();
         rp.delegate(next_checkout_worker(), a, std::move(r));
         return rp;

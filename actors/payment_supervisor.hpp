@@ -50,6 +50,7 @@ struct payment_settings {
 using payment_supervisor_actor =
     caf::typed_actor<caf::replies_to<checkout_atom, lesson_checkout_request>::with<checkout_answer>,
                      caf::replies_to<checkout_atom, package_checkout_request>::with<checkout_answer>,
+                     caf::replies_to<checkout_atom, series_checkout_request>::with<checkout_answer>,
                      caf::reacts_to<nudge_atom>>;
 
 payment_supervisor_actor spawn_payment_supervisor(caf::actor_system& system, payment_settings settings,

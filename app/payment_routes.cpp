@@ -40,6 +40,12 @@ json::object order_json(const db::order_view& o) {
   if (!o.checkout_url.empty() && o.status == "open") out["checkout_url"] = o.checkout_url;
   if (o.expires_at && o.status == "open") out["expires_at"] = domain::rfc3339(*o.expires_at);
   if (o.booking) out["booking_id"] = o.booking->value;
+  if (o.series) out["series_id"] = *o.series;
+  if (o.kind == "series") {
+    boost::system::error_code ec;
+    auto lines = json::parse(o.lines_json, ec);
+    if (!ec) out["lines"] = std::move(lines);
+  }
   return out;
 }
 
@@ -113,6 +119,34 @@ void add_stripe_webhook(net::router& routes, const payment_routes_context& ctx) 
   });
 }
 
+template <class Request>
+void ask_checkout(const payment_routes_context& ctx, net::respond_fn respond, Request request) {
+  actors::ask<actors::checkout_answer>(
+      ctx.system, ctx.payments, caf::duration{ctx.checkout_timeout},
+      [respond](caf::expected<actors::checkout_answer> a) {
+        if (!a) return respond(unavailable(a.error()));
+        respond(checkout_response(*a));
+      },
+      actors::checkout_atom::value, std::move(request));
+}
+
+// A route opening a Checkout: the body's email and locale, and the request `make` builds from
+// them (nullopt: the body lacks what it needs, answered 400 with `usage`).
+template <class Make>
+net::handler_fn checkout_handler(const payment_routes_context& ctx, std::string usage, Make make) {
+  return [ctx, usage = std::move(usage), make](net::server_request&& req, net::respond_fn respond) {
+    if (!ctx.payments)
+      return respond(server_response::error(503, "payments_disabled", "Stripe is not enabled in tutorbot.yaml"));
+    auto body = body_object(req);
+    if (!body) return respond(server_response::error(400, "bad_json", "the body must be a JSON object"));
+    auto locale = locale_of(*body);
+    if (!locale) return respond(server_response::error(400, "bad_locale", "locale is nl or en"));
+    auto request = make(req, *body, *locale);
+    if (!request) return respond(server_response::error(400, "bad_request", usage));
+    ask_checkout(ctx, std::move(respond), std::move(*request));
+  };
+}
+
 }  // namespace
 
 void add_payment_routes(net::router& routes, const payment_routes_context& ctx) {
@@ -122,47 +156,31 @@ void add_payment_routes(net::router& routes, const payment_routes_context& ctx) 
   auto mutating = [ctx](net::handler_fn handler) {
     return guarded_idempotent(ctx.system, ctx.db_pool, ctx.api_token, std::move(handler));
   };
-  auto stripe_off = [] {
-    return server_response::error(503, "payments_disabled", "Stripe is not enabled in tutorbot.yaml");
-  };
-
   routes.add("POST", "/api/v1/bookings/{id}/checkout",
-             mutating([ctx, stripe_off](net::server_request&& req, net::respond_fn respond) {
-               if (!ctx.payments) return respond(stripe_off());
-               auto body = body_object(req);
-               if (!body) return respond(server_response::error(400, "bad_json", "the body must be a JSON object"));
-               auto locale = locale_of(*body);
-               if (!locale) return respond(server_response::error(400, "bad_locale", "locale is nl or en"));
-               actors::lesson_checkout_request r{domain::booking_id{req.path_params.at("id")}, text(*body, "email"), *locale,
-                                                 std::nullopt, std::nullopt};
-               actors::ask<actors::checkout_answer>(
-                   ctx.system, ctx.payments, caf::duration{ctx.checkout_timeout},
-                   [respond](caf::expected<actors::checkout_answer> a) {
-                     if (!a) return respond(unavailable(a.error()));
-                     respond(checkout_response(*a));
-                   },
-                   actors::checkout_atom::value, std::move(r));
-             }));
+             mutating(checkout_handler(ctx, "expected {email?, locale?}",
+                                       [](const net::server_request& req, const json::object& body, domain::language locale) {
+                                         return std::optional{actors::lesson_checkout_request{
+                                             domain::booking_id{req.path_params.at("id")}, text(body, "email"), locale,
+                                             std::nullopt, std::nullopt}};
+                                       })));
+
+  routes.add("POST", "/api/v1/series/{id}/checkout",
+             mutating(checkout_handler(ctx, "expected {email?, locale?}",
+                                       [](const net::server_request& req, const json::object& body, domain::language locale) {
+                                         return std::optional{actors::series_checkout_request{
+                                             req.path_params.at("id"), text(body, "email"), locale, std::nullopt,
+                                             std::nullopt}};
+                                       })));
 
   routes.add("POST", "/api/v1/packages/checkout",
-             mutating([ctx, stripe_off](net::server_request&& req, net::respond_fn respond) {
-               if (!ctx.payments) return respond(stripe_off());
-               auto body = body_object(req);
-               if (!body || text(*body, "product_id").empty() || text(*body, "student_ref").empty())
-                 return respond(server_response::error(400, "bad_request",
-                                                       "expected {product_id: string, student_ref: string, email?, locale?}"));
-               auto locale = locale_of(*body);
-               if (!locale) return respond(server_response::error(400, "bad_locale", "locale is nl or en"));
-               actors::package_checkout_request r{text(*body, "student_ref"), text(*body, "product_id"),
-                                                  text(*body, "email"), *locale, std::nullopt, std::nullopt};
-               actors::ask<actors::checkout_answer>(
-                   ctx.system, ctx.payments, caf::duration{ctx.checkout_timeout},
-                   [respond](caf::expected<actors::checkout_answer> a) {
-                     if (!a) return respond(unavailable(a.error()));
-                     respond(checkout_response(*a));
-                   },
-                   actors::checkout_atom::value, std::move(r));
-             }));
+             mutating(checkout_handler(
+                 ctx, "expected {product_id: string, student_ref: string, email?, locale?}",
+                 [](const net::server_request&, const json::object& body,
+                    domain::language locale) -> std::optional<actors::package_checkout_request> {
+                   if (text(body, "product_id").empty() || text(body, "student_ref").empty()) return std::nullopt;
+                   return actors::package_checkout_request{text(body, "student_ref"), text(body, "product_id"),
+                                                           text(body, "email"), locale, std::nullopt, std::nullopt};
+                 })));
 
   routes.add("POST", "/api/v1/bookings/{id}/confirm-free", mutating([ctx](net::server_request&& req, net::respond_fn respond) {
     auto body = body_object(req);

@@ -18,8 +18,10 @@ const std::string order_columns =
     "o.id::text, o.kind, o.status, o.product_id, o.lines::text, o.total_cents, o.vat_cents, o.refunded_cents, "
     "o.currency, o.locale, coalesce(o.customer_email, ''), extract(epoch FROM o.expires_at)::bigint, "
     "coalesce(o.stripe_checkout_session_id, ''), coalesce(o.checkout_url, ''), "
-    "coalesce(o.stripe_payment_intent_id, ''), (SELECT b.id::text FROM bookings b WHERE b.order_id = o.id LIMIT 1), "
-    "o.student_id::text, o.conversation_id";
+    "coalesce(o.stripe_payment_intent_id, ''), "
+    "(SELECT b.id::text FROM bookings b WHERE b.order_id = o.id AND o.kind = 'lesson' LIMIT 1), "
+    "o.student_id::text, o.conversation_id, "
+    "(SELECT b.series_id::text FROM bookings b WHERE b.order_id = o.id AND o.kind = 'series' LIMIT 1)";
 
 order_view to_order(const pqxx::row& r) {
   order_view o;
@@ -41,6 +43,7 @@ order_view to_order(const pqxx::row& r) {
   if (!r[15].is_null()) o.booking = domain::booking_id{r[15].as<std::string>()};
   if (!r[16].is_null()) o.student_id = r[16].as<std::string>();
   if (!r[17].is_null()) o.conversation_id = r[17].as<long long>();
+  if (!r[18].is_null()) o.series = r[18].as<std::string>();
   return o;
 }
 
@@ -91,14 +94,15 @@ void prepare_statements(connection& conn) {
           "VALUES ($1::uuid, 'charge', $2, $3, $4) ON CONFLICT (provider, kind, provider_reference) "
           "DO UPDATE SET status = EXCLUDED.status, amount_cents = EXCLUDED.amount_cents, updated_at = now() "
           "WHERE payments.status <> 'succeeded'");
-  prepare(conn, "booking_of_order_locked", "SELECT " + booking_columns + " FROM bookings WHERE order_id = $1::uuid FOR UPDATE");
+  prepare(conn, "bookings_of_order_locked",
+          "SELECT " + booking_columns + " FROM bookings WHERE order_id = $1::uuid ORDER BY lower(lesson) FOR UPDATE");
   prepare(conn, "confirm_paid_booking",
           "UPDATE bookings SET status = 'confirmed', confirmed_at = to_timestamp($2), paid_with = 'stripe', "
           "updated_at = now() WHERE id = $1::uuid RETURNING " + booking_columns);
   prepare(conn, "end_order", "UPDATE orders SET status = $2, updated_at = now() WHERE id = $1::uuid AND status = 'open'");
-  prepare(conn, "release_held_booking",
+  prepare(conn, "release_held_bookings",
           "UPDATE bookings SET status = 'expired', updated_at = now(), cancel_reason = $2 "
-          "WHERE id = $1::uuid AND status = 'held'");
+          "WHERE order_id = $1::uuid AND status = 'held'");
   prepare(conn, "record_refund_row",
           "INSERT INTO payments (order_id, kind, provider_reference, amount_cents, status) "
           "VALUES ($1::uuid, 'refund', $2, $3, $4) ON CONFLICT (provider, kind, provider_reference) "
@@ -148,8 +152,68 @@ boost::json::object booking_payload(const domain::booking& b) {
           {"end", epoch(b.lesson_end)}};
 }
 
+// A lesson whose hold ended before its money arrived is confirmed again when its slot is still
+// free; the exclusion constraint decides. An explicit savepoint: libpqxx 6.4's subtransaction
+// sends none for exec_prepared, and a refused retake must leave the transaction usable.
+bool retake_slot(pqxx::work& tx, const domain::booking& lesson, sys_seconds now) {
+  tx.exec("SAVEPOINT retake_slot");
+  try {
+    tx.exec_prepared("confirm_paid_booking", lesson.id.value, epoch(now));
+    tx.exec("RELEASE SAVEPOINT retake_slot");
+    return true;
+  } catch (const pqxx::sql_error& e) {
+    if (!is_sqlstate(e, "23P01")) throw;  // anything but "slot taken meanwhile" is a real error
+  }
+  tx.exec("ROLLBACK TO SAVEPOINT retake_slot");
+  return false;
+}
+
 long long now_epoch() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// Every lesson of a paid series, in one transaction: held ones are confirmed, one whose hold
+// ended is taken back when still free, and the share of each lesson it cannot have (taken
+// meanwhile, or cancelled while the Checkout was open) goes back in one refund.
+payment_outcome confirm_paid_series(pqxx::work& tx, const order_view& order, const paid_checkout& paid,
+                                    sys_seconds now) {
+  tell_conversation(tx, order, payment_news::payment_succeeded, {});
+  std::optional<domain::booking> first_confirmed;
+  int confirmed = 0;
+  bool retaken = false;
+  domain::cents lost{0};
+  for (const auto& row : tx.exec_prepared("bookings_of_order_locked", order.id)) {
+    auto lesson = to_booking(row);
+    bool now_confirmed = false;
+    if (lesson.status == domain::booking_status::held) {
+      tx.exec_prepared("confirm_paid_booking", lesson.id.value, epoch(now));
+      now_confirmed = true;
+    } else if (lesson.status == domain::booking_status::expired) {
+      now_confirmed = retake_slot(tx, lesson, now);
+      retaken = retaken || now_confirmed;
+    }
+    if (now_confirmed) enqueue_booking_change_in(tx, lesson.id.value);
+    if (now_confirmed || lesson.status == domain::booking_status::confirmed) {
+      ++confirmed;
+      if (!first_confirmed) first_confirmed = lesson;
+    } else {
+      lost += lesson.price;
+    }
+  }
+  if (first_confirmed) {
+    auto payload = booking_payload(*first_confirmed);
+    payload["series_id"] = order.series.value_or("");
+    payload["lessons"] = confirmed;
+    tell_conversation(tx, order, payment_news::booking_confirmed, std::move(payload));
+  }
+  if (lost.value <= 0) return retaken ? payment_outcome::rebooked_late : payment_outcome::confirmed;
+  const auto refund = std::min(lost, paid.amount);
+  tell_conversation(tx, order, payment_news::refund_done, {{"amount_cents", refund.value}}, ":" + std::to_string(refund.value));
+  enqueue_in(tx, outbox_kind::stripe_refund, "refund:slot-lost:" + order.id,
+             boost::json::serialize(boost::json::object{
+                 {"order_id", order.id}, {"amount_cents", refund.value}, {"reason", "slot_no_longer_free"}}),
+             now_epoch());
+  return confirmed > 0 ? payment_outcome::partly_refunded : payment_outcome::refund_due;
 }
 
 }  // namespace
@@ -160,6 +224,7 @@ std::string_view to_string(payment_outcome outcome) {
     case payment_outcome::rebooked_late: return "rebooked_late";
     case payment_outcome::refund_due: return "refund_due";
     case payment_outcome::extra_payment_refund_due: return "extra_payment_refund_due";
+    case payment_outcome::partly_refunded: return "partly_refunded";
     case payment_outcome::credited: return "credited";
     case payment_outcome::already_recorded: return "already_recorded";
     case payment_outcome::unknown_order: return "unknown_order";
@@ -212,6 +277,47 @@ open_order_result open_order_for_hold(connection& conn, const domain::booking_id
                                conversation ? conversation->c_str() : nullptr)[0][0]
                   .as<std::string>();
     tx.exec_prepared("link_booking_order", booking.value, id);
+    return to_order(tx.exec_prepared("order_by_id", id)[0]);
+  });
+}
+
+open_order_result open_order_for_series(connection& conn, const std::string& series_id,
+                                        const std::vector<priced_lesson>& lessons, const order_request& request,
+                                        sys_seconds now) {
+  if (!looks_like_uuid(series_id) || lessons.empty()) return not_found{};
+  prepare_statements(conn);
+  return transact(conn, [&](pqxx::work& tx) -> open_order_result {
+    check_fence_in(tx, request.fence);
+    auto rows = tx.exec_params("SELECT " + booking_columns + " FROM bookings "
+                               "WHERE series_id = $1::uuid AND status IN ('held', 'expired') "
+                               "ORDER BY lower(lesson) FOR UPDATE",
+                               series_id);
+    auto ordered = tx.exec_params("SELECT order_id::text FROM bookings WHERE series_id = $1::uuid "
+                                  "AND order_id IS NOT NULL LIMIT 1",
+                                  series_id);
+    if (!ordered.empty()) return to_order(tx.exec_prepared("order_by_id", ordered[0][0].as<std::string>())[0]);
+    if (rows.empty()) return not_found{};
+    std::vector<domain::booking> held;
+    for (const auto& r : rows) {
+      auto b = to_booking(r);
+      if (b.status == domain::booking_status::expired) return hold_expired{};
+      if (b.hold_expires_at && *b.hold_expires_at <= now) return hold_expired{};
+      held.push_back(std::move(b));
+    }
+    if (held.size() != lessons.size()) return wrong_status{domain::booking_status::held};
+    for (std::size_t i = 0; i < held.size(); ++i)
+      if (held[i].id != lessons[i].booking) return wrong_status{domain::booking_status::held};
+    sys_seconds expires = *held.front().hold_expires_at;
+    for (const auto& b : held) expires = std::min(expires, b.hold_expires_at.value_or(expires));
+    const auto conversation = conversation_param(request);
+    auto id = tx.exec_prepared("insert_order", "series", request.product_id, lines_json(request),
+                               request.quote.total.value, request.quote.vat_total.value, request.quote.currency,
+                               epoch(expires), request.customer_email, request.locale,
+                               static_cast<const char*>(nullptr), conversation ? conversation->c_str() : nullptr)[0][0]
+                  .as<std::string>();
+    for (const auto& lesson : lessons)
+      tx.exec_params("UPDATE bookings SET order_id = $2::uuid, price_cents = $3, updated_at = now() WHERE id = $1::uuid",
+                     lesson.booking.value, id, lesson.share.value);
     return to_order(tx.exec_prepared("order_by_id", id)[0]);
   });
 }
@@ -316,7 +422,8 @@ payment_outcome record_paid_checkout(connection& conn, const paid_checkout& paid
       return payment_outcome::credited;
     }
 
-    auto booking_rows = tx.exec_prepared("booking_of_order_locked", order.id);
+    if (order.kind == "series") return confirm_paid_series(tx, order, paid, now);
+    auto booking_rows = tx.exec_prepared("bookings_of_order_locked", order.id);
     if (booking_rows.empty()) return payment_outcome::unknown_order;
     auto booking = to_booking(booking_rows[0]);
     tell_conversation(tx, order, payment_news::payment_succeeded, {});
@@ -327,19 +434,11 @@ payment_outcome record_paid_checkout(connection& conn, const paid_checkout& paid
       return payment_outcome::confirmed;
     }
     if (booking.status == domain::booking_status::confirmed) return payment_outcome::confirmed;
-    // An explicit savepoint: libpqxx 6.4's subtransaction sends none for exec_prepared, and
-    // the refused retake must leave the transaction usable for the refund below.
-    tx.exec("SAVEPOINT retake_slot");
-    try {
-      tx.exec_prepared("confirm_paid_booking", booking.id.value, epoch(now));
-      tx.exec("RELEASE SAVEPOINT retake_slot");
+    if (retake_slot(tx, booking, now)) {
       enqueue_booking_change_in(tx, booking.id.value);
       tell_conversation(tx, order, payment_news::booking_confirmed, booking_payload(booking));
       return payment_outcome::rebooked_late;
-    } catch (const pqxx::sql_error& e) {
-      if (!is_sqlstate(e, "23P01")) throw;  // anything but "slot taken meanwhile" is a real error
     }
-    tx.exec("ROLLBACK TO SAVEPOINT retake_slot");
     tell_conversation(tx, order, payment_news::refund_done, {{"amount_cents", paid.amount.value}}, ":" + std::to_string(paid.amount.value));
     enqueue_in(tx, outbox_kind::stripe_refund, "refund:slot-lost:" + order.id,
                boost::json::serialize(boost::json::object{
@@ -364,8 +463,7 @@ release_outcome record_checkout_ended(connection& conn, const std::string& order
     if (order.status != "open") return release_outcome::already_settled;
     tx.exec_prepared("end_order", order.id, failed ? "failed" : "expired");
     tell_conversation(tx, order, failed ? payment_news::payment_failed : payment_news::payment_expired, {});
-    if (order.booking)
-      tx.exec_prepared("release_held_booking", order.booking->value, failed ? "payment_failed" : "checkout_expired");
+    tx.exec_prepared("release_held_bookings", order.id, failed ? "payment_failed" : "checkout_expired");
     return release_outcome::released;
   });
 }
@@ -418,6 +516,18 @@ refund_outcome record_refund(connection& conn, const refund_facts& refund, sys_s
         enqueue_booking_change_in(tx, order.booking->value);
         tell_conversation(tx, order, payment_news::booking_cancelled, {{"booking_id", order.booking->value}});
       }
+    } else if (order.series && refunded_total >= order.total.value) {
+      // All of a series' money is back (a refund made in Stripe's dashboard): none of its
+      // lessons still to come stays booked on it. A partial refund leaves them to staff.
+      for (const auto& row : tx.exec_params(
+               "UPDATE bookings SET status = 'cancelled', cancelled_at = to_timestamp($2), cancel_reason = 'refunded', "
+               "invite_sequence = invite_sequence + 1, updated_at = now() WHERE order_id = $1::uuid "
+               "AND status = 'confirmed' AND lower(lesson) > to_timestamp($2) RETURNING id::text",
+               order.id, epoch(now))) {
+        enqueue_booking_change_in(tx, row[0].as<std::string>());
+        cancelled_now = true;
+      }
+      if (cancelled_now) tell_conversation(tx, order, payment_news::booking_cancelled, {{"series_id", *order.series}});
     }
     tell_conversation(tx, order, payment_news::refund_done, {{"amount_cents", refunded_total - order.refunded.value}},
                       ":" + std::to_string(refunded_total));

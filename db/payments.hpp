@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "db/bookings.hpp"
 #include "db/connection.hpp"
@@ -28,7 +29,8 @@ struct order_view {
   std::string customer_email;
   std::optional<std::chrono::sys_seconds> expires_at;
   std::string session_id, checkout_url, payment_intent;
-  std::optional<domain::booking_id> booking;  // the lesson this order pays for
+  std::optional<domain::booking_id> booking;  // the lesson this order pays for (kind lesson)
+  std::optional<std::string> series;          // the series whose lessons it pays for (kind series)
   std::optional<std::string> student_id;
   std::optional<long long> conversation_id;   // the chat that asked for it: told of the outcome
 };
@@ -49,6 +51,20 @@ struct order_request {
 using open_order_result = std::variant<order_view, not_found, hold_expired, wrong_status>;
 open_order_result open_order_for_hold(connection& conn, const domain::booking_id& booking, const order_request& request,
                                       std::chrono::sys_seconds now);
+
+// A held lesson of a series with what it is charged in the series' order.
+struct priced_lesson {
+  domain::booking_id booking;
+  domain::cents share;
+};
+
+// The order that pays for every held lesson of a series in one Checkout: created on the first
+// call (expiring with the earliest hold), the same order on later calls. `lessons` must be
+// exactly the series' held lessons (else wrong_status: the series changed since it was read);
+// each keeps its share as its price, so a cancelled lesson is refunded from what it cost.
+open_order_result open_order_for_series(connection& conn, const std::string& series_id,
+                                        const std::vector<priced_lesson>& lessons, const order_request& request,
+                                        std::chrono::sys_seconds now);
 
 // A package order for a student; it expires after `lifetime` unless paid.
 order_view open_package_order(connection& conn, const std::string& student_id, const order_request& request,
@@ -77,6 +93,7 @@ enum class payment_outcome {
   rebooked_late,     // paid after the hold ended, the slot was still free: confirmed
   refund_due,        // paid after the hold ended and the slot is gone: a full refund is enqueued
   extra_payment_refund_due,  // a second payment for an order already paid: it is refunded in full
+  partly_refunded,   // a series paid late: the lessons still free are confirmed, the others refunded
   credited,          // a package: the lessons are on the student's credit
   already_recorded,  // this payment was applied before
   unknown_order,
@@ -87,7 +104,7 @@ payment_outcome record_paid_checkout(connection& conn, const paid_checkout& paid
 enum class release_outcome { released, already_settled, unknown_order };
 std::string_view to_string(release_outcome outcome);
 // The session expired (or its delayed payment failed: `failed` = true): the order ends and
-// its hold is released.
+// its holds (one, or every lesson of a series) are released.
 release_outcome record_checkout_ended(connection& conn, const std::string& order_id, const std::string& session_id,
                                       bool failed, std::chrono::sys_seconds now);
 

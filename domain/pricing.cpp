@@ -124,6 +124,44 @@ quote_result quote_booking(const payment_catalog& catalog, const quote_request& 
   return finish(catalog, {make_line(*p, request.lessons, apply_discount(p->price, percent), percent)});
 }
 
+quote_result quote_series(const payment_catalog& catalog, const std::string& lesson_product_id,
+                          const std::vector<std::chrono::sys_seconds>& starts, const date::time_zone* zone) {
+  const product* lesson = catalog.find_product(lesson_product_id);
+  if (lesson == nullptr || lesson->kind != product_kind::lesson)
+    return fail(pricing_error_code::unknown_product,
+                "\"" + lesson_product_id + "\" is not a lesson in the payment catalog");
+  if (starts.empty()) return fail(pricing_error_code::invalid_quantity, "a series has at least one lesson");
+  if (zone == nullptr) throw std::invalid_argument("quote_series: no time zone given");
+  const int count = static_cast<int>(starts.size());
+  for (const auto& p : catalog.products)
+    if (p.kind == product_kind::package && p.lessons == count && p.duration_minutes == lesson->duration_minutes)
+      return finish(catalog, {make_line(p, 1, p.price, 0)});
+  std::vector<quote_line> lines;
+  for (const auto start : starts) {
+    const int percent =
+        catalog.weekend_discount.percent > 0 && is_local_weekend(start, zone) ? catalog.weekend_discount.percent : 0;
+    auto line = make_line(*lesson, 1, apply_discount(lesson->price, percent), percent);
+    const auto when = " " + date::format("%d-%m-%Y %H:%M", date::make_zoned(zone, start).get_local_time());
+    line.description_nl += when;
+    line.description_en += when;
+    lines.push_back(std::move(line));
+  }
+  return finish(catalog, std::move(lines));
+}
+
+std::vector<cents> series_lesson_shares(const quote& q, std::size_t lessons) {
+  std::vector<cents> shares;
+  if (lessons == 0) return shares;
+  if (q.lines.size() == lessons) {
+    for (const auto& line : q.lines) shares.push_back(line.amount);
+    return shares;
+  }
+  const auto n = static_cast<std::int64_t>(lessons);
+  for (std::int64_t i = 0; i < n; ++i)
+    shares.push_back(cents{q.total.value / n + (i < q.total.value % n ? 1 : 0)});
+  return shares;
+}
+
 refund refund_for(const cancellation_policy& policy, cents paid,
                   std::chrono::sys_seconds lesson_start, std::chrono::sys_seconds now) {
   const auto notice = lesson_start - now;

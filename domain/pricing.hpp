@@ -83,6 +83,18 @@ using quote_result = std::variant<quote, pricing_error>;
 
 quote_result quote_booking(const payment_catalog& catalog, const quote_request& request);
 
+// A series paid in one Checkout: the price of the package with exactly that many lessons of
+// that length when the school sells one (one line, never discounted), else one line per
+// lesson, each named by its local date and time and discounted on its own (a lesson the plan
+// moved can change day). `starts` are the lessons' starts in order.
+quote_result quote_series(const payment_catalog& catalog, const std::string& lesson_product_id,
+                          const std::vector<std::chrono::sys_seconds>& starts, const date::time_zone* zone);
+
+// What each lesson of a series quote is charged, in the order of `starts`: its own line, or
+// an equal share of the package price (the cents that do not divide go to the first lessons).
+// A cancelled lesson's refund is computed from its share.
+std::vector<cents> series_lesson_shares(const quote& q, std::size_t lessons);
+
 // Saturday or Sunday in `zone`'s local time at instant t.
 bool is_local_weekend(std::chrono::sys_seconds t, const date::time_zone* zone);
 

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <variant>
+#include <vector>
 
 #include <date/tz.h>
 
@@ -217,6 +218,46 @@ BOOST_AUTO_TEST_CASE(several_lessons_are_one_line_with_a_quantity) {
   BOOST_TEST(q.lines.at(0).quantity == 3);
   BOOST_TEST(q.lines.at(0).unit_amount.value == 4050);
   BOOST_TEST(q.total.value == 12150);
+}
+
+BOOST_AUTO_TEST_CASE(a_series_is_one_line_per_lesson_each_named_by_its_date_and_discounted_on_its_own) {
+  // Three lessons, the middle one moved to a Saturday by the plan.
+  const std::vector<std::chrono::sys_seconds> starts{weekday_4pm, saturday_4pm + 24h * 7, weekday_4pm + 24h * 14};
+  const auto q = ok(quote_series(sample(), "lesson-60", starts, amsterdam()));
+  BOOST_TEST_REQUIRE(q.lines.size() == 3u);
+  BOOST_TEST(q.lines[0].unit_amount.value == 4500);
+  BOOST_TEST(q.lines[1].unit_amount.value == 4050);
+  BOOST_TEST(q.lines[1].discount_percent == 10);
+  BOOST_TEST(q.lines[2].unit_amount.value == 4500);
+  BOOST_TEST(q.lines[0].description_nl == "nl:lesson-60 12-03-2026 16:00");
+  BOOST_TEST(q.lines[2].description_en == "en:lesson-60 26-03-2026 16:00");
+  BOOST_TEST(q.total.value == 13050);
+  const auto shares = series_lesson_shares(q, starts.size());
+  BOOST_TEST_REQUIRE(shares.size() == 3u);
+  BOOST_TEST(shares[1].value == 4050);
+}
+
+BOOST_AUTO_TEST_CASE(a_series_as_long_as_a_package_costs_the_package_and_shares_its_price) {
+  std::vector<std::chrono::sys_seconds> starts;
+  for (int week = 0; week < 4; ++week) starts.push_back(saturday_4pm + 24h * 7 * week);
+  const auto q = ok(quote_series(sample(), "lesson-60", starts, amsterdam()));
+  BOOST_TEST_REQUIRE(q.lines.size() == 1u);
+  BOOST_TEST(q.lines[0].product_id == "package-4x60");
+  BOOST_TEST(q.total.value == 16500);  // never discounted, even on Saturdays
+  auto odd = q;
+  odd.total = cents{16502};
+  const auto shares = series_lesson_shares(odd, 4);
+  BOOST_TEST(shares[0].value == 4126);
+  BOOST_TEST(shares[1].value == 4126);
+  BOOST_TEST(shares[2].value == 4125);
+  BOOST_TEST(shares[3].value == 4125);
+  // 90-minute lessons: no package of that length, so one line each.
+  BOOST_TEST(ok(quote_series(sample(), "lesson-90", starts, amsterdam())).lines.size() == 4u);
+}
+
+BOOST_AUTO_TEST_CASE(a_series_needs_a_lesson_product_and_a_lesson) {
+  BOOST_TEST((err(quote_series(sample(), "package-4x60", {weekday_4pm}, amsterdam())) == pricing_error_code::unknown_product));
+  BOOST_TEST((err(quote_series(sample(), "lesson-60", {}, amsterdam())) == pricing_error_code::invalid_quantity));
 }
 
 BOOST_AUTO_TEST_CASE(lesson_from_credit_costs_nothing_and_says_so) {

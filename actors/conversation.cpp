@@ -169,6 +169,9 @@ domain::dialogue_context base_context(const conversation_settings& settings) {
   ctx.zone = settings.zone;
   ctx.catalog = settings.catalog;
   ctx.invites_by_email = settings.invites_by_email;
+  ctx.series_max_lessons = settings.calendar->series.max_lessons;
+  ctx.series_on_clash = settings.calendar->series.on_clash;
+  ctx.holidays = settings.calendar->school_holidays;
   for (const auto& t : settings.calendar->tutors)
     ctx.tutors.push_back({domain::tutor_id{t.id}, t.name, t.durations_minutes});
   return ctx;

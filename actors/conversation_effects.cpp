@@ -71,6 +71,51 @@ void run_hold(conversation_actor* self, const domain::place_hold& h) {
           [self, serial = s.step](caf::error& e) { failed_answer(self, serial, e); });
 }
 
+// place_series: the tutor's calendar plans the series under the school's policy and holds every
+// lesson of the plan at once; each lesson is priced at the catalog's list price until the
+// series' order gives it its share.
+void run_series(conversation_actor* self, const domain::place_series& p) {
+  auto& s = self->state;
+  domain::series_request series{p.first.start, static_cast<int>((p.first.end - p.first.start).count() / 60),
+                                p.interval_weeks, p.count, p.until};
+  const auto* product = s.settings.catalog->find_product(p.product_id);
+  const domain::cents price = product ? product->price : domain::cents{0};
+  series_hold_request req{p.tutor,
+                          series,
+                          s.settings.calendar->series.on_clash,
+                          student_ref(s.id),
+                          p.product_id,
+                          [price](std::chrono::sys_seconds) { return price; },
+                          s.fence};
+  self->request(s.settings.tutors, caf::duration{ask_timeout}, series_atom::value, std::move(req))
+      .then(
+          [self, serial = s.step](series_answer& a) {
+            if (auto* held = std::get_if<db::stored_series>(&a.outcome)) {
+              // The series is as long as its shortest hold.
+              std::optional<std::chrono::sys_seconds> expires;
+              for (const auto& b : held->bookings)
+                if (b.hold_expires_at) expires = std::min(expires.value_or(*b.hold_expires_at), *b.hold_expires_at);
+              return answer(self, serial, domain::series_held{held->id, a.plan, expires.value_or(now_seconds())});
+            }
+            answer(self, serial, domain::series_not_held{std::holds_alternative<hold_refusal>(a.outcome)});
+          },
+          [self, serial = s.step](caf::error& e) { failed_answer(self, serial, e); });
+}
+
+// release_series: the lessons still held are let go (a student who changed their mind).
+void run_release_series(conversation_actor* self, const domain::release_series& r) {
+  auto& s = self->state;
+  series_change_request req{r.series, now_seconds(), "released", {}};
+  self->request(s.settings.tutors, caf::duration{ask_timeout}, series_cancel_atom::value, std::move(req))
+      .then(
+          [self, serial = s.step](series_change_answer&) {
+            if (!current(self, serial)) return;
+            --self->state.answers_pending;
+            drain(self);
+          },
+          [self, serial = s.step](caf::error& e) { failed_answer(self, serial, e); });
+}
+
 void run_payment(conversation_actor* self, const domain::request_payment& p) {
   auto& s = self->state;
   const auto serial = s.step;
@@ -84,7 +129,11 @@ void run_payment(conversation_actor* self, const domain::request_payment& p) {
     answer(self, serial, domain::payment_failed{});
   };
   auto on_error = [self, serial](caf::error& e) { failed_answer(self, serial, e); };
-  if (!p.bookings.empty()) {
+  if (p.series) {
+    series_checkout_request req{*p.series, p.customer_email, p.locale, s.id, s.fence};
+    self->request(s.settings.payments, caf::duration{s.settings.checkout_timeout}, checkout_atom::value, std::move(req))
+        .then(on_answer, on_error);
+  } else if (!p.bookings.empty()) {
     lesson_checkout_request req{p.bookings.front(), p.customer_email, p.locale, s.id, s.fence};
     self->request(s.settings.payments, caf::duration{s.settings.checkout_timeout}, checkout_atom::value, std::move(req))
         .then(on_answer, on_error);
@@ -153,6 +202,10 @@ void run_effect(conversation_actor* self, const domain::effect& effect) {
           run_query(self, e);
         } else if constexpr (std::is_same_v<E, domain::place_hold>) {
           run_hold(self, e);
+        } else if constexpr (std::is_same_v<E, domain::place_series>) {
+          run_series(self, e);
+        } else if constexpr (std::is_same_v<E, domain::release_series>) {
+          run_release_series(self, e);
         } else if constexpr (std::is_same_v<E, domain::request_payment>) {
           run_payment(self, e);
         } else if constexpr (std::is_same_v<E, domain::use_credit>) {

@@ -50,16 +50,16 @@ void machine::reset_draft() {
 
 void machine::leave_hold() {
   // Once paid, paid from credit or booked as a trial, the hold is no longer ours to release.
-  if (!s.hold || s.phase == dialogue_phase::awaiting_confirmation) {
-    s.hold.reset();
-    return;
-  }
-  out.emplace_back(release_hold{*s.hold});
-  if (s.phase == dialogue_phase::awaiting_link || s.phase == dialogue_phase::awaiting_payment ||
-      s.phase == dialogue_phase::payment_failed)
+  const bool ours = s.phase != dialogue_phase::awaiting_confirmation;
+  if (ours && s.hold) out.emplace_back(release_hold{*s.hold});
+  if (ours && s.series) out.emplace_back(release_series{*s.series});
+  if (ours && (s.hold || s.series) &&
+      (s.phase == dialogue_phase::awaiting_link || s.phase == dialogue_phase::awaiting_payment ||
+       s.phase == dialogue_phase::payment_failed))
     out.emplace_back(remove_labels{{std::string{labels::awaiting_payment},
                                     std::string{labels::payment_failed}}});
   s.hold.reset();
+  s.series.reset();
 }
 
 void machine::show_menu(bool greet, std::string prefix) {
@@ -186,6 +186,7 @@ void machine::on_text(const std::string& text) {
   switch (s.phase) {  // the world has not answered yet: nothing to choose from
     case dialogue_phase::awaiting_slots:
     case dialogue_phase::awaiting_hold:
+    case dialogue_phase::awaiting_series:
     case dialogue_phase::awaiting_link:
     case dialogue_phase::awaiting_confirmation:
     case dialogue_phase::awaiting_cancel:
@@ -222,6 +223,10 @@ bool machine::on_phase_text(const std::string& text, const std::string& folded) 
       return on_tutor_text(text, folded);
     case dialogue_phase::choose_slot:
       return on_slot_text(text, folded);
+    case dialogue_phase::choose_rhythm:
+    case dialogue_phase::series_length:
+    case dialogue_phase::series_plan:
+      return on_series_text(text);
     case dialogue_phase::choose_payment:
     case dialogue_phase::payment_failed:
     case dialogue_phase::payment_expired:
@@ -291,6 +296,8 @@ step_result step(const dialogue_state& state, const dialogue_event& event,
         else if constexpr (std::is_same_v<E, payment_failed>) m.on_payment_failed();
         else if constexpr (std::is_same_v<E, payment_expired>) m.on_payment_expired();
         else if constexpr (std::is_same_v<E, booking_confirmed>) m.on_confirmed(e);
+        else if constexpr (std::is_same_v<E, series_held>) m.on_series_held(e);
+        else if constexpr (std::is_same_v<E, series_not_held>) m.on_series_not_held(e);
         else if constexpr (std::is_same_v<E, refund_done>) m.on_refund(e);
         else if constexpr (std::is_same_v<E, booking_cancelled>) m.on_cancelled(e);
         else if constexpr (std::is_same_v<E, handoff_ended>) {
@@ -329,7 +336,7 @@ step_result step(const dialogue_state& state, const dialogue_event& event,
               return;
             default: break;
           }
-          const bool had_hold = m.s.hold.has_value();
+          const bool had_hold = m.s.hold.has_value() || m.s.series.has_value();
           m.leave_hold();
           m.reset_draft();
           m.s.phase = dialogue_phase::idle;
@@ -345,7 +352,8 @@ step_result step(const dialogue_state& state, const dialogue_event& event,
 namespace {
 constexpr std::string_view phase_names[] = {
     "idle", "menu", "intake_confirm", "intake_pick", "intake_ask", "choose_duration",
-    "choose_tutor", "awaiting_slots", "choose_slot", "awaiting_hold", "choose_payment",
+    "choose_tutor", "awaiting_slots", "choose_slot", "choose_rhythm", "series_length",
+    "awaiting_series", "series_plan", "awaiting_hold", "choose_payment",
     "awaiting_link", "awaiting_payment", "payment_failed", "payment_expired",
     "awaiting_confirmation", "prices", "package_paid", "my_lessons", "lesson_actions",
     "confirm_cancel", "awaiting_cancel", "human_or_menu", "handoff"};

@@ -31,7 +31,9 @@
 #include "domain/catalog.hpp"
 #include "domain/date_words.hpp"
 #include "domain/language.hpp"
+#include "domain/calendar_rules.hpp"
 #include "domain/pricing.hpp"
+#include "domain/recurrence.hpp"
 #include "domain/types.hpp"
 
 namespace tutorbot::domain {
@@ -69,6 +71,12 @@ struct dialogue_context {
   bool trial_used = false;
   int credits = 0;                                 // package lessons left
   std::vector<upcoming_lesson> upcoming;           // confirmed, in the future, by start
+  // Weekly and bi-weekly lessons: offered after a paid lesson's time is picked when the school
+  // allows more than one (calendar_config.yaml series.max_lessons); its holidays end a series
+  // "tot de zomervakantie", and its policy says what becomes of a date that cannot be kept.
+  int series_max_lessons = 0;
+  collision_policy series_on_clash = collision_policy::skip_date;
+  std::vector<date_range> holidays;
 };
 
 // ---- state ----------------------------------------------------------------------------------
@@ -83,6 +91,10 @@ enum class dialogue_phase {
   choose_tutor,
   awaiting_slots,   // query_slots sent
   choose_slot,
+  choose_rhythm,    // once, every week or every two weeks
+  series_length,    // how many lessons, or until when
+  awaiting_series,  // place_series sent
+  series_plan,      // the held plan shown: pay for it, or change it
   awaiting_hold,    // place_hold sent
   choose_payment,   // credit or online
   awaiting_link,    // request_payment sent
@@ -149,6 +161,9 @@ struct dialogue_state {
   std::optional<std::chrono::sys_seconds> hold_expires_at;
   bool pay_with_credit = false;
   std::optional<std::string> payment_url;
+  int interval_weeks = 0;              // a series: 1 weekly, 2 bi-weekly; 0 a single lesson
+  std::optional<std::string> series;   // the series held, awaiting payment
+  std::vector<std::chrono::sys_seconds> series_starts;  // its lessons' starts, in order
 
   // my lessons
   std::optional<booking_id> selected;  // the lesson being cancelled or rescheduled
@@ -175,6 +190,9 @@ struct payment_expired {};
 // The booking's tutor and time come with it: a late payment (the student went back to
 // the menu meanwhile) is confirmed too, and the student must still hear of it.
 struct booking_confirmed { booking_id id; offered_slot slot; };
+// A series held (every lesson of `plan`), or not: a lesson was taken meanwhile, or nothing fits.
+struct series_held { std::string id; series_plan plan; std::chrono::sys_seconds expires_at; };
+struct series_not_held { bool taken = false; };
 struct refund_done { cents amount; };
 struct booking_cancelled { booking_id id; };
 struct handoff_ended {};
@@ -191,7 +209,8 @@ using dialogue_event =
     std::variant<text_received, unsupported_received, slots_found, no_slots, hold_placed,
                  slot_taken, payment_link_ready, payment_succeeded, payment_failed,
                  payment_expired, booking_confirmed, refund_done, booking_cancelled,
-                 handoff_ended, idle_timeout, processing_failed, message_refused>;
+                 handoff_ended, idle_timeout, processing_failed, message_refused, series_held,
+                 series_not_held>;
 
 // ---- effects ---------------------------------------------------------------------------------
 
@@ -211,9 +230,21 @@ struct query_slots {
   std::size_t offset = 0;                           // skip this many ("meer")
 };
 struct place_hold { tutor_id tutor; domain::slot slot; int duration_minutes; std::string product_id; };
-// A Checkout Session for held bookings (bookings non-empty) or for a package (empty).
+// Every lesson of a weekly or bi-weekly series from `first`, planned under the school's policy
+// and held at once (answered by series_held or series_not_held).
+struct place_series {
+  tutor_id tutor;
+  domain::slot first;
+  int interval_weeks = 1;
+  std::optional<int> count;                          // exactly one of count and until
+  std::optional<std::chrono::year_month_day> until;
+  std::string product_id;
+};
+struct release_series { std::string series; };
+// A Checkout Session for held bookings (bookings non-empty), a held series, or a package.
 struct request_payment {
   std::vector<booking_id> bookings;
+  std::optional<std::string> series;
   std::string product_id;
   domain::quote quote;
   std::string customer_email;
@@ -236,7 +267,7 @@ struct send_template { std::string text; };
 using effect = std::variant<send_text, query_slots, place_hold, request_payment, use_credit,
                             book_trial, release_hold, cancel_booking, reschedule, add_labels,
                             remove_labels, set_contact_attributes, private_note, hand_off,
-                            send_template>;
+                            send_template, place_series, release_series>;
 
 struct step_result {
   dialogue_state state;

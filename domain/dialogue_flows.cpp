@@ -273,6 +273,15 @@ bool machine::on_slot_text(const std::string& text, const std::string& folded) {
 
 void machine::choose_slot(std::size_t index) {
   s.chosen = s.offered[index];
+  if (offers_series()) {
+    ask_rhythm();
+    return;
+  }
+  hold_chosen();
+}
+
+void machine::hold_chosen() {
+  s.interval_weeks = 0;
   say(t(msg::holding, {{"slot", slot_text(s.chosen->slot)}, {"tutor", tutor_name(s.chosen->tutor)}}));
   out.emplace_back(place_hold{s.chosen->tutor, s.chosen->slot, s.duration_minutes, s.product_id});
   s.phase = dialogue_phase::awaiting_hold;
@@ -314,6 +323,10 @@ void machine::on_hold(const hold_placed& e) {
 
 void machine::on_slot_taken() {
   if (s.phase != dialogue_phase::awaiting_hold) return;
+  slot_lost();
+}
+
+void machine::slot_lost() {
   say(t(msg::slot_taken));
   s.chosen.reset();
   s.offset = 0;

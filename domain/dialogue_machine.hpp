@@ -75,6 +75,7 @@ struct machine {
   std::vector<std::string> slot_options() const;
   bool on_slot_text(const std::string& text, const std::string& folded);
   void choose_slot(std::size_t index);
+  void hold_chosen();
   std::string tutor_name(const std::optional<tutor_id>& id) const;
   std::string slot_text(const slot& s) const;
   // A choice's title for a lesson or a free time: its start, short enough for a button.
@@ -89,6 +90,18 @@ struct machine {
   void on_no_slots();
   void on_hold(const hold_placed& e);
   void on_slot_taken();
+  void slot_lost();  // someone else took the chosen time: new times are looked for
+
+  // ---- dialogue_series.cpp: once, every week or every two weeks; how long; the plan
+  bool offers_series() const;
+  void ask_rhythm();
+  void ask_series_length();
+  bool on_series_text(const std::string& text);
+  void on_series_held(const series_held& e);
+  void on_series_not_held(const series_not_held& e);
+  void request_series_payment();
+  std::string rhythm_text() const;
+  void on_series_link(const payment_link_ready& e);
 
   // ---- dialogue_payment.cpp: links, payment outcomes, the confirmation
   void request_lesson_payment();

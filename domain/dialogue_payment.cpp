@@ -18,7 +18,7 @@ void machine::request_lesson_payment() {
     handoff("pricing_error");
     return;
   }
-  out.emplace_back(request_payment{{*s.hold}, s.product_id, std::get<quote>(result), email(), s.lang});
+  out.emplace_back(request_payment{{*s.hold}, std::nullopt, s.product_id, std::get<quote>(result), email(), s.lang});
   out.emplace_back(add_labels{{std::string{labels::awaiting_payment}}});
   s.pay_with_credit = false;
   s.phase = dialogue_phase::awaiting_link;
@@ -30,7 +30,7 @@ void machine::request_package_payment() {
     handoff("pricing_error");
     return;
   }
-  out.emplace_back(request_payment{{}, s.product_id, std::get<quote>(result), email(), s.lang});
+  out.emplace_back(request_payment{{}, std::nullopt, s.product_id, std::get<quote>(result), email(), s.lang});
   out.emplace_back(add_labels{{std::string{labels::awaiting_payment}}});
   s.phase = dialogue_phase::awaiting_link;
 }
@@ -38,6 +38,10 @@ void machine::request_package_payment() {
 void machine::on_link(const payment_link_ready& e) {
   if (s.phase != dialogue_phase::awaiting_link) return;
   s.payment_url = e.url;
+  if (s.series) {
+    on_series_link(e);
+    return;
+  }
   const product* p = ctx.catalog->find_product(s.product_id);
   const bool package = s.flow == dialogue_flow::package;
   const auto result = quote_booking(*ctx.catalog, {s.product_id, package ? ctx.now : s.chosen->slot.start,
@@ -78,7 +82,7 @@ void machine::on_paid() {
     return;
   }
   out.emplace_back(add_labels{{std::string{labels::paid}}});
-  say(t(msg::payment_received));
+  say(t(s.series ? msg::series_payment_received : msg::payment_received));
   s.phase = dialogue_phase::awaiting_confirmation;
 }
 
@@ -94,8 +98,9 @@ void machine::on_payment_expired() {
   if (s.phase != dialogue_phase::awaiting_payment && s.phase != dialogue_phase::awaiting_link &&
       s.phase != dialogue_phase::payment_failed)
     return;
-  // The payment supervisor releases the hold of an expired session itself.
+  // The payment supervisor releases the holds of an expired session itself.
   s.hold.reset();
+  s.series.reset();
   s.payment_url.reset();
   out.emplace_back(remove_labels{{std::string{labels::awaiting_payment}, std::string{labels::payment_failed}}});
   s.phase = dialogue_phase::payment_expired;
@@ -105,7 +110,20 @@ void machine::on_payment_expired() {
 void machine::on_confirmed(const booking_confirmed& e) {
   const std::string when = when_text(e.slot.slot);
   const std::string tutor = tutor_name(e.slot.tutor);
+  const bool awaited_series = s.phase == dialogue_phase::awaiting_confirmation && s.series && s.chosen;
   const bool awaited = s.phase == dialogue_phase::awaiting_confirmation && s.hold && *s.hold == e.id;
+  if (awaited_series) {
+    out.emplace_back(add_labels{{std::string{labels::booked}}});
+    const auto text = t(msg::series_confirmed, {{"count", std::to_string(s.series_starts.size())},
+                                                {"rhythm", rhythm_text()},
+                                                {"tutor", tutor},
+                                                {"first", when},
+                                                {"mail_note", mail_note(msg::mail_note_invite)}});
+    reset_draft();
+    s.phase = dialogue_phase::idle;
+    say(text);
+    return;
+  }
   if (!awaited) {
     // A late payment confirmed after the student moved on: tell them, change nothing else.
     if (s.phase == dialogue_phase::handoff) return;
@@ -158,6 +176,7 @@ bool machine::on_payment_text(const std::string& text) {
       if (*i == 0) {
         out.emplace_back(remove_labels{{std::string{labels::payment_failed}}});
         if (s.flow == dialogue_flow::package) request_package_payment();
+        else if (s.series) request_series_payment();
         else request_lesson_payment();
       } else if (*i == 1) {
         if (s.flow == dialogue_flow::package) { show_prices(); return true; }

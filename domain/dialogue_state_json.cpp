@@ -121,6 +121,11 @@ json::value to_json(const dialogue_state& s) {
   o["hold_expires_at"] = optional_value(s.hold_expires_at, [](sys_seconds t) { return instant(t); });
   o["pay_with_credit"] = s.pay_with_credit;
   o["payment_url"] = optional_value(s.payment_url, [](const std::string& u) { return u; });
+  o["interval_weeks"] = s.interval_weeks;
+  o["series"] = optional_value(s.series, [](const std::string& id) { return id; });
+  json::array series_starts;
+  for (const auto t : s.series_starts) series_starts.emplace_back(instant(t));
+  o["series_starts"] = std::move(series_starts);
   o["selected"] = optional_value(s.selected, [](const booking_id& b) { return b.value; });
   o["refund_cents"] = s.refund_amount.value;
   o["restore_credit"] = s.restore_credit;
@@ -171,6 +176,11 @@ state_json_result dialogue_state_from_json(const json::value& v) {
     s.hold_expires_at = opt<sys_seconds>(o, "hold_expires_at", parse_instant);
     s.pay_with_credit = o.at("pay_with_credit").as_bool();
     if (!o.at("payment_url").is_null()) s.payment_url = str(o.at("payment_url"));
+    // A state stored before series existed has none of these (the version stays: nothing else changed).
+    if (const auto* v = o.if_contains("interval_weeks")) s.interval_weeks = v->to_number<int>();
+    if (const auto* v = o.if_contains("series"); v && !v->is_null()) s.series = str(*v);
+    if (const auto* v = o.if_contains("series_starts"))
+      for (const auto& t : v->as_array()) s.series_starts.push_back(parse_instant(t));
     if (!o.at("selected").is_null()) s.selected = booking_id{str(o.at("selected"))};
     s.refund_amount = cents{o.at("refund_cents").to_number<std::int64_t>()};
     s.restore_credit = o.at("restore_credit").as_bool();

@@ -38,6 +38,11 @@ enum class msg : std::size_t {
   // a series' plan: why a date cannot be booked, and where a lesson moved
   series_clash_holiday, series_clash_closed, series_clash_unavailable, series_clash_taken, series_clash_day_full,
   series_clash_too_soon, series_clash_too_far, series_moved,
+  // a weekly or bi-weekly series in the chat
+  series_rhythm, opt_once, opt_weekly, opt_biweekly, rhythm_weekly, rhythm_biweekly, series_length_question,
+  series_length_unknown, series_too_long, series_planning, series_plan, series_clashes_intro, series_policy_skip,
+  series_policy_move, series_policy_extend, opt_series_pay, opt_series_change, series_nothing_fits,
+  series_payment_link, series_payment_received, series_confirmed,
   // said only when mail is on (dialogue_context::invites_by_email)
   mail_note_invite, mail_note_update, mail_note_cancel,
   // my lessons

@@ -21,6 +21,9 @@ inline const std::string menu_text = "Waarmee kan ik je helpen";
 inline const std::string suggestions_text = "Deze tijden zijn vrij";
 inline const std::string link_text = "Betaal hier met iDEAL of je kaart";
 inline const std::string confirmed_text = "Je les staat vast";
+// After a paid lesson's time is picked: one lesson, or every week or two.
+inline const std::string rhythm_text = "Wil je één les, of elke week";
+inline const std::string one_lesson = "Eén les";
 
 inline std::string euros(long long cents) { return domain::format_money(domain::language::nl, domain::cents{cents}); }
 
@@ -63,10 +66,19 @@ inline std::vector<line> up_to_suggestions(chat_service& s, std::int64_t convers
   return times_of_a_fixed_day(s, conversation);
 }
 
+// With suggestions on the screen, the student picks `pick` for one lesson: the replies up to
+// `expected` (the payment link, or how to pay when there is credit).
+inline std::vector<line> pick_one_lesson(chat_service& s, std::int64_t conversation, const std::string& pick = "1",
+                                         const std::string& expected = link_text) {
+  auto rhythm = s.say(conversation, pick, rhythm_text);
+  BOOST_TEST((containing(rhythm, rhythm_text).options == std::vector<std::string>{one_lesson, "Elke week", "Om de week"}));
+  return s.say(conversation, one_lesson, expected);
+}
+
 // ... and picks the first suggestion: answers the replies up to the payment link.
 inline std::vector<line> up_to_payment_link(chat_service& s, std::int64_t conversation) {
   up_to_suggestions(s, conversation);
-  return s.say(conversation, "1", link_text);
+  return pick_one_lesson(s, conversation);
 }
 
 // A paid 60-minute lesson with anouk at least a week ahead, as the chat would have booked

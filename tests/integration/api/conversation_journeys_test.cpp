@@ -54,7 +54,7 @@ BOOST_AUTO_TEST_CASE(a_student_books_and_pays_a_lesson_over_whatsapp) {
   // A day a few days ahead: its first time cannot pass the notice period while the test runs.
   times = s.say(conversation, testing::working_day_typed(3), "Deze tijden zijn vrij");
   BOOST_TEST(times.back().options.size() >= 2u);
-  auto link = s.say(conversation, "1", "checkout");
+  auto link = pick_one_lesson(s, conversation, "1", "checkout");
   std::string url;
   for (const auto& line : link)
     if (auto at = line.content.find("http"); at != std::string::npos)
@@ -208,7 +208,7 @@ BOOST_AUTO_TEST_CASE(a_bought_package_pays_the_next_lesson_from_its_credit) {
   s.say(c, "1", "Bij wie wil je les?");
   s.say(c, "Maakt niet uit", suggestions_text);
   times_of_a_fixed_day(s, c);
-  auto choice = s.say(c, "1", "Hoe wil je deze les betalen?");
+  auto choice = pick_one_lesson(s, c, "1", "Hoe wil je deze les betalen?");
   BOOST_TEST(contains(choice, "Je hebt nog 4 les(sen) tegoed."), "offered to pay from the credit:" << chat_service::shown(choice));
   auto booked = s.say(c, "Betalen met tegoed", confirmed_text);
   BOOST_TEST(contains(booked, "Betaald met tegoed; je hebt nog 3 les(sen) over."), chat_service::shown(booked));
@@ -237,7 +237,7 @@ BOOST_AUTO_TEST_CASE(a_lesson_is_paid_from_the_credit_the_student_has) {
   s.say(c, "1", "Bij wie wil je les?");
   s.say(c, "Maakt niet uit", suggestions_text);
   times_of_a_fixed_day(s, c);
-  auto choice = s.say(c, "1", "Hoe wil je deze les betalen?");
+  auto choice = pick_one_lesson(s, c, "1", "Hoe wil je deze les betalen?");
   BOOST_TEST(contains(choice, "Je hebt nog 2 les(sen) tegoed. Hoe wil je deze les betalen?"));
   BOOST_TEST((containing(choice, "Hoe wil je").options == std::vector<std::string>{"Betalen met tegoed", "Online betalen"}));
   auto booked = s.say(c, "Betalen met tegoed", confirmed_text);
@@ -298,7 +298,7 @@ BOOST_AUTO_TEST_CASE(an_expired_link_releases_the_hold_and_the_student_is_told) 
   auto c = s.open("+31611110005", "Sanne de Vries", "sanne@example.nl", chat_service::known_student());
   auto times = up_to_suggestions(s, c);
   const auto taken = containing(times, suggestions_text).options.front();
-  auto link = s.say(c, "1", link_text);
+  auto link = pick_one_lesson(s, c);
 
   auto before = s.bot_lines(c).size();
   BOOST_REQUIRE(s.payments.stripe_http.press(chat_service::session_in(link), "expire").status == 200);
@@ -315,6 +315,35 @@ BOOST_AUTO_TEST_CASE(an_expired_link_releases_the_hold_and_the_student_is_told) 
   BOOST_TEST((std::find(options.begin(), options.end(), taken) != options.end()),
              "the released slot " << taken << " is offered again:" << chat_service::shown(fresh));
   BOOST_TEST(s.google_event_count() == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_weekly_series_is_planned_held_paid_in_one_checkout_and_every_lesson_confirmed) {
+  chat_service s("journeys_series");
+  auto c = s.open("+31611110020", "Sanne de Vries", "sanne@example.nl", chat_service::known_student());
+  up_to_suggestions(s, c);
+  s.say(c, "1", rhythm_text);
+  s.say(c, "Elke week", "Hoeveel lessen wil je");
+  // The sample school's holidays may take a date: the plan says how many it holds.
+  auto plan = s.say(c, "3 lessen", "Ik houd deze tijden");
+  BOOST_TEST((containing(plan, "lessen, elke week").options == std::vector<std::string>{"Akkoord, betalen", "Iets anders"}));
+  const auto series = s.text("SELECT id::text FROM series");
+  const long held = s.scalar("SELECT count(*) FROM bookings WHERE status = 'held' AND series_id = '" + series + "'");
+  BOOST_TEST_REQUIRE(held >= 1);
+  BOOST_TEST(contains(plan, "*" + std::to_string(held) + " lessen, elke week*"), chat_service::shown(plan));
+
+  auto link = s.say(c, "Akkoord, betalen", link_text);
+  BOOST_TEST(s.scalar("SELECT count(*) FROM orders WHERE kind = 'series'") == 1);
+  const auto before = s.bot_lines(c).size();
+  BOOST_REQUIRE(s.payments.stripe_http.press(chat_service::session_in(link), "pay").status == 200);
+  s.wait_for_bot(c, before, "lessen staan vast ✅");
+  s.payments.wait_until(
+      [&] {
+        return s.scalar("SELECT count(*) FROM bookings WHERE status = 'confirmed' AND series_id = '" + series + "'") ==
+               held;
+      },
+      "every lesson of the series is confirmed");
+  s.payments.wait_until([&] { return s.google_event_count() == held; },
+                        "one Google event per lesson");
 }
 
 // ---- 5. cancelling ---------------------------------------------------------------------------------
@@ -488,10 +517,12 @@ BOOST_AUTO_TEST_CASE(two_students_racing_for_one_slot_one_gets_the_link_the_othe
   auto times_b = containing(up_to_suggestions(s, b), suggestions_text).options;
   BOOST_REQUIRE_MESSAGE(times_a == times_b, "both students see the same suggestions");
   const auto slot = times_a.front();
+  s.say(a, "1", rhythm_text);
+  s.say(b, "1", rhythm_text);
 
   const auto before_a = s.bot_lines(a).size(), before_b = s.bot_lines(b).size();
-  BOOST_REQUIRE(s.chatwoot.sandbox().student_writes(a, "1"));
-  BOOST_REQUIRE(s.chatwoot.sandbox().student_writes(b, "1"));
+  BOOST_REQUIRE(s.chatwoot.sandbox().student_writes(a, one_lesson));
+  BOOST_REQUIRE(s.chatwoot.sandbox().student_writes(b, one_lesson));
   const std::string lost = "Helaas, die tijd is net door iemand anders gereserveerd. Ik zoek nieuwe tijden voor je.";
   auto outcome = [&](std::int64_t c, std::size_t before) {
     std::vector<line> replies;
@@ -539,7 +570,7 @@ BOOST_AUTO_TEST_CASE(a_restart_in_the_middle_of_a_journey_continues_where_it_was
   s.settle();
 
   s.restart();  // the suggestions are on the student's screen
-  auto link = s.say(c, "1", link_text);
+  auto link = pick_one_lesson(s, c);
   BOOST_TEST(contains(link, "Ik reserveer "));
   s.settle();
 
@@ -627,8 +658,9 @@ BOOST_AUTO_TEST_CASE(a_message_that_fails_again_and_again_is_apologised_for_hand
          "$$ BEGIN RAISE EXCEPTION 'injected fault: hold refused'; END $$; "
          "CREATE TRIGGER refuse_hold BEFORE INSERT ON bookings FOR EACH ROW "
          "WHEN (NEW.student_ref = 'chatwoot:" + conversation_sql(c) + "') EXECUTE FUNCTION refuse_hold()");
+  s.say(c, "1", rhythm_text);
   auto before = s.bot_lines(c).size();
-  BOOST_REQUIRE(s.chatwoot.sandbox().student_writes(c, "1"));
+  BOOST_REQUIRE(s.chatwoot.sandbox().student_writes(c, one_lesson));
   auto told = s.wait_for_bot(c, before, "Ik geef je door aan een medewerker", std::chrono::seconds(90));
   BOOST_TEST(contains(told, "Sorry, ik kan je bericht nu niet goed verwerken."), chat_service::shown(told));
   s.payments.wait_until([&] { return s.transcript(c).status == "open"; }, "the conversation is open for staff");
@@ -668,7 +700,7 @@ BOOST_AUTO_TEST_CASE(two_instances_answer_every_message_once_and_act_once) {
   up_to_suggestions(s, c);
   // Checkout takes longer than a sweep: the pick is still pending when the other instance looks.
   s.payments.stripe.sandbox().set_latency(2000ms);
-  auto link = s.say(c, "1", link_text);
+  auto link = pick_one_lesson(s, c);
   BOOST_TEST(contains(link, "Ik reserveer"), chat_service::shown(link));
   BOOST_TEST(!contains(link, "door iemand anders gereserveerd"), chat_service::shown(link));
   s.settle();

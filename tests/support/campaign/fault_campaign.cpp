@@ -222,7 +222,8 @@ void journey(const world& w, int student, int number, std::mt19937& random) {
   if (!step(working_day_typed(days_ahead), suggestions_text)) return;
   std::string link;
   const auto pick = std::to_string(std::uniform_int_distribution<int>(1, 3)(random));
-  if (say(w, c, pick, {link_text, "door iemand anders", "niets vrij", handoff_text}, &link) != link_text) return;
+  if (!step(pick, "Wil je één les")) return;
+  if (say(w, c, "Eén les", {link_text, "door iemand anders", "niets vrij", handoff_text}, &link) != link_text) return;
   const auto session = session_in(link);
   if (session.empty()) return;
   const bool pays = std::uniform_int_distribution<int>(1, 10)(random) <= 8;

@@ -468,4 +468,91 @@ BOOST_AUTO_TEST_CASE(state_json_of_another_version_or_malformed_is_an_error) {
   BOOST_TEST(std::holds_alternative<state_json_error>(parse_dialogue_state("[]")));
 }
 
+namespace {
+
+// Menu, a weekly series of 60-minute lessons with Anouk from 10 March 2026 at 16:00: its plan
+// shown (held as s-1), or — with held = false — asked for and not yet answered.
+dialogue_state series_asked(const dialogue_context& ctx, bool held) {
+  dialogue_state s;
+  say(s, ctx, {"hoi", "2", "ja", "1", "3"});
+  const slot sl{utc(2026, 3, 10, 15), utc(2026, 3, 10, 16)};
+  s = step(s, slots_found{{{tutor_id{"anouk"}, sl}}}, ctx).state;
+  say(s, ctx, {"1", "Elke week", "3 lessen"});
+  BOOST_REQUIRE(s.phase == dialogue_phase::awaiting_series);
+  if (!held) return s;
+  series_plan plan;
+  for (int week = 0; week < 3; ++week) plan.lessons.push_back({sl.start + weeks{week}, sl.end + weeks{week}});
+  return step(s, series_held{"s-1", plan, utc(2026, 3, 9, 10, 20)}, ctx).state;
+}
+
+dialogue_context offering_series() {
+  auto ctx = known_student();
+  ctx.series_max_lessons = 20;
+  return ctx;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_series_is_offered_only_when_the_school_allows_more_than_one_lesson) {
+  auto ctx = known_student();
+  dialogue_state s;
+  say(s, ctx, {"hoi", "2", "ja", "1", "3"});
+  s = step(s, slots_found{{{tutor_id{"anouk"}, {utc(2026, 3, 10, 15), utc(2026, 3, 10, 16)}}}}, ctx).state;
+  const auto without = say(s, ctx, {"1"});
+  BOOST_TEST(effects_of<place_hold>(without).size() == 1u);
+  ctx.series_max_lessons = 20;
+  BOOST_TEST(series_asked(ctx, false).series_starts.empty());
+}
+
+BOOST_AUTO_TEST_CASE(leaving_a_held_series_releases_it_whichever_way_the_student_leaves) {
+  const auto ctx = offering_series();
+  for (const std::string leave : {"menu", "stop", "Iets anders"}) {
+    BOOST_TEST_CONTEXT(leave) {
+      auto s = series_asked(ctx, true);
+      BOOST_REQUIRE(s.phase == dialogue_phase::series_plan);
+      BOOST_TEST(s.series_starts.size() == 3u);
+      const auto r = say(s, ctx, {leave});
+      const auto released = effects_of<release_series>(r);
+      BOOST_REQUIRE(released.size() == 1u);
+      BOOST_TEST(released[0].series == "s-1");
+      BOOST_TEST(!s.series);
+    }
+  }
+  auto idle = series_asked(ctx, true);
+  const auto r = step(idle, idle_timeout{}, ctx);
+  BOOST_TEST(effects_of<release_series>(r).size() == 1u);
+  BOOST_TEST(std::get<send_text>(r.effects.back()).text == render_text(language::nl, msg::idle_released, {}));
+}
+
+BOOST_AUTO_TEST_CASE(a_series_held_after_the_student_moved_on_is_released_and_a_refusal_offers_the_choice_again) {
+  const auto ctx = offering_series();
+  auto s = series_asked(ctx, false);
+  s = say(s, ctx, {"menu"}).state;
+  const auto late = step(s, series_held{"s-9", {}, utc(2026, 3, 9, 10, 20)}, ctx);
+  BOOST_REQUIRE(effects_of<release_series>(late).size() == 1u);
+  BOOST_TEST(effects_of<release_series>(late)[0].series == "s-9");
+  BOOST_TEST(late.state.phase == dialogue_phase::menu);
+
+  auto refused = series_asked(ctx, false);
+  refused = step(refused, series_not_held{false}, ctx).state;
+  BOOST_TEST(refused.phase == dialogue_phase::choose_rhythm);
+  auto taken = series_asked(ctx, false);
+  const auto r = step(taken, series_not_held{true}, ctx);
+  BOOST_TEST(r.state.phase == dialogue_phase::awaiting_slots);
+  BOOST_TEST(effects_of<query_slots>(r).size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_series_payment_is_retried_for_the_series) {
+  const auto ctx = offering_series();
+  auto s = series_asked(ctx, true);
+  auto paying = say(s, ctx, {"Akkoord, betalen"});
+  BOOST_REQUIRE(effects_of<request_payment>(paying).size() == 1u);
+  BOOST_TEST(effects_of<request_payment>(paying)[0].series.value_or("") == "s-1");
+  BOOST_TEST(effects_of<request_payment>(paying)[0].quote.lines.size() == 3u);
+  s = step(s, payment_failed{}, ctx).state;
+  const auto retried = say(s, ctx, {"Opnieuw betalen"});
+  BOOST_REQUIRE(effects_of<request_payment>(retried).size() == 1u);
+  BOOST_TEST(effects_of<request_payment>(retried)[0].series.value_or("") == "s-1");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

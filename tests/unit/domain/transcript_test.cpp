@@ -28,6 +28,7 @@
 
 #include "domain/dialogue.hpp"
 #include "domain/dialogue_state_json.hpp"
+#include "domain/instant.hpp"
 #include "domain/whatsapp_text.hpp"
 #include "dialogue_fixtures.hpp"
 
@@ -91,6 +92,7 @@ std::string trim(const std::string& s) {
 // context: now=ISO zone=NAME contact.name="…" contact.email=… contact.locale=… contact.ATTR=…
 //          trial_used=yes|no credits=N lessons=none
 //          lesson=ID/TUTOR/START/MINUTES/PRODUCT/PAID[/credit]   (adds one upcoming lesson)
+//          series_max=N on_clash=skip|move|extend holiday=FIRST/LAST/NAME (adds a school holiday)
 void apply_context(dialogue_context& c, const std::string& rest) {
   for (const auto& token : tokens(rest)) {
     const auto eq = token.find('=');
@@ -112,6 +114,11 @@ void apply_context(dialogue_context& c, const std::string& rest) {
                         parse_iso(f[2]) + minutes{std::stoi(f[3])}, f[4], parse_money(f[5]),
                         f.size() > 6 && f[6] == "credit"};
       c.upcoming.push_back(l);
+    } else if (key == "series_max") c.series_max_lessons = std::stoi(value);
+    else if (key == "on_clash") c.series_on_clash = parse_collision_policy(value).value();
+    else if (key == "holiday") {
+      const auto f = split(value, '/');
+      c.holidays.push_back({parse_iso_date(f.at(0)).value(), parse_iso_date(f.at(1)).value(), f.at(2)});
     } else throw std::runtime_error("unknown context key: " + key);
   }
 }
@@ -126,9 +133,41 @@ std::string after(const std::string& token, const std::string& prefix) {
   return token.substr(prefix.size());
 }
 
-dialogue_event parse_event(const std::string& rest) {
+// The plan the tutor's calendar would make for `asked`: every date free but the school
+// holidays'; a lesson moved out of one goes to the first day of its week free at the same time.
+series_plan plan_for(const place_series& asked, const dialogue_context& ctx) {
+  series_request request{asked.first.start, static_cast<int>((asked.first.end - asked.first.start).count() / 60),
+                         asked.interval_weeks, asked.count, asked.until};
+  const occurrence_check free_unless_holiday = [&](const slot& lesson) -> std::optional<occurrence_clash> {
+    const year_month_day day{sys_days{date::floor<days>(ctx.zone->to_local(lesson.start)).time_since_epoch()}};
+    for (const auto& h : ctx.holidays)
+      if (h.contains(day)) return occurrence_clash{collision_reason::closed, h.name};
+    return std::nullopt;
+  };
+  // At the series' local time on each day of the week asked about.
+  const auto first_local = ctx.zone->to_local(asked.first.start);
+  const auto time_of_day = first_local - date::floor<days>(first_local);
+  const free_slot_finder same_time_that_week = [&](sys_seconds from, sys_seconds to) {
+    std::vector<slot> found;
+    for (auto day = date::floor<days>(ctx.zone->to_local(from)); ctx.zone->to_sys(day) < to; day += days{1}) {
+      const auto start = ctx.zone->to_sys(day + time_of_day);
+      const slot s{start, start + minutes{request.duration_minutes}};
+      if (start >= from && start < to && !free_unless_holiday(s)) found.push_back(s);
+    }
+    return found;
+  };
+  return std::get<series_plan>(plan_series(request, ctx.zone, ctx.series_on_clash, free_unless_holiday, same_time_that_week));
+}
+
+dialogue_event parse_event(const std::string& rest, const std::optional<place_series>& asked,
+                           const dialogue_context& ctx) {
   const auto t = tokens(rest);
   const std::string& name = t.at(0);
+  if (name == "series_held") {
+    if (!asked) throw std::runtime_error("series_held without a place_series before it");
+    return series_held{t.at(1), plan_for(*asked, ctx), parse_iso(after(t.at(2), "expires="))};
+  }
+  if (name == "series_not_held") return series_not_held{t.size() > 1 && t.at(1) == "taken"};
   if (name == "slots_found") {
     slots_found e;
     for (const auto& part : split(rest.substr(name.size()), ',')) e.slots.push_back(parse_offered(tokens(part), 0));
@@ -198,6 +237,14 @@ void render(std::vector<std::string>& out, const effect& e) {
             line += " parts=" + join(on, ",");
           }
           out.push_back(line + " limit=" + std::to_string(x.limit) + " offset=" + std::to_string(x.offset));
+        } else if constexpr (std::is_same_v<E, place_series>) {
+          std::string line = "= place_series tutor=" + x.tutor.value + " first=" + iso(x.first.start) + " end=" +
+                             iso(x.first.end) + " interval_weeks=" + std::to_string(x.interval_weeks);
+          if (x.count) line += " count=" + std::to_string(*x.count);
+          if (x.until) line += " until=" + date::format("%F", sys_days{*x.until});
+          out.push_back(line + " product=" + x.product_id);
+        } else if constexpr (std::is_same_v<E, release_series>) {
+          out.push_back("= release_series series=" + x.series);
         } else if constexpr (std::is_same_v<E, place_hold>) {
           out.push_back("= place_hold tutor=" + x.tutor.value + " start=" + iso(x.slot.start) + " end=" +
                         iso(x.slot.end) + " duration=" + std::to_string(x.duration_minutes) + " product=" + x.product_id);
@@ -207,7 +254,8 @@ void render(std::vector<std::string>& out, const effect& e) {
           std::string lines;
           for (const auto& l : x.quote.lines)
             lines += " line=" + quote_if_spaced(l.description_nl) + ":" + to_string(l.amount);
-          out.push_back("= request_payment bookings=" + (ids.empty() ? "none" : join(ids, ",")) + " product=" +
+          out.push_back("= request_payment bookings=" + (ids.empty() ? "none" : join(ids, ",")) +
+                        (x.series ? " series=" + *x.series : "") + " product=" +
                         x.product_id + " total=" + to_string(x.quote.total) + " " + x.quote.currency +
                         lines + " email=" + x.customer_email + " locale=" + std::string{to_string(x.locale)});
         } else if constexpr (std::is_same_v<E, use_credit>) {
@@ -247,14 +295,17 @@ std::vector<std::string> replay(const std::vector<std::string>& file) {
   std::vector<std::string> out;
   dialogue_context ctx = tutorbot::domain::test::sample_context(parse_iso("2026-03-09T10:00:00Z"));
   dialogue_state state;
+  std::optional<place_series> asked_series;  // the last one: a series_held event answers it
   for (const auto& line : file) {
     if (!is_input(line)) continue;
     out.push_back(line);
     if (line.starts_with("context:")) apply_context(ctx, line.substr(8));
     if (!line.starts_with(">") && !line.starts_with("!")) continue;
     const dialogue_event event = line.starts_with(">") ? dialogue_event{text_received{trim(line.substr(1))}}
-                                                       : parse_event(trim(line.substr(1)));
+                                                       : parse_event(trim(line.substr(1)), asked_series, ctx);
     auto result = step(state, event, ctx);
+    for (const auto& e : result.effects)
+      if (const auto* p = std::get_if<place_series>(&e)) asked_series = *p;
     for (const auto& e : result.effects) render(out, e);
     // Persist and restore, as the actor does after every step.
     auto restored = parse_dialogue_state(serialize_dialogue_state(result.state));
@@ -315,11 +366,14 @@ BOOST_AUTO_TEST_CASE(handoff_silences_bot_until_staff_hand_back) { check_transcr
 BOOST_AUTO_TEST_CASE(three_unknown_inputs_offer_a_person) { check_transcript("unknown_input"); }
 BOOST_AUTO_TEST_CASE(payment_failure_retry_expiry_and_slot_taken) { check_transcript("payment_problems"); }
 BOOST_AUTO_TEST_CASE(typed_days_narrow_suggestions_and_more_pages) { check_transcript("typed_days"); }
+BOOST_AUTO_TEST_CASE(weekly_series_over_the_october_dst_change_paid_in_one_checkout) { check_transcript("series_weekly_nl"); }
+BOOST_AUTO_TEST_CASE(biweekly_series_with_a_holiday_moved_then_changed_to_one_lesson) { check_transcript("series_biweekly_en"); }
 
 BOOST_AUTO_TEST_CASE(every_golden_file_is_checked_by_a_test_case) {
   const std::vector<std::string> checked = {"booking_nl", "booking_en", "trial", "package_credit",
                                             "cancel_refund", "cancel_no_refund", "reschedule", "handoff",
-                                            "unknown_input", "payment_problems", "typed_days"};
+                                            "unknown_input", "payment_problems", "typed_days", "series_weekly_nl",
+                                            "series_biweekly_en"};
   for (const auto& entry : std::filesystem::directory_iterator(golden_dir)) {
     if (entry.path().extension() != ".txt") continue;
     const auto name = entry.path().stem().string();

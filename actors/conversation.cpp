@@ -239,7 +239,7 @@ void on_facts(conversation_actor* self, const db::student_facts& facts) {
   for (std::size_t i = 0; i < facts.upcoming.size(); ++i) {
     const auto& b = facts.upcoming[i];
     s.context.upcoming.push_back({b.id, b.tutor, b.lesson_start, b.lesson_end, b.product_id,
-                                  domain::cents{facts.paid[i].second}, false});
+                                  domain::cents{facts.paid[i].second}, false, facts.series[i]});
   }
   s.phase = step_phase::stepping;
   if (s.parking_because)

@@ -102,14 +102,18 @@ void run_series(conversation_actor* self, const domain::place_series& p) {
           [self, serial = s.step](caf::error& e) { failed_answer(self, serial, e); });
 }
 
-// release_series: the lessons still held are let go (a student who changed their mind).
-void run_release_series(conversation_actor* self, const domain::release_series& r) {
+// release_series and cancel_series: the series' lessons from now on are cancelled, each as a
+// single cancellation (a held one is let go; a paid one refunded under the policy). The
+// dialogue hears of it when it asked to cancel (`tell`), not when it only let go of holds.
+void run_series_cancel(conversation_actor* self, const std::string& series, const std::string& reason, bool tell) {
   auto& s = self->state;
-  series_change_request req{r.series, now_seconds(), "released", {}};
+  series_change_request req{series, now_seconds(), reason, {}};
   self->request(s.settings.tutors, caf::duration{ask_timeout}, series_cancel_atom::value, std::move(req))
       .then(
-          [self, serial = s.step](series_change_answer&) {
+          [self, serial = s.step, series, tell](series_change_answer& a) {
             if (!current(self, serial)) return;
+            if (tell && std::holds_alternative<db::stored_series>(a.outcome))
+              return answer(self, serial, domain::series_cancelled{series});
             --self->state.answers_pending;
             drain(self);
           },
@@ -205,7 +209,10 @@ void run_effect(conversation_actor* self, const domain::effect& effect) {
         } else if constexpr (std::is_same_v<E, domain::place_series>) {
           run_series(self, e);
         } else if constexpr (std::is_same_v<E, domain::release_series>) {
-          run_release_series(self, e);
+          run_series_cancel(self, e.series, "released", false);
+        } else if constexpr (std::is_same_v<E, domain::cancel_series>) {
+          // Each lesson's refund follows through Stripe; its webhook tells the dialogue.
+          run_series_cancel(self, e.series, "student", true);
         } else if constexpr (std::is_same_v<E, domain::request_payment>) {
           run_payment(self, e);
         } else if constexpr (std::is_same_v<E, domain::use_credit>) {

@@ -87,9 +87,10 @@ void prepare_statements(connection& conn) {
           "AND status IN ('held', 'confirmed'))");
   prepare(conn, "student_credits", "SELECT coalesce(sum(delta), 0) FROM credit_ledger WHERE student_id = $1::uuid");
   prepare(conn, "student_upcoming",
-          "SELECT " + booking_columns + ", coalesce((SELECT o.total_cents - o.refunded_cents FROM orders o "
-          "WHERE o.id = bookings.order_id AND o.status IN ('paid', 'partially_refunded')), 0), coalesce(paid_with, '') "
-          "FROM bookings WHERE (student_id = $1::uuid OR student_ref = $2) AND status = 'confirmed' "
+          "SELECT " + booking_columns + ", coalesce((SELECT LEAST(o.total_cents - o.refunded_cents, "
+          "CASE WHEN o.kind = 'series' THEN bookings.price_cents ELSE o.total_cents END) FROM orders o "
+          "WHERE o.id = bookings.order_id AND o.status IN ('paid', 'partially_refunded')), 0), coalesce(paid_with, ''), "
+          "coalesce(series_id::text, '') FROM bookings WHERE (student_id = $1::uuid OR student_ref = $2) AND status = 'confirmed' "
           "AND lower(lesson) > to_timestamp($3) ORDER BY lower(lesson)");
 }
 
@@ -218,8 +219,10 @@ student_facts facts_of(connection& conn, const std::string& student_id, const st
     const char* id_param = looks_like_uuid(student_id) ? student_id.c_str() : nullptr;
     for (const auto& r : tx.exec_prepared("student_upcoming", id_param, student_ref, epoch(now))) {
       auto b = to_booking(r);
-      // After the booking's 12 columns: what is left of its order, and how it was paid.
+      // After the booking's columns: what it cost (a series lesson its share, never more than
+      // what is left of its order), how it was paid, and its series.
       facts.paid.emplace_back(b.id.value, r[booking_column_count + 1].as<std::string>() == "stripe" ? r[booking_column_count].as<long long>() : 0);
+      facts.series.push_back(r[booking_column_count + 2].as<std::string>());
       facts.upcoming.push_back(std::move(b));
     }
     return facts;

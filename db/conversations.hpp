@@ -83,6 +83,7 @@ struct student_facts {
   int credits = 0;
   std::vector<domain::booking> upcoming;  // confirmed, not yet started, by start
   std::vector<std::pair<std::string, long long>> paid;  // booking id → cents paid through Stripe
+  std::vector<std::string> series;  // each upcoming lesson's series id; "" for a lesson booked alone
 };
 student_facts facts_of(connection& conn, const std::string& student_id, const std::string& student_ref,
                        std::chrono::sys_seconds now);

@@ -234,6 +234,9 @@ bool machine::on_phase_text(const std::string& text, const std::string& folded) 
       return on_payment_text(text);
     case dialogue_phase::my_lessons:
     case dialogue_phase::lesson_actions:
+    case dialogue_phase::series_actions:
+    case dialogue_phase::series_pick:
+    case dialogue_phase::confirm_cancel_rest:
     case dialogue_phase::confirm_cancel:
     case dialogue_phase::prices:
       return on_lessons_text(text, folded);
@@ -300,6 +303,7 @@ step_result step(const dialogue_state& state, const dialogue_event& event,
         else if constexpr (std::is_same_v<E, series_not_held>) m.on_series_not_held(e);
         else if constexpr (std::is_same_v<E, refund_done>) m.on_refund(e);
         else if constexpr (std::is_same_v<E, booking_cancelled>) m.on_cancelled(e);
+        else if constexpr (std::is_same_v<E, series_cancelled>) m.on_series_cancelled(e);
         else if constexpr (std::is_same_v<E, handoff_ended>) {
           if (m.s.phase == dialogue_phase::handoff) {
             m.out.emplace_back(remove_labels{{std::string{labels::handoff}}});
@@ -356,7 +360,8 @@ constexpr std::string_view phase_names[] = {
     "awaiting_series", "series_plan", "awaiting_hold", "choose_payment",
     "awaiting_link", "awaiting_payment", "payment_failed", "payment_expired",
     "awaiting_confirmation", "prices", "package_paid", "my_lessons", "lesson_actions",
-    "confirm_cancel", "awaiting_cancel", "human_or_menu", "handoff"};
+    "series_actions", "series_pick", "confirm_cancel_rest", "confirm_cancel", "awaiting_cancel",
+    "human_or_menu", "handoff"};
 constexpr std::string_view flow_names[] = {"none", "trial", "lesson", "package", "reschedule"};
 constexpr std::string_view field_names[] = {"student_name", "writer", "level",        "subject",
                                             "goals",        "email",  "student_email"};

@@ -59,6 +59,7 @@ struct upcoming_lesson {
   std::string product_id;
   cents paid;                          // what the student paid for it; 0 for trial / credit
   bool paid_with_credit = false;
+  std::string series;                  // the series it belongs to; empty for a lesson booked alone
 };
 
 struct dialogue_context {
@@ -106,6 +107,9 @@ enum class dialogue_phase {
   package_paid,     // "schedule a lesson now?"
   my_lessons,       // list shown
   lesson_actions,   // reschedule / cancel / back
+  series_actions,   // a series: one lesson of it / cancel the rest / back
+  series_pick,      // which lesson of the series
+  confirm_cancel_rest,
   confirm_cancel,
   awaiting_cancel,  // cancel_booking sent
   human_or_menu,    // a dead end: a person, or the menu
@@ -167,6 +171,7 @@ struct dialogue_state {
 
   // my lessons
   std::optional<booking_id> selected;  // the lesson being cancelled or rescheduled
+  std::optional<std::string> selected_series;  // the series whose rest is being cancelled
   cents refund_amount;                 // of the cancellation being confirmed
   bool restore_credit = false;
 
@@ -195,6 +200,7 @@ struct series_held { std::string id; series_plan plan; std::chrono::sys_seconds 
 struct series_not_held { bool taken = false; };
 struct refund_done { cents amount; };
 struct booking_cancelled { booking_id id; };
+struct series_cancelled { std::string series; };  // its lessons from now on
 struct handoff_ended {};
 struct idle_timeout {};
 // The student's message (or another event) failed to be processed again and again: the
@@ -210,7 +216,7 @@ using dialogue_event =
                  slot_taken, payment_link_ready, payment_succeeded, payment_failed,
                  payment_expired, booking_confirmed, refund_done, booking_cancelled,
                  handoff_ended, idle_timeout, processing_failed, message_refused, series_held,
-                 series_not_held>;
+                 series_not_held, series_cancelled>;
 
 // ---- effects ---------------------------------------------------------------------------------
 
@@ -241,6 +247,9 @@ struct place_series {
   std::string product_id;
 };
 struct release_series { std::string series; };
+// Cancel every lesson of the series still to come, each under the cancellation policy
+// (answered by series_cancelled; `refund` is what the student was told to expect).
+struct cancel_series { std::string series; cents refund; };
 // A Checkout Session for held bookings (bookings non-empty), a held series, or a package.
 struct request_payment {
   std::vector<booking_id> bookings;
@@ -267,7 +276,7 @@ struct send_template { std::string text; };
 using effect = std::variant<send_text, query_slots, place_hold, request_payment, use_credit,
                             book_trial, release_hold, cancel_booking, reschedule, add_labels,
                             remove_labels, set_contact_attributes, private_note, hand_off,
-                            send_template, place_series, release_series>;
+                            send_template, place_series, release_series, cancel_series>;
 
 struct step_result {
   dialogue_state state;

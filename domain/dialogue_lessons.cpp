@@ -12,16 +12,33 @@ using namespace std::chrono;
 
 // ---- my lessons ------------------------------------------------------------------------------
 
-// The lessons a choice can pick: as many as a list has rows, besides "Terug".
-std::size_t machine::listed_lessons() const {
-  return std::min(ctx.upcoming.size(), whatsapp_max_list_rows - 1);
+// What a choice can pick, as indices into ctx.upcoming: each lesson booked alone, and each
+// series once, by its next lesson; as many as a list has rows, besides "Terug".
+std::vector<std::size_t> machine::listed_items() const {
+  std::vector<std::size_t> items;
+  std::vector<std::string> series_seen;
+  for (std::size_t i = 0; i < ctx.upcoming.size() && items.size() + 1 < whatsapp_max_list_rows; ++i) {
+    const auto& series = ctx.upcoming[i].series;
+    if (!series.empty()) {
+      if (std::find(series_seen.begin(), series_seen.end(), series) != series_seen.end()) continue;
+      series_seen.push_back(series);
+    }
+    items.push_back(i);
+  }
+  return items;
+}
+
+std::vector<const upcoming_lesson*> machine::lessons_of_series(const std::string& series) const {
+  std::vector<const upcoming_lesson*> lessons;
+  for (const auto& l : ctx.upcoming)
+    if (!series.empty() && l.series == series) lessons.push_back(&l);
+  return lessons;
 }
 
 // Titles are starts, which fit a button on any date; the text above them says end and tutor.
 std::vector<std::string> machine::lesson_options() const {
   std::vector<std::string> options;
-  for (std::size_t i = 0; i < listed_lessons(); ++i)
-    options.push_back(start_title(ctx.upcoming[i].start));
+  for (const auto i : listed_items()) options.push_back(start_title(ctx.upcoming[i].start));
   options.push_back(t(msg::opt_back));
   return options;
 }
@@ -30,11 +47,73 @@ void machine::show_my_lessons() {
   if (ctx.upcoming.empty()) { show_menu(false, t(msg::no_lessons)); return; }
   s.phase = dialogue_phase::my_lessons;
   std::vector<std::string> lines;
-  for (std::size_t i = 0; i < listed_lessons(); ++i) {
+  for (const auto i : listed_items()) {
     const auto& l = ctx.upcoming[i];
-    lines.push_back(t(msg::lesson_line, {{"slot", slot_text({l.start, l.end})}, {"tutor", tutor_name(l.tutor)}}));
+    const auto slot = slot_text({l.start, l.end});
+    const auto series = lessons_of_series(l.series);
+    lines.push_back(series.size() > 1
+                        ? t(msg::series_line, {{"next", slot}, {"tutor", tutor_name(l.tutor)},
+                                               {"more", std::to_string(series.size() - 1)}})
+                        : t(msg::lesson_line, {{"slot", slot}, {"tutor", tutor_name(l.tutor)}}));
   }
   ask(t(msg::my_lessons_intro, {{"lessons", bulleted_list(lines)}}), lesson_options());
+}
+
+void machine::show_series_actions() {
+  const auto lessons = lessons_of_series(s.selected_series.value_or(""));
+  if (lessons.empty()) { show_my_lessons(); return; }
+  std::vector<std::string> lines;
+  for (const auto* l : lessons) lines.push_back(slot_text({l->start, l->end}));
+  s.phase = dialogue_phase::series_actions;
+  ask(t(msg::series_actions, {{"tutor", tutor_name(lessons.front()->tutor)}, {"lessons", bulleted_list(lines)}}),
+      {t(msg::opt_one_of_series), t(msg::opt_cancel_rest), t(msg::opt_back)});
+}
+
+namespace {
+
+std::vector<std::string> series_pick_options(const machine& m, const std::vector<const upcoming_lesson*>& lessons) {
+  std::vector<std::string> options;
+  for (std::size_t i = 0; i < lessons.size() && i + 1 < whatsapp_max_list_rows; ++i)
+    options.push_back(m.start_title(lessons[i]->start));
+  options.push_back(m.t(msg::opt_back));
+  return options;
+}
+
+}  // namespace
+
+void machine::show_series_pick() {
+  s.phase = dialogue_phase::series_pick;
+  ask(t(msg::series_pick), series_pick_options(*this, lessons_of_series(s.selected_series.value_or(""))));
+}
+
+// Every lesson still to come, each refunded as its own cancellation would be.
+void machine::confirm_cancel_rest() {
+  const auto lessons = lessons_of_series(s.selected_series.value_or(""));
+  if (lessons.empty()) { show_my_lessons(); return; }
+  cents refund{0};
+  for (const auto* l : lessons) refund += refund_for(ctx.catalog->cancellation, l->paid, l->start, ctx.now).amount;
+  s.refund_amount = refund;
+  s.restore_credit = false;
+  s.chosen = offered_slot{lessons.front()->tutor, {lessons.front()->start, lessons.front()->end}};
+  s.phase = dialogue_phase::confirm_cancel_rest;
+  ask(t(refund > cents{0} ? msg::cancel_rest_confirm_refund : msg::cancel_rest_confirm_no_refund,
+        {{"count", std::to_string(lessons.size())},
+         {"when", when_text(s.chosen->slot)},
+         {"amount", format_money(s.lang, refund)}}),
+      {t(msg::opt_cancel_yes), t(msg::opt_cancel_no)});
+}
+
+void machine::on_series_cancelled(const series_cancelled& e) {
+  if (s.phase != dialogue_phase::awaiting_cancel || s.selected_series != e.series) return;
+  const std::string when = s.chosen ? when_text(s.chosen->slot) : std::string{};
+  std::string text = s.refund_amount > cents{0}
+                         ? t(msg::series_rest_cancelled_refund, {{"when", when}, {"amount", format_money(s.lang, s.refund_amount)}})
+                         : t(msg::series_rest_cancelled, {{"when", when}});
+  text += mail_note(msg::mail_note_cancel);
+  out.emplace_back(add_labels{{std::string{labels::cancelled}}});
+  reset_draft();
+  s.phase = dialogue_phase::idle;
+  say(std::move(text));
 }
 
 const upcoming_lesson* machine::selected_lesson() const {
@@ -177,8 +256,45 @@ bool machine::on_lessons_text(const std::string& text, const std::string& folded
       const auto i = choice(options, text);
       if (!i) return false;
       if (*i + 1 == options.size()) { show_menu(false); return true; }
-      s.selected = ctx.upcoming[*i].id;
+      const auto& picked = ctx.upcoming[listed_items()[*i]];
+      if (lessons_of_series(picked.series).size() > 1) {
+        s.selected_series = picked.series;
+        show_series_actions();
+        return true;
+      }
+      s.selected = picked.id;
       show_lesson_actions();
+      return true;
+    }
+    case dialogue_phase::series_actions: {
+      const auto i = choice({t(msg::opt_one_of_series), t(msg::opt_cancel_rest), t(msg::opt_back)}, text);
+      if (!i) return false;
+      if (*i == 0) show_series_pick();
+      else if (*i == 1) confirm_cancel_rest();
+      else show_my_lessons();
+      return true;
+    }
+    case dialogue_phase::series_pick: {
+      const auto lessons = lessons_of_series(s.selected_series.value_or(""));
+      const auto options = series_pick_options(*this, lessons);
+      const auto i = choice(options, text);
+      if (!i) return false;
+      if (*i + 1 == options.size()) { show_series_actions(); return true; }
+      s.selected = lessons[*i]->id;
+      show_lesson_actions();
+      return true;
+    }
+    case dialogue_phase::confirm_cancel_rest: {
+      auto i = choice({t(msg::opt_cancel_yes), t(msg::opt_cancel_no)}, text);
+      if (!i && is_word(msg::words_yes, folded)) i = 0;
+      if (!i && is_word(msg::words_no, folded)) i = 1;
+      if (!i) return false;
+      if (*i == 0) {
+        out.emplace_back(cancel_series{*s.selected_series, s.refund_amount});
+        s.phase = dialogue_phase::awaiting_cancel;
+      } else {
+        show_menu(false, t(msg::series_kept));
+      }
       return true;
     }
     case dialogue_phase::lesson_actions: {

@@ -115,7 +115,12 @@ struct machine {
 
   // ---- dialogue_lessons.cpp: my lessons (reschedule, cancel) and the prices
   void show_my_lessons();
-  std::size_t listed_lessons() const;
+  std::vector<std::size_t> listed_items() const;
+  std::vector<const upcoming_lesson*> lessons_of_series(const std::string& series) const;
+  void show_series_actions();
+  void show_series_pick();
+  void confirm_cancel_rest();
+  void on_series_cancelled(const series_cancelled& e);
   std::vector<std::string> lesson_options() const;
   const upcoming_lesson* selected_lesson() const;
   void show_lesson_actions();

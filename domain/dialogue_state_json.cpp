@@ -127,6 +127,7 @@ json::value to_json(const dialogue_state& s) {
   for (const auto t : s.series_starts) series_starts.emplace_back(instant(t));
   o["series_starts"] = std::move(series_starts);
   o["selected"] = optional_value(s.selected, [](const booking_id& b) { return b.value; });
+  o["selected_series"] = optional_value(s.selected_series, [](const std::string& id) { return id; });
   o["refund_cents"] = s.refund_amount.value;
   o["restore_credit"] = s.restore_credit;
   return o;
@@ -182,6 +183,7 @@ state_json_result dialogue_state_from_json(const json::value& v) {
     if (const auto* v = o.if_contains("series_starts"))
       for (const auto& t : v->as_array()) s.series_starts.push_back(parse_instant(t));
     if (!o.at("selected").is_null()) s.selected = booking_id{str(o.at("selected"))};
+    if (const auto* v = o.if_contains("selected_series"); v && !v->is_null()) s.selected_series = str(*v);
     s.refund_amount = cents{o.at("refund_cents").to_number<std::int64_t>()};
     s.restore_credit = o.at("restore_credit").as_bool();
     return s;

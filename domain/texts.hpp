@@ -50,6 +50,8 @@ enum class msg : std::size_t {
   cancel_confirm_refund, cancel_confirm_no_refund, cancel_confirm_credit, cancel_confirm_free,
   opt_cancel_yes, opt_cancel_no, cancelled, cancelled_refund_pending, cancelled_credit,
   refund_done, reschedule_too_late, reschedule_pick, rescheduled, kept,
+  series_line, series_actions, opt_one_of_series, opt_cancel_rest, series_pick, cancel_rest_confirm_refund,
+  cancel_rest_confirm_no_refund, series_kept, series_rest_cancelled, series_rest_cancelled_refund,
   // prices
   prices_title, price_line, price_line_package, price_line_trial, prices_vat_exempt,
   prices_vat_taxed, prices_weekend, prices_prompt, opt_package,

@@ -82,6 +82,16 @@ text_catalog make() {
   set(msg::my_lessons_intro, "Your upcoming lessons:\n{lessons}\n\nPick one to reschedule or cancel it.");
   set(msg::lesson_line, "{slot} with {tutor}");
   set(msg::lesson_actions, "Your lesson on {when} with {tutor}. What would you like to do?");
+  set(msg::series_line, "{next} with {tutor}, then {more} more regular lesson(s)");
+  set(msg::series_actions, "Your regular lessons with {tutor}:\n{lessons}\n\nWould you like to reschedule or cancel one lesson, or cancel the rest of the series?");
+  set(msg::opt_one_of_series, "One lesson");
+  set(msg::opt_cancel_rest, "Cancel the rest");
+  set(msg::series_pick, "Which lesson?");
+  set(msg::cancel_rest_confirm_refund, "If you cancel the {count} lessons from {when} now, you get {amount} back (each lesson under the cancellation rules). Are you sure?");
+  set(msg::cancel_rest_confirm_no_refund, "If you cancel the {count} lessons from {when} now, you get no refund. Are you sure?");
+  set(msg::series_kept, "Fine, your regular lessons stay as they are.");
+  set(msg::series_rest_cancelled, "Your regular lessons from {when} are cancelled.");
+  set(msg::series_rest_cancelled_refund, "Your regular lessons from {when} are cancelled. The refund of {amount} is on its way.");
   set(msg::opt_reschedule, "Reschedule");
   set(msg::opt_cancel, "Cancel");
   set(msg::opt_back, "Back");

@@ -83,6 +83,16 @@ text_catalog make() {
   set(msg::my_lessons_intro, "Je komende lessen:\n{lessons}\n\nKies er een om te verzetten of te annuleren.");
   set(msg::lesson_line, "{slot} met {tutor}");
   set(msg::lesson_actions, "Je les op {when} met {tutor}. Wat wil je doen?");
+  set(msg::series_line, "{next} met {tutor}, en daarna nog {more} vaste les(sen)");
+  set(msg::series_actions, "Je vaste lessen met {tutor}:\n{lessons}\n\nWil je één les verzetten of annuleren, of de rest van de reeks annuleren?");
+  set(msg::opt_one_of_series, "Eén les");
+  set(msg::opt_cancel_rest, "De rest annuleren");
+  set(msg::series_pick, "Welke les?");
+  set(msg::cancel_rest_confirm_refund, "Als je de {count} lessen vanaf {when} nu annuleert, krijg je {amount} terug (per les volgens de annuleringsregels). Weet je het zeker?");
+  set(msg::cancel_rest_confirm_no_refund, "Als je de {count} lessen vanaf {when} nu annuleert, krijg je geen geld terug. Weet je het zeker?");
+  set(msg::series_kept, "Prima, je vaste lessen blijven zoals ze zijn.");
+  set(msg::series_rest_cancelled, "Je vaste lessen vanaf {when} zijn geannuleerd.");
+  set(msg::series_rest_cancelled_refund, "Je vaste lessen vanaf {when} zijn geannuleerd. De terugbetaling van {amount} is onderweg.");
   set(msg::opt_reschedule, "Verzetten");
   set(msg::opt_cancel, "Annuleren");
   set(msg::opt_back, "Terug");

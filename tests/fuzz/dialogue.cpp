@@ -100,7 +100,13 @@ dialogue_context context_at(sys_seconds now) {
   c.credits = 2;
   c.contact.name = "Fuzz Student";
   c.upcoming.push_back({booking_id{"b-upcoming"}, tutor_id{"anouk"}, now + std::chrono::days{8} + hours{5},
-                        now + std::chrono::days{8} + hours{6}, "lesson-60", cents{4500}, false});
+                        now + std::chrono::days{8} + hours{6}, "lesson-60", cents{4500}, false, ""});
+  // A weekly series of two, and series offered after a time is picked.
+  for (int week = 0; week < 2; ++week)
+    c.upcoming.push_back({booking_id{"b-series-" + std::to_string(week)}, tutor_id{"daan"},
+                          now + std::chrono::days{9 + 7 * week} + hours{5}, now + std::chrono::days{9 + 7 * week} + hours{6},
+                          "lesson-60", cents{4500}, false, "s-upcoming"});
+  c.series_max_lessons = 20;
   return c;
 }
 

@@ -317,7 +317,7 @@ BOOST_AUTO_TEST_CASE(an_expired_link_releases_the_hold_and_the_student_is_told) 
   BOOST_TEST(s.google_event_count() == 0);
 }
 
-BOOST_AUTO_TEST_CASE(a_weekly_series_is_planned_held_paid_in_one_checkout_and_every_lesson_confirmed) {
+BOOST_AUTO_TEST_CASE(a_weekly_series_through_the_chat_is_held_paid_in_one_checkout_confirmed_and_its_rest_cancelled) {
   chat_service s("journeys_series");
   auto c = s.open("+31611110020", "Sanne de Vries", "sanne@example.nl", chat_service::known_student());
   up_to_suggestions(s, c);
@@ -344,6 +344,26 @@ BOOST_AUTO_TEST_CASE(a_weekly_series_is_planned_held_paid_in_one_checkout_and_ev
       "every lesson of the series is confirmed");
   s.payments.wait_until([&] { return s.google_event_count() == held; },
                         "one Google event per lesson");
+
+  // My lessons: the series is one item; the rest of it is cancelled at once, each lesson
+  // refunded from its own share (more than a day ahead: in full).
+  s.say(c, "menu", menu_text);
+  auto listed = s.say(c, "Mijn lessen", "Je komende lessen");
+  BOOST_TEST(containing(listed, "Je komende lessen").options.size() == 2u, chat_service::shown(listed));
+  s.say(c, "1", "Je vaste lessen met");
+  auto asked = s.say(c, "De rest annuleren", "Weet je het zeker?");
+  const auto paid = s.scalar("SELECT total_cents FROM orders WHERE kind = 'series'");
+  BOOST_TEST(contains(asked, "krijg je " + euros(paid) + " terug"), chat_service::shown(asked));
+  s.say(c, "Ja, annuleren", "zijn geannuleerd");
+  s.payments.wait_until(
+      [&] {
+        return s.scalar("SELECT count(*) FROM bookings WHERE status = 'cancelled' AND series_id = '" + series + "'") ==
+               held;
+      },
+      "every lesson of the series is cancelled");
+  BOOST_TEST(s.scalar("SELECT coalesce(sum((payload->>'amount_cents')::bigint), 0) FROM outbox "
+                      "WHERE kind = 'stripe.refund'") == paid);
+  s.payments.wait_until([&] { return s.google_event_count() == 0; }, "the lessons' Google events are withdrawn");
 }
 
 // ---- 5. cancelling ---------------------------------------------------------------------------------

@@ -91,7 +91,7 @@ std::string trim(const std::string& s) {
 
 // context: now=ISO zone=NAME contact.name="…" contact.email=… contact.locale=… contact.ATTR=…
 //          trial_used=yes|no credits=N lessons=none
-//          lesson=ID/TUTOR/START/MINUTES/PRODUCT/PAID[/credit]   (adds one upcoming lesson)
+//          lesson=ID/TUTOR/START/MINUTES/PRODUCT/PAID[/credit|/series:ID]   (adds one upcoming lesson)
 //          series_max=N on_clash=skip|move|extend holiday=FIRST/LAST/NAME (adds a school holiday)
 void apply_context(dialogue_context& c, const std::string& rest) {
   for (const auto& token : tokens(rest)) {
@@ -109,10 +109,11 @@ void apply_context(dialogue_context& c, const std::string& rest) {
     else if (key == "lessons" && value == "none") c.upcoming.clear();
     else if (key == "lesson") {
       const auto f = split(value, '/');
-      if (f.size() < 6) throw std::runtime_error("lesson=ID/TUTOR/START/MINUTES/PRODUCT/PAID[/credit]");
+      if (f.size() < 6) throw std::runtime_error("lesson=ID/TUTOR/START/MINUTES/PRODUCT/PAID[/credit|/series:ID]");
       upcoming_lesson l{booking_id{f[0]}, tutor_id{f[1]}, parse_iso(f[2]),
                         parse_iso(f[2]) + minutes{std::stoi(f[3])}, f[4], parse_money(f[5]),
-                        f.size() > 6 && f[6] == "credit"};
+                        f.size() > 6 && f[6] == "credit",
+                        f.size() > 6 && f[6].starts_with("series:") ? f[6].substr(7) : std::string{}};
       c.upcoming.push_back(l);
     } else if (key == "series_max") c.series_max_lessons = std::stoi(value);
     else if (key == "on_clash") c.series_on_clash = parse_collision_policy(value).value();
@@ -168,6 +169,7 @@ dialogue_event parse_event(const std::string& rest, const std::optional<place_se
     return series_held{t.at(1), plan_for(*asked, ctx), parse_iso(after(t.at(2), "expires="))};
   }
   if (name == "series_not_held") return series_not_held{t.size() > 1 && t.at(1) == "taken"};
+  if (name == "series_cancelled") return series_cancelled{t.at(1)};
   if (name == "slots_found") {
     slots_found e;
     for (const auto& part : split(rest.substr(name.size()), ',')) e.slots.push_back(parse_offered(tokens(part), 0));
@@ -245,6 +247,8 @@ void render(std::vector<std::string>& out, const effect& e) {
           out.push_back(line + " product=" + x.product_id);
         } else if constexpr (std::is_same_v<E, release_series>) {
           out.push_back("= release_series series=" + x.series);
+        } else if constexpr (std::is_same_v<E, cancel_series>) {
+          out.push_back("= cancel_series series=" + x.series + " refund=" + to_string(x.refund));
         } else if constexpr (std::is_same_v<E, place_hold>) {
           out.push_back("= place_hold tutor=" + x.tutor.value + " start=" + iso(x.slot.start) + " end=" +
                         iso(x.slot.end) + " duration=" + std::to_string(x.duration_minutes) + " product=" + x.product_id);
@@ -309,8 +313,9 @@ std::vector<std::string> replay(const std::vector<std::string>& file) {
     for (const auto& e : result.effects) render(out, e);
     // Persist and restore, as the actor does after every step.
     auto restored = parse_dialogue_state(serialize_dialogue_state(result.state));
-    BOOST_REQUIRE_MESSAGE(std::holds_alternative<dialogue_state>(restored),
-                          "state did not restore after: " << line);
+    const auto* unreadable = std::get_if<state_json_error>(&restored);
+    BOOST_REQUIRE_MESSAGE(!unreadable, "state did not restore after: " << line << ": "
+                                                                       << (unreadable ? unreadable->message : ""));
     BOOST_CHECK_MESSAGE(std::get<dialogue_state>(restored) == result.state,
                         "JSON round trip changed the state after: " << line << "\n"
                                                                     << serialize_dialogue_state(result.state));
@@ -367,13 +372,18 @@ BOOST_AUTO_TEST_CASE(three_unknown_inputs_offer_a_person) { check_transcript("un
 BOOST_AUTO_TEST_CASE(payment_failure_retry_expiry_and_slot_taken) { check_transcript("payment_problems"); }
 BOOST_AUTO_TEST_CASE(typed_days_narrow_suggestions_and_more_pages) { check_transcript("typed_days"); }
 BOOST_AUTO_TEST_CASE(weekly_series_over_the_october_dst_change_paid_in_one_checkout) { check_transcript("series_weekly_nl"); }
+BOOST_AUTO_TEST_CASE(weekly_series_over_the_october_dst_change_in_english) { check_transcript("series_weekly_en"); }
 BOOST_AUTO_TEST_CASE(biweekly_series_with_a_holiday_moved_then_changed_to_one_lesson) { check_transcript("series_biweekly_en"); }
+BOOST_AUTO_TEST_CASE(biweekly_series_with_a_holiday_moved_and_a_failed_payment_retried) { check_transcript("series_biweekly_nl"); }
+BOOST_AUTO_TEST_CASE(a_series_is_one_item_in_my_lessons_one_lesson_cancelled_then_the_rest) { check_transcript("series_cancel_nl"); }
+BOOST_AUTO_TEST_CASE(cancelling_the_rest_of_a_series_refunds_each_lesson_under_the_policy) { check_transcript("series_cancel_en"); }
 
 BOOST_AUTO_TEST_CASE(every_golden_file_is_checked_by_a_test_case) {
   const std::vector<std::string> checked = {"booking_nl", "booking_en", "trial", "package_credit",
                                             "cancel_refund", "cancel_no_refund", "reschedule", "handoff",
                                             "unknown_input", "payment_problems", "typed_days", "series_weekly_nl",
-                                            "series_biweekly_en"};
+                                            "series_weekly_en", "series_biweekly_en", "series_biweekly_nl",
+                                            "series_cancel_nl", "series_cancel_en"};
   for (const auto& entry : std::filesystem::directory_iterator(golden_dir)) {
     if (entry.path().extension() != ".txt") continue;
     const auto name = entry.path().stem().string();

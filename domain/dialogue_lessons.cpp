@@ -248,6 +248,14 @@ void machine::show_prices() {
 
 // ---- answers in my lessons and the prices --------------------------------------------------
 
+// To "are you sure?": 0 cancel, 1 keep — tapped, or typed as yes or no.
+std::optional<std::size_t> machine::cancel_answer(const std::string& text, const std::string& folded) const {
+  if (const auto i = choice({t(msg::opt_cancel_yes), t(msg::opt_cancel_no)}, text)) return i;
+  if (is_word(msg::words_yes, folded)) return 0;
+  if (is_word(msg::words_no, folded)) return 1;
+  return std::nullopt;
+}
+
 // My lessons, a lesson's actions, a cancellation to confirm, and the prices.
 bool machine::on_lessons_text(const std::string& text, const std::string& folded) {
   switch (s.phase) {
@@ -285,9 +293,7 @@ bool machine::on_lessons_text(const std::string& text, const std::string& folded
       return true;
     }
     case dialogue_phase::confirm_cancel_rest: {
-      auto i = choice({t(msg::opt_cancel_yes), t(msg::opt_cancel_no)}, text);
-      if (!i && is_word(msg::words_yes, folded)) i = 0;
-      if (!i && is_word(msg::words_no, folded)) i = 1;
+      const auto i = cancel_answer(text, folded);
       if (!i) return false;
       if (*i == 0) {
         out.emplace_back(cancel_series{*s.selected_series, s.refund_amount});
@@ -306,9 +312,7 @@ bool machine::on_lessons_text(const std::string& text, const std::string& folded
       return true;
     }
     case dialogue_phase::confirm_cancel: {
-      auto i = choice({t(msg::opt_cancel_yes), t(msg::opt_cancel_no)}, text);
-      if (!i && is_word(msg::words_yes, folded)) i = 0;
-      if (!i && is_word(msg::words_no, folded)) i = 1;
+      const auto i = cancel_answer(text, folded);
       if (!i) return false;
       if (*i == 0) {
         out.emplace_back(cancel_booking{*s.selected, s.refund_amount, s.restore_credit});

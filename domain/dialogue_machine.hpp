@@ -130,6 +130,7 @@ struct machine {
   std::vector<std::string> prices_options() const;
   std::vector<const product*> packages() const;
   bool on_lessons_text(const std::string& text, const std::string& folded);
+  std::optional<std::size_t> cancel_answer(const std::string& text, const std::string& folded) const;
   void on_cancelled(const booking_cancelled& e);
   void on_refund(const refund_done& e);
 };

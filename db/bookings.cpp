@@ -65,17 +65,20 @@ bool looks_like_uuid(const std::string& id) {
 
 long long epoch(sys_seconds t) { return t.time_since_epoch().count(); }
 
+std::string lesson_paid_share_sql(const std::string& booking, const std::string& order) {
+  const std::string remaining = order + ".total_cents - " + order + ".refunded_cents";
+  return "LEAST(" + remaining + ", CASE WHEN " + order + ".kind = 'series' THEN " + booking + ".price_cents ELSE " +
+         order + ".total_cents END)";
+}
+
 namespace {
 
 // What the cancellation policy gives back for a confirmed booking being cancelled at `now`: a
-// share of what the lesson cost — the order's remaining total for a lesson paid alone, its own
-// share (its price) for a lesson of a series paid in one order.
+// share of what the lesson cost (lesson_paid_share_sql).
 void enqueue_cancellation_refund_in(pqxx::work& tx, const domain::booking& b, const domain::cancellation_policy& policy,
                                     sys_seconds now) {
   auto paid = tx.exec_params(
-      "SELECT b.paid_with, o.id::text, "
-      "LEAST(o.total_cents - o.refunded_cents, CASE WHEN o.kind = 'series' THEN b.price_cents ELSE o.total_cents END), "
-      "b.student_id::text FROM bookings b "
+      "SELECT b.paid_with, o.id::text, " + lesson_paid_share_sql("b", "o") + ", b.student_id::text FROM bookings b "
       "LEFT JOIN orders o ON o.id = b.order_id AND o.status IN ('paid', 'partially_refunded') WHERE b.id = $1::uuid",
       b.id.value)[0];
   const std::string paid_with = paid[0].is_null() ? "" : paid[0].as<std::string>();

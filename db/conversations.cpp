@@ -87,8 +87,7 @@ void prepare_statements(connection& conn) {
           "AND status IN ('held', 'confirmed'))");
   prepare(conn, "student_credits", "SELECT coalesce(sum(delta), 0) FROM credit_ledger WHERE student_id = $1::uuid");
   prepare(conn, "student_upcoming",
-          "SELECT " + booking_columns + ", coalesce((SELECT LEAST(o.total_cents - o.refunded_cents, "
-          "CASE WHEN o.kind = 'series' THEN bookings.price_cents ELSE o.total_cents END) FROM orders o "
+          "SELECT " + booking_columns + ", coalesce((SELECT " + lesson_paid_share_sql("bookings", "o") + " FROM orders o "
           "WHERE o.id = bookings.order_id AND o.status IN ('paid', 'partially_refunded')), 0), coalesce(paid_with, ''), "
           "coalesce(series_id::text, '') FROM bookings WHERE (student_id = $1::uuid OR student_ref = $2) AND status = 'confirmed' "
           "AND lower(lesson) > to_timestamp($3) ORDER BY lower(lesson)");

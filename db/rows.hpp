@@ -27,4 +27,10 @@ bool looks_like_uuid(const std::string& id);
 
 long long epoch(std::chrono::sys_seconds t);
 
+// What a paid lesson cost, as SQL over a booking and its order (named by the aliases given):
+// a lesson paid alone, what is left of its order; a lesson of a series paid in one order, its
+// own share (its price_cents), never more than what is left. A cancellation refunds from it,
+// and the chat quotes that refund from it.
+std::string lesson_paid_share_sql(const std::string& booking, const std::string& order);
+
 }  // namespace tutorbot::db
